@@ -1,0 +1,33 @@
+package dev.tether.config;
+
+/** Every configuration key Tether reads, in one place; the YAML file nests them by their dots. */
+public final class ConfigKeys {
+  private ConfigKeys() {}
+
+  public static final String PROXY = "proxy";
+  public static final String PROXY_HOST = "host";
+  public static final String PROXY_PORT = "port";
+  public static final String PROXY_HTTP_PORT = "httpPort";
+  public static final String PROXY_EVENT_LOOPS = "eventLoops";
+  public static final String PROXY_MAX_CONNECTIONS = "maxConnections";
+  public static final String PROXY_HANDSHAKE_TIMEOUT_MS = "handshakeTimeoutMs";
+  public static final String PROXY_IDLE_TIMEOUT_S = "idleTimeoutSeconds";
+  public static final String PROXY_MAX_ALLOWED_PACKET = "maxAllowedPacket";
+  public static final String PROXY_AUTH_PLUGIN = "authPlugin";
+  public static final String PROXY_TLS = "tls";
+  public static final String TLS_ENABLED = "enabled";
+  public static final String TLS_CERT_PATH = "certPath";
+  public static final String TLS_KEY_PATH = "keyPath";
+  public static final String TLS_RSA_KEY_PATH = "rsaPrivateKeyPath";
+
+  public static final String BACKEND = "backend";
+  public static final String BACKEND_HOST = "host";
+  public static final String BACKEND_PORT = "port";
+  public static final String BACKEND_CONNECT_TIMEOUT_MS = "connectTimeoutMs";
+  public static final String BACKEND_RESPONSE_TIMEOUT_S = "responseTimeoutSeconds";
+
+  public static final String USERS = "users";
+  public static final String USER_NAME = "name";
+  public static final String USER_PASSWORD = "password";
+  public static final String USER_AUTH_PLUGIN = "authPlugin";
+}

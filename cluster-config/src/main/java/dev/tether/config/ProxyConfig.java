@@ -1,0 +1,16 @@
+package dev.tether.config;
+
+import java.time.Duration;
+
+/** One proxy node's listener and the limits it enforces on clients. */
+public record ProxyConfig(
+    String host,
+    int port,
+    int httpPort,
+    int eventLoops,
+    int maxConnections,
+    Duration handshakeTimeout,
+    Duration idleTimeout,
+    int maxAllowedPacket,
+    AuthPlugin authPlugin,
+    TlsConfig tls) {}

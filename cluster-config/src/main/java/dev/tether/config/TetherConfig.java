@@ -1,0 +1,65 @@
+package dev.tether.config;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The whole configuration of a node; every key has a default that serves the local demo. */
+public record TetherConfig(ProxyConfig proxy, BackendConfig backend, List<UserAccount> users) {
+  public static final int DEFAULT_PROXY_PORT = 6033;
+  public static final int DEFAULT_BACKEND_PORT = 13306;
+
+  public TetherConfig {
+    users = List.copyOf(users);
+  }
+
+  /** Reads a configuration tree (as YAML gives it), filling every absent key with its default. */
+  public static TetherConfig fromJson(JsonObject root) {
+    JsonObject p = object(root, ConfigKeys.PROXY);
+    JsonObject t = object(p, ConfigKeys.PROXY_TLS);
+    JsonObject b = object(root, ConfigKeys.BACKEND);
+    ProxyConfig proxy = new ProxyConfig(
+        p.getString(ConfigKeys.PROXY_HOST, "127.0.0.1"),
+        p.getInteger(ConfigKeys.PROXY_PORT, DEFAULT_PROXY_PORT),
+        p.getInteger(ConfigKeys.PROXY_HTTP_PORT, 9033),
+        p.getInteger(ConfigKeys.PROXY_EVENT_LOOPS, Math.max(1, Runtime.getRuntime().availableProcessors())),
+        p.getInteger(ConfigKeys.PROXY_MAX_CONNECTIONS, 4096),
+        Duration.ofMillis(p.getLong(ConfigKeys.PROXY_HANDSHAKE_TIMEOUT_MS, 10_000L)),
+        Duration.ofSeconds(p.getLong(ConfigKeys.PROXY_IDLE_TIMEOUT_S, 28_800L)),
+        p.getInteger(ConfigKeys.PROXY_MAX_ALLOWED_PACKET, 64 * 1024 * 1024),
+        AuthPlugin.parse(p.getString(ConfigKeys.PROXY_AUTH_PLUGIN, AuthPlugin.MYSQL_NATIVE_PASSWORD.wireName())),
+        new TlsConfig(
+            t.getBoolean(ConfigKeys.TLS_ENABLED, true),
+            t.getString(ConfigKeys.TLS_CERT_PATH),
+            t.getString(ConfigKeys.TLS_KEY_PATH),
+            t.getString(ConfigKeys.TLS_RSA_KEY_PATH)));
+    BackendConfig backend = new BackendConfig(
+        b.getString(ConfigKeys.BACKEND_HOST, "127.0.0.1"),
+        b.getInteger(ConfigKeys.BACKEND_PORT, DEFAULT_BACKEND_PORT),
+        Duration.ofMillis(b.getLong(ConfigKeys.BACKEND_CONNECT_TIMEOUT_MS, 5_000L)),
+        Duration.ofSeconds(b.getLong(ConfigKeys.BACKEND_RESPONSE_TIMEOUT_S, 3_600L)));
+    return new TetherConfig(proxy, backend, users(root.getJsonArray(ConfigKeys.USERS)));
+  }
+
+  private static List<UserAccount> users(JsonArray array) {
+    List<UserAccount> users = new ArrayList<>();
+    if (array == null) {
+      return users;
+    }
+    for (int i = 0; i < array.size(); i++) {
+      JsonObject u = array.getJsonObject(i);
+      users.add(new UserAccount(
+          u.getString(ConfigKeys.USER_NAME),
+          String.valueOf(u.getValue(ConfigKeys.USER_PASSWORD, "")),
+          AuthPlugin.parse(u.getString(ConfigKeys.USER_AUTH_PLUGIN, AuthPlugin.MYSQL_NATIVE_PASSWORD.wireName()))));
+    }
+    return users;
+  }
+
+  private static JsonObject object(JsonObject parent, String key) {
+    JsonObject child = parent.getJsonObject(key);
+    return child == null ? new JsonObject() : child;
+  }
+}

@@ -1,0 +1,74 @@
+package dev.tether.proxy;
+
+import dev.tether.config.TetherConfig;
+import dev.tether.config.UserStore;
+import dev.tether.proxy.backend.BackendIdentity;
+import io.vertx.core.net.ServerSSLOptions;
+import java.security.KeyPair;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * What every event loop of one proxy node shares: configuration, users, the backend's identity,
+ * key material and metrics. Immutable after construction except where a field says otherwise.
+ */
+public final class NodeServices {
+  private final TetherConfig config;
+  private final UserStore users;
+  private final ServerSSLOptions tls;
+  private final KeyPair rsaKeys;
+  private final ProxyMetrics metrics;
+
+  /** Written by any event loop that sees a backend greeting; read when greeting clients. */
+  private final AtomicReference<BackendIdentity> identity = new AtomicReference<>();
+  private final AtomicLong connectionIds = new AtomicLong();
+  /** Users who completed a caching_sha2_password full authentication on this node (the fast-auth cache). */
+  private final Set<String> sha2Cache = ConcurrentHashMap.newKeySet();
+
+  public NodeServices(TetherConfig config, UserStore users, ServerSSLOptions tls, KeyPair rsaKeys, ProxyMetrics metrics) {
+    this.config = config;
+    this.users = users;
+    this.tls = tls;
+    this.rsaKeys = rsaKeys;
+    this.metrics = metrics;
+  }
+
+  public TetherConfig config() {
+    return config;
+  }
+
+  public UserStore users() {
+    return users;
+  }
+
+  /** Frontend TLS options, or null when TLS is off. */
+  public ServerSSLOptions tls() {
+    return tls;
+  }
+
+  public KeyPair rsaKeys() {
+    return rsaKeys;
+  }
+
+  public ProxyMetrics metrics() {
+    return metrics;
+  }
+
+  public BackendIdentity identity() {
+    return identity.get();
+  }
+
+  public void identity(BackendIdentity seen) {
+    identity.set(seen);
+  }
+
+  public long nextConnectionId() {
+    return connectionIds.incrementAndGet();
+  }
+
+  public Set<String> sha2Cache() {
+    return sha2Cache;
+  }
+}

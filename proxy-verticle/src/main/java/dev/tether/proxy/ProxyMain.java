@@ -1,0 +1,51 @@
+package dev.tether.proxy;
+
+import dev.tether.config.ConfigLoader;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Command line of a proxy node: {@code java -jar proxy.jar [--config tether.yaml] [key=value ...]},
+ * where each key is a dotted configuration key ({@code proxy.port=6034}).
+ */
+public final class ProxyMain {
+  private static final Logger log = LoggerFactory.getLogger(ProxyMain.class);
+
+  private ProxyMain() {}
+
+  public static void main(String[] args) {
+    String configPath = null;
+    Map<String, String> overrides = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      if ("--config".equals(args[i]) && i + 1 < args.length) {
+        configPath = args[++i];
+      } else if (args[i].contains("=")) {
+        String[] kv = args[i].split("=", 2);
+        overrides.put(kv[0].replaceFirst("^--", ""), kv[1]);
+      } else {
+        System.err.println("usage: proxy [--config FILE] [key=value ...]");
+        System.exit(2);
+      }
+    }
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+            .setJvmMetricsEnabled(true)))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
+    ConfigLoader.load(vertx, configPath, overrides)
+        .compose(config -> ProxyNode.start(vertx, config, registry))
+        .onFailure(failure -> {
+          log.error("Tether proxy failed to start: {}", failure.getMessage(), failure);
+          vertx.close().onComplete(closed -> System.exit(1));
+        });
+  }
+}

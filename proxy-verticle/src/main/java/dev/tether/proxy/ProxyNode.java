@@ -1,0 +1,80 @@
+package dev.tether.proxy;
+
+import dev.tether.config.StaticUserStore;
+import dev.tether.config.TetherConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running proxy node: one {@link ProxyVerticle} per event loop on the MySQL port, plus the HTTP
+ * endpoints for health, readiness (for the load balancer) and Prometheus metrics.
+ */
+public final class ProxyNode {
+  private static final Logger log = LoggerFactory.getLogger(ProxyNode.class);
+
+  private final Vertx vertx;
+  private final NodeServices services;
+  private final String deploymentId;
+  private final HttpServer http;
+
+  private ProxyNode(Vertx vertx, NodeServices services, String deploymentId, HttpServer http) {
+    this.vertx = vertx;
+    this.services = services;
+    this.deploymentId = deploymentId;
+    this.http = http;
+  }
+
+  /** Starts a node; {@code registry} may be shared with Vert.x's own metrics. */
+  public static Future<ProxyNode> start(Vertx vertx, TetherConfig config, PrometheusMeterRegistry registry) {
+    return vertx.executeBlocking(() -> new NodeServices(config, new StaticUserStore(config.users()),
+            TlsMaterial.serverOptions(config.proxy().tls()), TlsMaterial.rsaKeys(config.proxy().tls()),
+            new ProxyMetrics(registry)))
+        .compose(services -> vertx.deployVerticle(() -> new ProxyVerticle(services),
+                new DeploymentOptions().setInstances(config.proxy().eventLoops()))
+            .compose(deployment -> startHttp(vertx, services, registry)
+                .map(http -> new ProxyNode(vertx, services, deployment, http))))
+        .onSuccess(node -> log.info("Tether proxy listening on {}:{} for backend {}:{} (http {})",
+            config.proxy().host(), config.proxy().port(), config.backend().host(), config.backend().port(),
+            config.proxy().httpPort()));
+  }
+
+  public static Future<ProxyNode> start(Vertx vertx, TetherConfig config) {
+    return start(vertx, config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+  }
+
+  private static Future<HttpServer> startHttp(Vertx vertx, NodeServices services, PrometheusMeterRegistry registry) {
+    var proxy = services.config().proxy();
+    if (proxy.httpPort() <= 0) {
+      return Future.succeededFuture(null);
+    }
+    Router router = Router.router(vertx);
+    router.get("/health").handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "UP")));
+    router.get("/ready").handler(ctx -> {
+      boolean ready = services.identity() != null;
+      ctx.response().setStatusCode(ready ? 200 : 503).end(ready ? "ready" : "backend not seen yet");
+    });
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+    return vertx.createHttpServer().requestHandler(router).listen(proxy.httpPort(), proxy.host());
+  }
+
+  public NodeServices services() {
+    return services;
+  }
+
+  public ProxyMetrics metrics() {
+    return services.metrics();
+  }
+
+  public Future<Void> stop() {
+    Future<Void> httpClosed = http == null ? Future.succeededFuture() : http.close();
+    return httpClosed.compose(closed -> vertx.undeploy(deploymentId));
+  }
+}

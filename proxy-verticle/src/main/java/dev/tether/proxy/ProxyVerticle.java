@@ -1,0 +1,103 @@
+package dev.tether.proxy;
+
+import dev.tether.proxy.backend.BackendConnector;
+import dev.tether.proxy.backend.BackendIdentity;
+import dev.tether.proxy.frontend.ClientConnection;
+import dev.tether.proxy.frontend.FrontendHandshake;
+import dev.tether.proxy.protocol.ErrPacket;
+import dev.tether.proxy.protocol.ErrorCode;
+import dev.tether.proxy.session.RelaySession;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * One event loop's share of a proxy node: accepts clients on the shared MySQL port, and owns their
+ * sessions and backend connections. Several instances share the port; each is single-threaded.
+ */
+public final class ProxyVerticle extends VerticleBase {
+  private final NodeServices services;
+
+  // confined to this verticle's event loop
+  private final Set<ClientConnection> connections = new HashSet<>();
+  private BackendConnector connector;
+  private NetServer server;
+  private NetClient client;
+
+  public ProxyVerticle(NodeServices services) {
+    this.services = services;
+  }
+
+  @Override
+  public Future<?> start() {
+    var backend = services.config().backend();
+    client = vertx.createNetClient(new NetClientOptions()
+        .setConnectTimeout((int) backend.connectTimeout().toMillis())
+        .setTcpNoDelay(true)
+        .setTcpKeepAlive(true));
+    connector = new BackendConnector(vertx, client, backend, services::identity);
+    var proxy = services.config().proxy();
+    server = vertx.createNetServer(new NetServerOptions()
+        .setHost(proxy.host())
+        .setPort(proxy.port())
+        .setTcpNoDelay(true)
+        .setTcpKeepAlive(true)
+        .setAcceptBacklog(1024));
+    server.connectHandler(this::accept);
+    vertx.setPeriodic(1000, id -> tick());
+    return server.listen();
+  }
+
+  @Override
+  public Future<?> stop() {
+    for (ClientConnection connection : new ArrayList<>(connections)) {
+      connection.close();
+    }
+    return server.close().compose(closed -> client.close());
+  }
+
+  private void accept(NetSocket socket) {
+    if (services.metrics().clientConnections().incrementAndGet() > services.config().proxy().maxConnections()) {
+      services.metrics().clientConnections().decrementAndGet();
+      services.metrics().rejected("too_many_connections");
+      socket.write(ErrPacket.of(ErrorCode.TOO_MANY_CONNECTIONS, "Too many connections").encode(0))
+          .onComplete(written -> socket.close());
+      return;
+    }
+    services.metrics().accepted();
+    ClientConnection connection = new ClientConnection(socket, services.nextConnectionId());
+    connections.add(connection);
+    connection.closeListener(() -> {
+      connections.remove(connection);
+      services.metrics().clientConnections().decrementAndGet();
+    });
+    BackendIdentity identity = services.identity();
+    Future<BackendIdentity> known = identity != null ? Future.succeededFuture(identity) : connector.probe();
+    known.onComplete(probed -> {
+      if (connection.isClosed()) {
+        return;
+      }
+      if (probed.failed()) {
+        connection.closeWithError(ErrPacket.from(probed.cause()), 0);
+        return;
+      }
+      new FrontendHandshake(services, connection, connector,
+          (client, login, backend) -> new RelaySession(services, client, connector, login, backend).start())
+          .start(probed.result());
+    });
+  }
+
+  private void tick() {
+    long now = System.currentTimeMillis();
+    for (ClientConnection connection : new ArrayList<>(connections)) {
+      connection.tick(now);
+    }
+  }
+}

@@ -1,0 +1,115 @@
+package dev.tether.proxy.backend;
+
+import dev.tether.proxy.protocol.FrameDecoder;
+import dev.tether.proxy.protocol.FrameSink;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetSocket;
+
+/**
+ * One authenticated connection to a backend server, owned by one session and confined to that
+ * session's event loop. Frames go to whichever sink currently owns the connection: the connector
+ * while logging in, then the session.
+ */
+public final class BackendConnection implements FrameSink {
+  // immutable after construction
+  private final NetSocket socket;
+  private final String address;
+
+  // set once by the connector when the login succeeds
+  private BackendIdentity identity;
+  private long threadId;
+  private long capabilities;
+  private int statusFlags;
+
+  // confined to the event loop
+  private FrameSink sink;
+  private boolean closed;
+
+  BackendConnection(NetSocket socket, String address, FrameSink loginSink) {
+    this.socket = socket;
+    this.address = address;
+    this.sink = loginSink;
+    socket.handler(new FrameDecoder(this));
+  }
+
+  void loggedIn(BackendIdentity identity, long threadId, long capabilities, int statusFlags) {
+    this.identity = identity;
+    this.threadId = threadId;
+    this.capabilities = capabilities;
+    this.statusFlags = statusFlags;
+  }
+
+  public void sink(FrameSink sink) {
+    this.sink = sink;
+  }
+
+  @Override
+  public void onFrame(int sequenceId, Buffer payload, Buffer frame) {
+    sink.onFrame(sequenceId, payload, frame);
+  }
+
+  @Override
+  public void onChunkEnd() {
+    sink.onChunkEnd();
+  }
+
+  public void write(Buffer bytes) {
+    if (!closed) {
+      socket.write(bytes);
+    }
+  }
+
+  public boolean writeQueueFull() {
+    return socket.writeQueueFull();
+  }
+
+  public void drainHandler(Handler<Void> handler) {
+    socket.drainHandler(handler);
+  }
+
+  public void pause() {
+    socket.pause();
+  }
+
+  public void resume() {
+    socket.resume();
+  }
+
+  public void closeHandler(Handler<Void> handler) {
+    socket.closeHandler(handler);
+  }
+
+  public void close() {
+    if (!closed) {
+      closed = true;
+      socket.close();
+    }
+  }
+
+  public boolean isClosed() {
+    return closed;
+  }
+
+  public String address() {
+    return address;
+  }
+
+  public BackendIdentity identity() {
+    return identity;
+  }
+
+  /** The server's connection id: what KILL takes and CONNECTION_ID() returns on the backend. */
+  public long threadId() {
+    return threadId;
+  }
+
+  public long capabilities() {
+    return capabilities;
+  }
+
+  /** Status flags of the login's OK packet. */
+  public int statusFlags() {
+    return statusFlags;
+  }
+}

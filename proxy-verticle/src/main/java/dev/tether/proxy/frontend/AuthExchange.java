@@ -1,0 +1,154 @@
+package dev.tether.proxy.frontend;
+
+import dev.tether.config.AuthPlugin;
+import dev.tether.config.UserAccount;
+import dev.tether.proxy.NodeServices;
+import dev.tether.proxy.protocol.AuthScramble;
+import dev.tether.proxy.protocol.AuthSwitchRequest;
+import dev.tether.proxy.protocol.ErrPacket;
+import dev.tether.proxy.protocol.ErrorCode;
+import dev.tether.proxy.protocol.PayloadWriter;
+import dev.tether.proxy.protocol.RsaKeys;
+import io.vertx.core.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Verifies a client's password proof, server side, for the initial login and COM_CHANGE_USER alike:
+ * switches the client to the user's plugin when it guessed another, and runs caching_sha2_password's
+ * fast path (cached user) or full path (clear password over TLS, or RSA-encrypted otherwise).
+ *
+ * <p>The exchange follows sequence ids; the caller sends its final OK or ERR with {@link #nextSequence()}.
+ */
+public final class AuthExchange {
+  public enum Outcome {
+    /** The proof holds; the caller sends the final OK. */
+    ACCEPTED,
+    /** The proof does not hold; the caller sends {@link #denial()}. */
+    DENIED,
+    /** A reply was sent and the client's next packet goes to {@link #onClientPacket}. */
+    CONTINUE
+  }
+
+  private enum Step {
+    /** Waiting for the proof after an auth-switch request. */
+    SWITCHED,
+    /** caching_sha2_password asked for full authentication: clear password or public-key request. */
+    SHA2_FULL,
+    /** The client asked for the public key and will send the encrypted password. */
+    SHA2_ENCRYPTED
+  }
+
+  private final NodeServices services;
+  private final ClientConnection client;
+  private final String username;
+  private final UserAccount account;
+  private byte[] challenge;
+  private Step step;
+  private int sequence;
+  private boolean usedPassword;
+
+  public AuthExchange(NodeServices services, ClientConnection client, String username, byte[] challenge) {
+    this.services = services;
+    this.client = client;
+    this.username = username;
+    this.account = services.users().find(username).orElse(null);
+    this.challenge = challenge;
+  }
+
+  public UserAccount account() {
+    return account;
+  }
+
+  public int nextSequence() {
+    return (sequence + 1) & 0xFF;
+  }
+
+  public ErrPacket denial() {
+    return ErrPacket.of(ErrorCode.ACCESS_DENIED, "Access denied for user '" + username + "'@'"
+        + client.remoteHost() + "' (using password: " + (usedPassword ? "YES" : "NO") + ")");
+  }
+
+  /** The client's first proof, made with {@code clientPlugin} (null means mysql_native_password). */
+  public Outcome begin(String clientPlugin, byte[] proof, int sequenceId) {
+    sequence = sequenceId;
+    usedPassword = proof.length > 0;
+    if (account == null) {
+      return Outcome.DENIED;
+    }
+    AuthPlugin used = clientPlugin == null ? AuthPlugin.MYSQL_NATIVE_PASSWORD : AuthPlugin.fromWireName(clientPlugin);
+    if (used != account.authPlugin()) {
+      challenge = AuthScramble.newChallenge();
+      step = Step.SWITCHED;
+      send(new AuthSwitchRequest(account.authPlugin().wireName(), challenge).encode(nextSequence()));
+      return Outcome.CONTINUE;
+    }
+    return verify(proof);
+  }
+
+  public Outcome onClientPacket(Buffer payload, int sequenceId) {
+    sequence = sequenceId;
+    usedPassword |= payload.length() > 0;
+    return switch (step) {
+      case SWITCHED -> verify(payload.getBytes());
+      case SHA2_FULL -> {
+        if (payload.length() == 1 && payload.getUnsignedByte(0) == 0x02) {
+          step = Step.SHA2_ENCRYPTED;
+          String pem = RsaKeys.toPem(services.rsaKeys().getPublic());
+          send(new PayloadWriter(pem.length() + 1).int1(0x01).stringEof(pem).toPacket(nextSequence()));
+          yield Outcome.CONTINUE;
+        }
+        if (!client.isTls()) {
+          yield Outcome.DENIED; // a clear password is only accepted over TLS
+        }
+        yield fullAuth(stripNul(payload.getBytes()));
+      }
+      case SHA2_ENCRYPTED -> {
+        byte[] clear = RsaKeys.decrypt(payload.getBytes(), services.rsaKeys().getPrivate());
+        for (int i = 0; i < clear.length; i++) {
+          clear[i] ^= challenge[i % challenge.length];
+        }
+        yield fullAuth(stripNul(clear));
+      }
+    };
+  }
+
+  private Outcome verify(byte[] proof) {
+    String password = account.password();
+    return switch (account.authPlugin()) {
+      case MYSQL_NATIVE_PASSWORD ->
+          AuthScramble.matches(AuthScramble.nativePassword(password, challenge), proof) ? Outcome.ACCEPTED : Outcome.DENIED;
+      case CACHING_SHA2_PASSWORD -> {
+        if (password.isEmpty() && proof.length == 0) {
+          yield Outcome.ACCEPTED;
+        }
+        boolean fast = services.sha2Cache().contains(account.name())
+            && AuthScramble.matches(AuthScramble.cachingSha2(password, challenge), proof);
+        if (fast) {
+          send(new PayloadWriter(2).int1(0x01).int1(0x03).toPacket(nextSequence()));
+          yield Outcome.ACCEPTED;
+        }
+        step = Step.SHA2_FULL;
+        send(new PayloadWriter(2).int1(0x01).int1(0x04).toPacket(nextSequence()));
+        yield Outcome.CONTINUE;
+      }
+    };
+  }
+
+  private Outcome fullAuth(byte[] clearPassword) {
+    boolean ok = AuthScramble.matches(account.password().getBytes(StandardCharsets.UTF_8), clearPassword);
+    if (ok) {
+      services.sha2Cache().add(account.name());
+    }
+    return ok ? Outcome.ACCEPTED : Outcome.DENIED;
+  }
+
+  private void send(Buffer packet) {
+    sequence = nextSequence();
+    client.write(packet);
+  }
+
+  private static byte[] stripNul(byte[] bytes) {
+    return bytes.length > 0 && bytes[bytes.length - 1] == 0 ? Arrays.copyOf(bytes, bytes.length - 1) : bytes;
+  }
+}

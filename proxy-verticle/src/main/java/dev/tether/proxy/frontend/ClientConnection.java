@@ -1,0 +1,158 @@
+package dev.tether.proxy.frontend;
+
+import dev.tether.proxy.protocol.ErrPacket;
+import dev.tether.proxy.protocol.FrameDecoder;
+import dev.tether.proxy.protocol.FrameSink;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.SSLOptions;
+
+/**
+ * One client's TCP connection, confined to its event loop. Frames go to the current owner (the
+ * handshake, then the session); reads can be paused for several independent reasons at once.
+ */
+public final class ClientConnection implements FrameSink {
+  /** Paused because the backend cannot take more bytes. */
+  public static final int PAUSED_BACKPRESSURE = 1;
+  /** Paused because commands are queued behind the one in flight. */
+  public static final int PAUSED_QUEUE = 1 << 1;
+  /** Paused while the proxy works for the session (logging in, changing user). */
+  public static final int PAUSED_BUSY = 1 << 2;
+
+  // immutable after construction
+  private final NetSocket socket;
+  private final long connectionId;
+  private final String remoteHost;
+
+  // confined to the event loop
+  private Owner owner;
+  private Runnable closeListener = () -> {};
+  private long lastActivityMillis = System.currentTimeMillis();
+  private int pauseReasons;
+  private boolean closed;
+
+  /** Whoever drives the connection now: the handshake, then the session. */
+  public interface Owner extends FrameSink {
+    /** Periodic check of this connection's deadlines (handshake, idle, backend response). */
+    void onTick(long nowMillis);
+
+    /** The client's socket closed, by either side. */
+    void onClosed();
+  }
+
+  public ClientConnection(NetSocket socket, long connectionId) {
+    this.socket = socket;
+    this.connectionId = connectionId;
+    this.remoteHost = socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().hostAddress();
+    socket.handler(new FrameDecoder(this));
+    socket.closeHandler(ignored -> {
+      closed = true;
+      if (owner != null) {
+        owner.onClosed();
+      }
+      closeListener.run();
+    });
+  }
+
+  public void owner(Owner owner) {
+    this.owner = owner;
+  }
+
+  /** Runs once when the socket closes, after the owner heard of it. */
+  public void closeListener(Runnable listener) {
+    this.closeListener = listener;
+  }
+
+  @Override
+  public void onFrame(int sequenceId, Buffer payload, Buffer frame) {
+    lastActivityMillis = System.currentTimeMillis();
+    if (!closed) {
+      owner.onFrame(sequenceId, payload, frame);
+    }
+  }
+
+  @Override
+  public void onChunkEnd() {
+    if (!closed) {
+      owner.onChunkEnd();
+    }
+  }
+
+  public void tick(long nowMillis) {
+    if (!closed && owner != null) {
+      owner.onTick(nowMillis);
+    }
+  }
+
+  public long lastActivityMillis() {
+    return lastActivityMillis;
+  }
+
+  public void write(Buffer bytes) {
+    if (!closed) {
+      socket.write(bytes);
+    }
+  }
+
+  public void sendError(ErrPacket error, int sequenceId) {
+    write(error.encode(sequenceId));
+  }
+
+  /** Sends the error, then closes once it is written. */
+  public void closeWithError(ErrPacket error, int sequenceId) {
+    if (!closed) {
+      socket.write(error.encode(sequenceId)).onComplete(done -> close());
+      closed = true;
+    }
+  }
+
+  public void close() {
+    closed = true;
+    socket.close();
+  }
+
+  public boolean isClosed() {
+    return closed;
+  }
+
+  public Future<Void> upgradeToTls(SSLOptions options) {
+    return socket.upgradeToSsl(options);
+  }
+
+  public boolean isTls() {
+    return socket.isSsl();
+  }
+
+  public boolean writeQueueFull() {
+    return socket.writeQueueFull();
+  }
+
+  public void drainHandler(Handler<Void> handler) {
+    socket.drainHandler(handler);
+  }
+
+  public void pause(int reason) {
+    if (pauseReasons == 0) {
+      socket.pause();
+    }
+    pauseReasons |= reason;
+  }
+
+  public void resume(int reason) {
+    int before = pauseReasons;
+    pauseReasons &= ~reason;
+    if (before != 0 && pauseReasons == 0 && !closed) {
+      socket.resume();
+    }
+  }
+
+  public long connectionId() {
+    return connectionId;
+  }
+
+  public String remoteHost() {
+    return remoteHost;
+  }
+}

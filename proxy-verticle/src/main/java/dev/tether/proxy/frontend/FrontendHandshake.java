@@ -1,0 +1,181 @@
+package dev.tether.proxy.frontend;
+
+import dev.tether.proxy.NodeServices;
+import dev.tether.proxy.backend.BackendConnection;
+import dev.tether.proxy.backend.BackendConnector;
+import dev.tether.proxy.backend.BackendIdentity;
+import dev.tether.proxy.protocol.AuthScramble;
+import dev.tether.proxy.protocol.Capabilities;
+import dev.tether.proxy.protocol.ErrPacket;
+import dev.tether.proxy.protocol.ErrorCode;
+import dev.tether.proxy.protocol.HandshakeResponse41;
+import dev.tether.proxy.protocol.HandshakeV10;
+import dev.tether.proxy.protocol.OkPacket;
+import dev.tether.proxy.protocol.ServerStatus;
+import io.vertx.core.buffer.Buffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server side of the connection phase: greets the client as the backend would, upgrades to TLS
+ * on an SSLRequest, authenticates against the user store, logs the user into the backend and only
+ * then answers OK and hands the connection on to a session. Bounded by the handshake timeout.
+ *
+ * @see <a href="https://dev.mysql.com/doc/dev/mysql-server/latest/page_protocol_connection_phase.html">Connection phase</a>
+ */
+public final class FrontendHandshake implements ClientConnection.Owner {
+  private static final Logger log = LoggerFactory.getLogger(FrontendHandshake.class);
+
+  private enum Phase {
+    /** Greeting sent; waiting for the handshake response or an SSLRequest. */
+    GREETED,
+    /** TLS handshake under way; nothing may be read meanwhile. */
+    UPGRADING,
+    /** Password exchange in progress (auth switch, caching_sha2 full auth). */
+    AUTHENTICATING,
+    /** Authenticated; logging into the backend. */
+    CONNECTING,
+    /** Handed to the session, or failed. */
+    DONE
+  }
+
+  private final NodeServices services;
+  private final ClientConnection client;
+  private final BackendConnector connector;
+  private final SessionStarter sessions;
+  private final long deadlineMillis;
+  private final byte[] challenge = AuthScramble.newChallenge();
+  private long serverCapabilities;
+  private Phase phase = Phase.GREETED;
+  private int expectedSequence = 1;
+  private HandshakeResponse41 response;
+  private AuthExchange exchange;
+
+  /** Receives a connection whose client and backend are both logged in. */
+  public interface SessionStarter {
+    void start(ClientConnection client, ClientLogin login, BackendConnection backend);
+  }
+
+  public FrontendHandshake(NodeServices services, ClientConnection client, BackendConnector connector,
+                           SessionStarter sessions) {
+    this.services = services;
+    this.client = client;
+    this.connector = connector;
+    this.sessions = sessions;
+    this.deadlineMillis = System.currentTimeMillis() + services.config().proxy().handshakeTimeout().toMillis();
+  }
+
+  /** Sends the greeting, presenting the backend's identity. */
+  public void start(BackendIdentity identity) {
+    client.owner(this);
+    serverCapabilities = (identity.capabilities() & Capabilities.PROXY_SUPPORTED)
+        | Capabilities.CLIENT_PROTOCOL_41 | Capabilities.CLIENT_SECURE_CONNECTION | Capabilities.CLIENT_PLUGIN_AUTH
+        | (services.tls() != null ? Capabilities.CLIENT_SSL : 0);
+    client.write(new HandshakeV10(identity.serverVersion(), client.connectionId(), challenge, serverCapabilities,
+        identity.collation(), ServerStatus.AUTOCOMMIT, services.config().proxy().authPlugin().wireName()).encode());
+  }
+
+  @Override
+  public void onFrame(int sequenceId, Buffer payload, Buffer frame) {
+    try {
+      if (sequenceId != expectedSequence) {
+        fail(ErrPacket.of(ErrorCode.NET_PACKETS_OUT_OF_ORDER, "Got packets out of order"));
+        return;
+      }
+      switch (phase) {
+        case GREETED -> onResponse(sequenceId, payload);
+        case AUTHENTICATING -> onOutcome(exchange.onClientPacket(payload, sequenceId));
+        case UPGRADING, CONNECTING, DONE -> fail(ErrPacket.of(ErrorCode.HANDSHAKE_ERROR, "Bad handshake"));
+      }
+    } catch (RuntimeException e) {
+      services.metrics().protocolError();
+      log.debug("connection {}: bad handshake packet: {}", client.connectionId(), e.toString());
+      fail(ErrPacket.of(ErrorCode.HANDSHAKE_ERROR, "Bad handshake"));
+    }
+  }
+
+  @Override
+  public void onClosed() {
+    phase = Phase.DONE;
+  }
+
+  @Override
+  public void onTick(long nowMillis) {
+    if (phase != Phase.DONE && nowMillis > deadlineMillis) {
+      services.metrics().rejected("handshake_timeout");
+      fail(ErrPacket.of(ErrorCode.HANDSHAKE_ERROR, "Bad handshake: not completed within "
+          + services.config().proxy().handshakeTimeout().toMillis() + " ms"));
+    }
+  }
+
+  private void onResponse(int sequenceId, Buffer payload) {
+    if (HandshakeResponse41.isSslRequest(payload)) {
+      if (services.tls() == null || client.isTls()) {
+        fail(ErrPacket.of(ErrorCode.HANDSHAKE_ERROR, "Bad handshake: TLS is not available"));
+        return;
+      }
+      phase = Phase.UPGRADING;
+      expectedSequence = sequenceId + 1;
+      client.upgradeToTls(services.tls()).onComplete(upgraded -> {
+        if (upgraded.succeeded()) {
+          phase = Phase.GREETED;
+        } else {
+          log.debug("connection {}: TLS upgrade failed: {}", client.connectionId(), upgraded.cause().toString());
+          phase = Phase.DONE;
+          client.close();
+        }
+      });
+      return;
+    }
+    response = HandshakeResponse41.decode(payload);
+    exchange = new AuthExchange(services, client, response.username(), challenge);
+    phase = Phase.AUTHENTICATING;
+    onOutcome(exchange.begin(response.authPluginName(), response.authResponse(), sequenceId));
+  }
+
+  private void onOutcome(AuthExchange.Outcome outcome) {
+    switch (outcome) {
+      case CONTINUE -> expectedSequence = exchange.nextSequence();
+      case DENIED -> {
+        services.metrics().authFailure();
+        fail(exchange.denial());
+      }
+      case ACCEPTED -> connectBackend();
+    }
+  }
+
+  private void connectBackend() {
+    phase = Phase.CONNECTING;
+    client.pause(ClientConnection.PAUSED_BUSY);
+    long capabilities = response.capabilities() & serverCapabilities;
+    ClientLogin login = new ClientLogin(exchange.account(), response.database(), response.collation(),
+        capabilities, response.maxPacketSize(), response.connectAttributes(), challenge);
+    int okSequence = exchange.nextSequence();
+    connector.connect(login.toLoginRequest()).onComplete(connected -> {
+      if (client.isClosed()) {
+        if (connected.succeeded()) {
+          connected.result().close();
+        }
+        return;
+      }
+      if (connected.failed()) {
+        fail(ErrPacket.from(connected.cause()), okSequence);
+        return;
+      }
+      phase = Phase.DONE;
+      boolean track = Capabilities.has(capabilities, Capabilities.CLIENT_SESSION_TRACK);
+      client.write(OkPacket.of(connected.result().statusFlags()).encode(okSequence, track));
+      sessions.start(client, login, connected.result());
+      client.resume(ClientConnection.PAUSED_BUSY);
+    });
+  }
+
+  private void fail(ErrPacket error) {
+    fail(error, exchange != null ? exchange.nextSequence() : expectedSequence);
+  }
+
+  private void fail(ErrPacket error, int sequenceId) {
+    phase = Phase.DONE;
+    client.closeWithError(error, sequenceId);
+  }
+}

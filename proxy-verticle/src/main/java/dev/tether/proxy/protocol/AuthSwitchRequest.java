@@ -1,0 +1,31 @@
+package dev.tether.proxy.protocol;
+
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * Protocol::AuthSwitchRequest: 0xFE, plugin name, plugin data (for the password plugins, a new
+ * 20-byte scramble followed by NUL).
+ *
+ * @see <a href="https://dev.mysql.com/doc/dev/mysql-server/latest/page_protocol_connection_phase_packets_protocol_auth_switch_request.html">AuthSwitchRequest</a>
+ */
+public record AuthSwitchRequest(String pluginName, byte[] pluginData) {
+
+  public static AuthSwitchRequest decode(Buffer payload) {
+    PayloadReader reader = new PayloadReader(payload);
+    reader.skip(1);
+    String plugin = reader.readStringNul();
+    byte[] data = reader.readBytesEof();
+    if (data.length > 0 && data[data.length - 1] == 0) {
+      data = java.util.Arrays.copyOf(data, data.length - 1);
+    }
+    return new AuthSwitchRequest(plugin, data);
+  }
+
+  public Buffer encode(int sequenceId) {
+    return new PayloadWriter(pluginName.length() + pluginData.length + 3)
+        .int1(Packets.AUTH_SWITCH)
+        .stringNul(pluginName)
+        .bytesNul(pluginData)
+        .toPacket(sequenceId);
+  }
+}

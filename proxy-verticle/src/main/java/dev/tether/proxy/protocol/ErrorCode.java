@@ -1,0 +1,44 @@
+package dev.tether.proxy.protocol;
+
+/**
+ * The server errors Tether itself raises, with the code and SQLSTATE a MySQL server would use for the
+ * same condition, so clients classify them as they would the server's own.
+ *
+ * @see <a href="https://dev.mysql.com/doc/mysql-errors/8.0/en/server-error-reference.html">Server error reference</a>
+ */
+public enum ErrorCode {
+  TOO_MANY_CONNECTIONS(1040, "08004"),
+  HANDSHAKE_ERROR(1043, "08S01"),
+  ACCESS_DENIED(1045, "28000"),
+  NO_DB_ERROR(1046, "3D000"),
+  UNKNOWN_COM_ERROR(1047, "08S01"),
+  BAD_DB_ERROR(1049, "42000"),
+  NET_PACKET_TOO_LARGE(1153, "08S01"),
+  NET_READ_ERROR(1158, "08S01"),
+  NET_PACKETS_OUT_OF_ORDER(1156, "08S01"),
+  NET_READ_INTERRUPTED(1159, "08S01"),
+  NOT_SUPPORTED_AUTH_MODE(1251, "08004"),
+  /** Backend unreachable or lost with no way to recover the command. */
+  BACKEND_UNAVAILABLE(1105, "08S01"),
+  CLIENT_INTERACTION_TIMEOUT(4031, "HY000");
+
+  private final int code;
+  private final String sqlState;
+
+  ErrorCode(int code, String sqlState) {
+    this.code = code;
+    this.sqlState = sqlState;
+  }
+
+  public int code() {
+    return code;
+  }
+
+  public String sqlState() {
+    return sqlState;
+  }
+
+  public MySqlException exception(String message) {
+    return new MySqlException(code, sqlState, message);
+  }
+}

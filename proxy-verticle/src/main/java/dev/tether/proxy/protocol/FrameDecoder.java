@@ -1,0 +1,61 @@
+package dev.tether.proxy.protocol;
+
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * Cuts a TCP byte stream into MySQL frames (3-byte little-endian length, 1-byte sequence id,
+ * payload). Frames are delivered as slices of the received chunks; only a frame split across chunks
+ * is assembled, so memory is bounded by one frame (16 MiB) plus one chunk.
+ */
+public final class FrameDecoder implements Handler<Buffer> {
+  private final FrameSink sink;
+  /** Bytes of an incomplete frame carried over from earlier chunks; null when none. */
+  private Buffer pending;
+
+  public FrameDecoder(FrameSink sink) {
+    this.sink = sink;
+  }
+
+  @Override
+  public void handle(Buffer chunk) {
+    Buffer buffer;
+    if (pending == null) {
+      buffer = chunk;
+    } else {
+      pending.appendBuffer(chunk);
+      buffer = pending;
+    }
+    int length = buffer.length();
+    int position = 0;
+    while (length - position >= Packets.HEADER_SIZE) {
+      int payloadLength = buffer.getUnsignedMediumLE(position);
+      int frameEnd = position + Packets.HEADER_SIZE + payloadLength;
+      if (frameEnd > length) {
+        break;
+      }
+      int sequenceId = buffer.getUnsignedByte(position + 3);
+      sink.onFrame(sequenceId, buffer.slice(position + Packets.HEADER_SIZE, frameEnd), buffer.slice(position, frameEnd));
+      position = frameEnd;
+    }
+    if (position == length) {
+      pending = null;
+    } else if (position == 0 && buffer == pending) {
+      // Still inside one large frame: keep appending to the same buffer, no copy.
+    } else {
+      int restLength = length - position;
+      int capacity = restLength >= Packets.HEADER_SIZE
+          ? Packets.HEADER_SIZE + buffer.getUnsignedMediumLE(position)
+          : Math.max(restLength, 64);
+      Buffer rest = Buffer.buffer(capacity);
+      rest.appendBuffer(buffer, position, restLength);
+      pending = rest;
+    }
+    sink.onChunkEnd();
+  }
+
+  /** Bytes held for an incomplete frame. */
+  public int pendingBytes() {
+    return pending == null ? 0 : pending.length();
+  }
+}

@@ -1,0 +1,96 @@
+package dev.tether.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+
+/**
+ * The real MariaDB a test suite runs against: the local primary that {@code ./tether db} manages
+ * (127.0.0.1:13306, or the port in TETHER_DB_PORT) when it answers with the test credentials,
+ * otherwise a private server this JVM starts on a free loopback port and stops at exit.
+ */
+public final class TestDatabase {
+  private static TestDatabase shared;
+
+  private final String host = "127.0.0.1";
+  private final int port;
+  private final MariaDbServer own;
+
+  private TestDatabase(int port, MariaDbServer own) {
+    this.port = port;
+    this.own = own;
+  }
+
+  /** The suite-wide database, started on first use. */
+  public static synchronized TestDatabase shared() {
+    if (shared == null) {
+      shared = locate();
+    }
+    return shared;
+  }
+
+  private static TestDatabase locate() {
+    String configured = System.getenv("TETHER_DB_PORT");
+    int launcherPort = configured != null ? Integer.parseInt(configured) : 13306;
+    if (answers(launcherPort)) {
+      return new TestDatabase(launcherPort, null);
+    }
+    try {
+      MariaDbServer server = startPrivate("shared");
+      Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "stop-test-mariadb"));
+      return new TestDatabase(server.port(), server);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start a private MariaDB (is mariadb-server installed? ./tether test installs it)", e);
+    }
+  }
+
+  /** A fresh private server under target/, for tests that stop, kill or restart it. */
+  public static MariaDbServer startPrivate(String name) throws IOException {
+    Path dir = Path.of("target", "mariadb-" + name + "-" + ProcessHandle.current().pid());
+    return MariaDbServer.start(dir, freePort());
+  }
+
+  public static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static boolean answers(int port) {
+    try (Connection ignored = DriverManager.getConnection(url(port, MariaDbServer.ADMIN_USER, MariaDbServer.ADMIN_PASSWORD)
+        + "&connectTimeout=1000")) {
+      return true;
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  private static String url(int port, String user, String password) {
+    return "jdbc:mariadb://127.0.0.1:" + port + "/" + MariaDbServer.SCHEMA + "?user=" + user + "&password=" + password;
+  }
+
+  public String host() {
+    return host;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** True when this JVM started the server (false: the launcher's). */
+  public boolean isPrivate() {
+    return own != null;
+  }
+
+  /** A direct admin connection, for setup and for killing backend threads. */
+  public Connection admin() throws SQLException {
+    return DriverManager.getConnection(url(port, MariaDbServer.ADMIN_USER, MariaDbServer.ADMIN_PASSWORD));
+  }
+}
