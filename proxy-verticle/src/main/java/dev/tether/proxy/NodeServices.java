@@ -3,7 +3,7 @@ package dev.tether.proxy;
 import dev.tether.config.TetherConfig;
 import dev.tether.config.UserStore;
 import dev.tether.proxy.backend.BackendIdentity;
-import io.vertx.core.net.ServerSSLOptions;
+import io.netty.handler.ssl.SslContext;
 import java.security.KeyPair;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class NodeServices {
   private final TetherConfig config;
   private final UserStore users;
-  private final ServerSSLOptions tls;
+  private final SslContext tls;
   private final KeyPair rsaKeys;
   private final ProxyMetrics metrics;
 
@@ -27,7 +27,7 @@ public final class NodeServices {
   /** Users who completed a caching_sha2_password full authentication on this node (the fast-auth cache). */
   private final Set<String> sha2Cache = ConcurrentHashMap.newKeySet();
 
-  public NodeServices(TetherConfig config, UserStore users, ServerSSLOptions tls, KeyPair rsaKeys, ProxyMetrics metrics) {
+  public NodeServices(TetherConfig config, UserStore users, SslContext tls, KeyPair rsaKeys, ProxyMetrics metrics) {
     this.config = config;
     this.users = users;
     this.tls = tls;
@@ -44,7 +44,7 @@ public final class NodeServices {
   }
 
   /** Frontend TLS options, or null when TLS is off. */
-  public ServerSSLOptions tls() {
+  public SslContext tls() {
     return tls;
   }
 

@@ -35,7 +35,7 @@ public final class ProxyNode {
   /** Starts a node; {@code registry} may be shared with Vert.x's own metrics. */
   public static Future<ProxyNode> start(Vertx vertx, TetherConfig config, PrometheusMeterRegistry registry) {
     return vertx.executeBlocking(() -> new NodeServices(config, new StaticUserStore(config.users()),
-            TlsMaterial.serverOptions(config.proxy().tls()), TlsMaterial.rsaKeys(config.proxy().tls()),
+            TlsMaterial.serverContext(config.proxy().tls()), TlsMaterial.rsaKeys(config.proxy().tls()),
             new ProxyMetrics(registry)))
         .compose(services -> vertx.deployVerticle(() -> new ProxyVerticle(services),
                 new DeploymentOptions().setInstances(config.proxy().eventLoops()))

@@ -44,12 +44,13 @@ public final class ProxyVerticle extends VerticleBase {
         .setTcpKeepAlive(true));
     connector = new BackendConnector(vertx, client, backend, services::identity);
     var proxy = services.config().proxy();
-    server = vertx.createNetServer(new NetServerOptions()
+    NetServerOptions options = new NetServerOptions()
         .setHost(proxy.host())
         .setPort(proxy.port())
         .setTcpNoDelay(true)
         .setTcpKeepAlive(true)
-        .setAcceptBacklog(1024));
+        .setAcceptBacklog(1024);
+    server = vertx.createNetServer(options);
     server.connectHandler(this::accept);
     vertx.setPeriodic(1000, id -> tick());
     return server.listen();

@@ -2,9 +2,10 @@ package dev.tether.proxy;
 
 import dev.tether.config.TlsConfig;
 import dev.tether.proxy.protocol.RsaKeys;
-import io.vertx.core.net.PemKeyCertOptions;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.vertx.core.net.SelfSignedCertificate;
-import io.vertx.core.net.ServerSSLOptions;
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,20 +18,29 @@ import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.RSAPublicKeySpec;
 import java.util.Base64;
+import javax.net.ssl.SSLException;
 
 /** Key material of a node: the frontend TLS certificate and the RSA pair for caching_sha2 key exchange. */
 final class TlsMaterial {
   private TlsMaterial() {}
 
-  /** Server TLS options from the configured PEM files, or a self-signed certificate made now. */
-  static ServerSSLOptions serverOptions(TlsConfig tls) {
+  /** The frontend TLS context from the configured PEM files, or a self-signed certificate made now. */
+  static SslContext serverContext(TlsConfig tls) {
     if (!tls.enabled()) {
       return null;
     }
-    PemKeyCertOptions keyCert = tls.hasCertificate()
-        ? new PemKeyCertOptions().setCertPath(tls.certPath()).setKeyPath(tls.keyPath())
-        : SelfSignedCertificate.create("localhost").keyCertOptions();
-    return new ServerSSLOptions().setKeyCertOptions(keyCert);
+    String certPath = tls.certPath();
+    String keyPath = tls.keyPath();
+    if (!tls.hasCertificate()) {
+      SelfSignedCertificate generated = SelfSignedCertificate.create("localhost");
+      certPath = generated.certificatePath();
+      keyPath = generated.privateKeyPath();
+    }
+    try {
+      return SslContextBuilder.forServer(new File(certPath), new File(keyPath)).build();
+    } catch (SSLException e) {
+      throw new IllegalStateException("cannot load TLS certificate " + certPath + ": " + e.getMessage(), e);
+    }
   }
 
   /** The configured PKCS#8 RSA private key with its public half, or a fresh pair. */

@@ -3,11 +3,18 @@ package dev.tether.proxy.frontend;
 import dev.tether.proxy.protocol.ErrPacket;
 import dev.tether.proxy.protocol.FrameDecoder;
 import dev.tether.proxy.protocol.FrameSink;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
-import io.vertx.core.net.SSLOptions;
 
 /**
  * One client's TCP connection, confined to its event loop. Frames go to the current owner (the
@@ -25,6 +32,7 @@ public final class ClientConnection implements FrameSink {
   private final NetSocket socket;
   private final long connectionId;
   private final String remoteHost;
+  private final FrameDecoder decoder = new FrameDecoder(this);
 
   // confined to the event loop
   private Owner owner;
@@ -32,6 +40,7 @@ public final class ClientConnection implements FrameSink {
   private long lastActivityMillis = System.currentTimeMillis();
   private int pauseReasons;
   private boolean closed;
+  private boolean tls;
 
   /** Whoever drives the connection now: the handshake, then the session. */
   public interface Owner extends FrameSink {
@@ -46,7 +55,7 @@ public final class ClientConnection implements FrameSink {
     this.socket = socket;
     this.connectionId = connectionId;
     this.remoteHost = socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().hostAddress();
-    socket.handler(new FrameDecoder(this));
+    socket.handler(decoder);
     socket.closeHandler(ignored -> {
       closed = true;
       if (owner != null) {
@@ -117,12 +126,34 @@ public final class ClientConnection implements FrameSink {
     return closed;
   }
 
-  public Future<Void> upgradeToTls(SSLOptions options) {
-    return socket.upgradeToSsl(options);
+  /**
+   * Puts TLS under the connection now, while handling the SSLRequest. The client sends its
+   * ClientHello right behind the SSLRequest without waiting, so the TLS handler must be in the
+   * pipeline before the next read, and bytes of it already received are handed to it.
+   */
+  public Future<Void> startTls(SslContext sslContext) {
+    ChannelHandlerContext ctx = ((NetSocketInternal) socket).channelHandlerContext();
+    SslHandler handler = sslContext.newHandler(ctx.alloc());
+    ctx.pipeline().addFirst("tether-tls", handler);
+    tls = true;
+    Buffer early = decoder.takePending();
+    if (early != null) {
+      ctx.pipeline().fireChannelRead(Unpooled.wrappedBuffer(early.getBytes()));
+    }
+    Promise<Void> done = Promise.promise();
+    Context context = Vertx.currentContext();
+    handler.handshakeFuture().addListener(future -> context.runOnContext(ignored -> {
+      if (future.isSuccess()) {
+        done.tryComplete();
+      } else {
+        done.tryFail(future.cause());
+      }
+    }));
+    return done.future();
   }
 
   public boolean isTls() {
-    return socket.isSsl();
+    return tls;
   }
 
   public boolean writeQueueFull() {

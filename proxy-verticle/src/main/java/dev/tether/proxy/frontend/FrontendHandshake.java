@@ -29,8 +29,6 @@ public final class FrontendHandshake implements ClientConnection.Owner {
   private enum Phase {
     /** Greeting sent; waiting for the handshake response or an SSLRequest. */
     GREETED,
-    /** TLS handshake under way; nothing may be read meanwhile. */
-    UPGRADING,
     /** Password exchange in progress (auth switch, caching_sha2 full auth). */
     AUTHENTICATING,
     /** Authenticated; logging into the backend. */
@@ -85,7 +83,7 @@ public final class FrontendHandshake implements ClientConnection.Owner {
       switch (phase) {
         case GREETED -> onResponse(sequenceId, payload);
         case AUTHENTICATING -> onOutcome(exchange.onClientPacket(payload, sequenceId));
-        case UPGRADING, CONNECTING, DONE -> fail(ErrPacket.of(ErrorCode.HANDSHAKE_ERROR, "Bad handshake"));
+        case CONNECTING, DONE -> fail(ErrPacket.of(ErrorCode.HANDSHAKE_ERROR, "Bad handshake"));
       }
     } catch (RuntimeException e) {
       services.metrics().protocolError();
@@ -114,16 +112,13 @@ public final class FrontendHandshake implements ClientConnection.Owner {
         fail(ErrPacket.of(ErrorCode.HANDSHAKE_ERROR, "Bad handshake: TLS is not available"));
         return;
       }
-      phase = Phase.UPGRADING;
+      // Only bytes that passed the TLS handshake can arrive from now on, so the next frame is the
+      // real handshake response.
       expectedSequence = sequenceId + 1;
-      client.upgradeToTls(services.tls()).onComplete(upgraded -> {
-        if (upgraded.succeeded()) {
-          phase = Phase.GREETED;
-        } else {
-          log.debug("connection {}: TLS upgrade failed: {}", client.connectionId(), upgraded.cause().toString());
-          phase = Phase.DONE;
-          client.close();
-        }
+      client.startTls(services.tls()).onFailure(failure -> {
+        log.debug("connection {}: TLS handshake failed: {}", client.connectionId(), failure.toString());
+        phase = Phase.DONE;
+        client.close();
       });
       return;
     }

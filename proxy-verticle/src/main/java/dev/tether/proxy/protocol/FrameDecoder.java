@@ -54,6 +54,13 @@ public final class FrameDecoder implements Handler<Buffer> {
     sink.onChunkEnd();
   }
 
+  /** Hands over the bytes held for an incomplete frame (null when none) and forgets them. */
+  public Buffer takePending() {
+    Buffer taken = pending;
+    pending = null;
+    return taken;
+  }
+
   /** Bytes held for an incomplete frame. */
   public int pendingBytes() {
     return pending == null ? 0 : pending.length();
