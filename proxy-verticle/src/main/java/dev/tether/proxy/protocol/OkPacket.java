@@ -3,9 +3,14 @@ package dev.tether.proxy.protocol;
 import io.vertx.core.buffer.Buffer;
 
 /**
- * OK_Packet (also the 0xFE-headed OK that ends a result set under CLIENT_DEPRECATE_EOF). The layout
- * after the warnings count depends on CLIENT_SESSION_TRACK, which is why the proxy, which always
- * negotiates it with backends, rewrites OK packets for clients that did not ({@link #withoutSessionTrack}).
+ * OK_Packet (also the 0xFE-headed OK that ends a result set under CLIENT_DEPRECATE_EOF). With
+ * CLIENT_SESSION_TRACK a session-state block may follow the info string, which is why the proxy,
+ * which always negotiates it with backends, rewrites OK packets for clients that did not
+ * ({@link #withoutSessionTrack}).
+ *
+ * <p>Wire quirk: the documentation shows {@code info} as string&lt;EOF&gt; without
+ * CLIENT_SESSION_TRACK, but MySQL and MariaDB servers both write it length-encoded either way
+ * (net_send_ok uses net_store_data), present only when non-empty, and clients read it so.
  *
  * @see <a href="https://dev.mysql.com/doc/dev/mysql-server/latest/page_protocol_basic_ok_packet.html">OK_Packet</a>
  */
@@ -59,14 +64,17 @@ public record OkPacket(int header, long affectedRows, long lastInsertId, int sta
         }
       }
     } else {
-      writer.int2(statusFlags & ~ServerStatus.SESSION_STATE_CHANGED).int2(warnings).bytes(info);
+      writer.int2(statusFlags & ~ServerStatus.SESSION_STATE_CHANGED).int2(warnings);
+      if (info.length > 0) {
+        writer.bytesLenenc(info);
+      }
     }
     return writer.toPacket(sequenceId);
   }
 
   /**
-   * The same packet as a client without CLIENT_SESSION_TRACK expects it, or null when the tracked
-   * payload carries nothing past the warnings (then both layouts are the same bytes).
+   * The same packet as a client without CLIENT_SESSION_TRACK expects it, or null when it carries no
+   * session-state block (then both layouts are the same bytes).
    */
   public static Buffer withoutSessionTrack(Buffer payload, int sequenceId) {
     PayloadReader reader = new PayloadReader(payload);
@@ -74,8 +82,7 @@ public record OkPacket(int header, long affectedRows, long lastInsertId, int sta
     reader.readIntLenenc();
     reader.readIntLenenc();
     int status = reader.readInt2();
-    reader.skip(2);
-    if (!reader.hasRemaining() && (status & ServerStatus.SESSION_STATE_CHANGED) == 0) {
+    if ((status & ServerStatus.SESSION_STATE_CHANGED) == 0) {
       return null;
     }
     return decodeTracked(payload).encode(sequenceId, false);
