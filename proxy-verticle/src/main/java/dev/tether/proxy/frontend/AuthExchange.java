@@ -77,7 +77,10 @@ public final class AuthExchange {
       return Outcome.DENIED;
     }
     AuthPlugin used = clientPlugin == null ? AuthPlugin.MYSQL_NATIVE_PASSWORD : AuthPlugin.fromWireName(clientPlugin);
-    if (used != account.authPlugin()) {
+    // A proof of the wrong length cannot verify (some clients send anything in COM_CHANGE_USER and
+    // expect the server to switch), so the client is asked again with a fresh challenge.
+    boolean malformed = proof.length != 0 && proof.length != proofLength(account.authPlugin());
+    if (used != account.authPlugin() || malformed) {
       challenge = AuthScramble.newChallenge();
       step = Step.SWITCHED;
       send(new AuthSwitchRequest(account.authPlugin().wireName(), challenge).encode(nextSequence()));
@@ -110,6 +113,13 @@ public final class AuthExchange {
         }
         yield fullAuth(stripNul(clear));
       }
+    };
+  }
+
+  private static int proofLength(AuthPlugin plugin) {
+    return switch (plugin) {
+      case MYSQL_NATIVE_PASSWORD -> 20;
+      case CACHING_SHA2_PASSWORD -> 32;
     };
   }
 

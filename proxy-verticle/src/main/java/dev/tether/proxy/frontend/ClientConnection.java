@@ -83,6 +83,18 @@ public final class ClientConnection implements FrameSink {
   }
 
   @Override
+  public void onOversizedFrame(int payloadLength) {
+    if (!closed) {
+      owner.onOversizedFrame(payloadLength);
+    }
+  }
+
+  /** Bounds the frames the decoder accepts (see {@link FrameDecoder#maxPayload}). */
+  public void maxFramePayload(int maxPayload) {
+    decoder.maxPayload(maxPayload);
+  }
+
+  @Override
   public void onChunkEnd() {
     if (!closed) {
       owner.onChunkEnd();

@@ -11,6 +11,7 @@ import dev.tether.proxy.protocol.ErrorCode;
 import dev.tether.proxy.protocol.HandshakeResponse41;
 import dev.tether.proxy.protocol.HandshakeV10;
 import dev.tether.proxy.protocol.OkPacket;
+import dev.tether.proxy.protocol.Packets;
 import dev.tether.proxy.protocol.ServerStatus;
 import io.vertx.core.buffer.Buffer;
 import org.slf4j.Logger;
@@ -36,6 +37,9 @@ public final class FrontendHandshake implements ClientConnection.Owner {
     /** Handed to the session, or failed. */
     DONE
   }
+
+  /** No connection-phase packet comes near this; a larger announced length is garbage. */
+  private static final int MAX_HANDSHAKE_PACKET = 64 * 1024;
 
   private final NodeServices services;
   private final ClientConnection client;
@@ -66,6 +70,7 @@ public final class FrontendHandshake implements ClientConnection.Owner {
   /** Sends the greeting, presenting the backend's identity. */
   public void start(BackendIdentity identity) {
     client.owner(this);
+    client.maxFramePayload(MAX_HANDSHAKE_PACKET);
     serverCapabilities = (identity.capabilities() & Capabilities.PROXY_SUPPORTED)
         | Capabilities.CLIENT_PROTOCOL_41 | Capabilities.CLIENT_SECURE_CONNECTION | Capabilities.CLIENT_PLUGIN_AUTH
         | (services.tls() != null ? Capabilities.CLIENT_SSL : 0);
@@ -90,6 +95,12 @@ public final class FrontendHandshake implements ClientConnection.Owner {
       log.debug("connection {}: bad handshake packet: {}", client.connectionId(), e.toString());
       fail(ErrPacket.of(ErrorCode.HANDSHAKE_ERROR, "Bad handshake"));
     }
+  }
+
+  @Override
+  public void onOversizedFrame(int payloadLength) {
+    services.metrics().protocolError();
+    fail(ErrPacket.of(ErrorCode.HANDSHAKE_ERROR, "Bad handshake"));
   }
 
   @Override
@@ -160,6 +171,7 @@ public final class FrontendHandshake implements ClientConnection.Owner {
       phase = Phase.DONE;
       boolean track = Capabilities.has(capabilities, Capabilities.CLIENT_SESSION_TRACK);
       client.write(OkPacket.of(connected.result().statusFlags()).encode(okSequence, track));
+      client.maxFramePayload(Packets.MAX_FRAME_PAYLOAD);
       sessions.start(client, login, connected.result());
       client.resume(ClientConnection.PAUSED_BUSY);
     });

@@ -12,13 +12,27 @@ public final class FrameDecoder implements Handler<Buffer> {
   private final FrameSink sink;
   /** Bytes of an incomplete frame carried over from earlier chunks; null when none. */
   private Buffer pending;
+  /** Largest payload a frame may announce before it is refused; 16 MiB - 1 means any. */
+  private int maxPayload = Packets.MAX_FRAME_PAYLOAD;
+  private boolean refused;
 
   public FrameDecoder(FrameSink sink) {
     this.sink = sink;
   }
 
+  /**
+   * Refuses frames announcing more than {@code maxPayload} bytes: {@link FrameSink#onOversizedFrame}
+   * is told at once instead of waiting for megabytes that a garbage header promised.
+   */
+  public void maxPayload(int maxPayload) {
+    this.maxPayload = maxPayload;
+  }
+
   @Override
   public void handle(Buffer chunk) {
+    if (refused) {
+      return;
+    }
     Buffer buffer;
     if (pending == null) {
       buffer = chunk;
@@ -30,6 +44,12 @@ public final class FrameDecoder implements Handler<Buffer> {
     int position = 0;
     while (length - position >= Packets.HEADER_SIZE) {
       int payloadLength = buffer.getUnsignedMediumLE(position);
+      if (payloadLength > maxPayload) {
+        refused = true;
+        pending = null;
+        sink.onOversizedFrame(payloadLength);
+        return;
+      }
       int frameEnd = position + Packets.HEADER_SIZE + payloadLength;
       if (frameEnd > length) {
         break;

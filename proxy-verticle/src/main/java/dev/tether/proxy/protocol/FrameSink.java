@@ -12,4 +12,7 @@ public interface FrameSink {
 
   /** All complete frames of the chunk just received have been delivered. */
   default void onChunkEnd() {}
+
+  /** A frame announced more than the decoder's limit; nothing more is decoded. */
+  default void onOversizedFrame(int payloadLength) {}
 }

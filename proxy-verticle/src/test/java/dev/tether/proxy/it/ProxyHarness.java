@@ -114,7 +114,7 @@ public final class ProxyHarness implements AutoCloseable {
 
   /** The JDBC drivers every client scenario runs with. */
   public enum Driver {
-    MARIADB("jdbc:mariadb://127.0.0.1:%d/tether", "&sslMode=disable"),
+    MARIADB("jdbc:mariadb://127.0.0.1:%d/tether", "&sslMode=disable&allowPublicKeyRetrieval=true"),
     MYSQL("jdbc:mysql://127.0.0.1:%d/tether", "&sslMode=DISABLED&allowPublicKeyRetrieval=true");
 
     private final String url;
