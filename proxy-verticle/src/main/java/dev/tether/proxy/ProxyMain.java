@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -36,11 +37,19 @@ public final class ProxyMain {
       }
     }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // Vert.x's per-socket byte meters would run on every relayed chunk: the node's own meters and
+    // the JVM's are what is exported.
+    MicrometerMetricsOptions metrics = new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true);
+    for (MetricsDomain domain : MetricsDomain.values()) {
+      metrics.addDisabledMetricsCategory(domain);
+    }
     Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
-            .setJvmMetricsEnabled(true)))
+        .with(new VertxOptions().setPreferNativeTransport(true).setMetricsOptions(metrics))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
+    if (!vertx.isNativeTransportEnabled()) {
+      log.info("native transport unavailable, using NIO: {}", vertx.unavailableNativeTransportCause().toString());
+    }
     ConfigLoader.load(vertx, configPath, overrides)
         .compose(config -> ProxyNode.start(vertx, config, registry))
         .onFailure(failure -> {
