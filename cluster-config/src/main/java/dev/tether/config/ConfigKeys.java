@@ -26,6 +26,10 @@ public final class ConfigKeys {
   public static final String BACKEND_CONNECT_TIMEOUT_MS = "connectTimeoutMs";
   public static final String BACKEND_RESPONSE_TIMEOUT_S = "responseTimeoutSeconds";
 
+  public static final String SESSION = "session";
+  public static final String SESSION_HOLD_WINDOW_S = "holdWindowSeconds";
+  public static final String SESSION_HISTORY_CAP = "historyCap";
+
   public static final String USERS = "users";
   public static final String USER_NAME = "name";
   public static final String USER_PASSWORD = "password";

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The whole configuration of a node; every key has a default that serves the local demo. */
-public record TetherConfig(ProxyConfig proxy, BackendConfig backend, List<UserAccount> users) {
+public record TetherConfig(ProxyConfig proxy, BackendConfig backend, SessionConfig session, List<UserAccount> users) {
   public static final int DEFAULT_PROXY_PORT = 6033;
   public static final int DEFAULT_BACKEND_PORT = 13306;
 
@@ -40,7 +40,11 @@ public record TetherConfig(ProxyConfig proxy, BackendConfig backend, List<UserAc
         b.getInteger(ConfigKeys.BACKEND_PORT, DEFAULT_BACKEND_PORT),
         Duration.ofMillis(b.getLong(ConfigKeys.BACKEND_CONNECT_TIMEOUT_MS, 5_000L)),
         Duration.ofSeconds(b.getLong(ConfigKeys.BACKEND_RESPONSE_TIMEOUT_S, 3_600L)));
-    return new TetherConfig(proxy, backend, users(root.getJsonArray(ConfigKeys.USERS)));
+    JsonObject s = object(root, ConfigKeys.SESSION);
+    SessionConfig session = new SessionConfig(
+        Duration.ofSeconds(s.getLong(ConfigKeys.SESSION_HOLD_WINDOW_S, 30L)),
+        s.getInteger(ConfigKeys.SESSION_HISTORY_CAP, 1000));
+    return new TetherConfig(proxy, backend, session, users(root.getJsonArray(ConfigKeys.USERS)));
   }
 
   private static List<UserAccount> users(JsonArray array) {

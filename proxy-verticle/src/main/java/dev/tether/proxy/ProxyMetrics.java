@@ -3,6 +3,7 @@ package dev.tether.proxy;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** The meters of one proxy node, with their names; counted from every event loop. */
@@ -14,6 +15,12 @@ public final class ProxyMetrics {
   public static final String AUTH_FAILURES = "tether.proxy.auth.failures";
   public static final String PROTOCOL_ERRORS = "tether.proxy.protocol.errors";
   public static final String BUGS = "tether.proxy.bugs";
+  public static final String SESSIONS_RECONNECTED = "tether.proxy.sessions.reconnected";
+  public static final String REPLAYS_FAILED = "tether.proxy.replays.failed";
+  public static final String STATEMENTS_RETRIED = "tether.proxy.statements.retried";
+  public static final String STATEMENTS_FAILED_BY_LOSS = "tether.proxy.statements.failed.by.loss";
+  public static final String HOLD_TIME = "tether.proxy.session.hold";
+  public static final String STATE_REFRESHES = "tether.proxy.session.state.refreshes";
 
   private final MeterRegistry registry;
   private final AtomicInteger clientConnections = new AtomicInteger();
@@ -21,6 +28,10 @@ public final class ProxyMetrics {
   private final Counter accepted;
   private final Counter authFailures;
   private final Counter protocolErrors;
+  private final Counter reconnected;
+  private final Counter retried;
+  private final Counter refreshes;
+  private final Timer held;
 
   public ProxyMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -31,6 +42,50 @@ public final class ProxyMetrics {
     accepted = Counter.builder(CLIENT_ACCEPTED).register(registry);
     authFailures = Counter.builder(AUTH_FAILURES).register(registry);
     protocolErrors = Counter.builder(PROTOCOL_ERRORS).register(registry);
+    reconnected = Counter.builder(SESSIONS_RECONNECTED)
+        .description("sessions rebuilt on a new backend connection").register(registry);
+    retried = Counter.builder(STATEMENTS_RETRIED)
+        .description("reads re-sent after their backend connection was lost").register(registry);
+    refreshes = Counter.builder(STATE_REFRESHES)
+        .description("user variables / LAST_INSERT_ID read back after a state change").register(registry);
+    held = Timer.builder(HOLD_TIME).description("time sessions were held while reconnecting")
+        .publishPercentileHistogram().register(registry);
+  }
+
+  public void reconnected(java.time.Duration heldFor) {
+    reconnected.increment();
+    held.record(heldFor);
+  }
+
+  /** A session that could not be rebuilt, by reason (history_over_cap, reconnect_timeout, replay_step_failed, ...). */
+  public void replayFailed(String reason) {
+    registry.counter(REPLAYS_FAILED, "reason", reason).increment();
+  }
+
+  public void retried() {
+    retried.increment();
+  }
+
+  /** A statement that failed because its connection was lost, by outcome (transaction_lost, outcome_unknown, ...). */
+  public void failedByLoss(String outcome) {
+    registry.counter(STATEMENTS_FAILED_BY_LOSS, "outcome", outcome).increment();
+  }
+
+  public void stateRefreshed() {
+    refreshes.increment();
+  }
+
+  public double replaysFailed(String reason) {
+    var counter = registry.find(REPLAYS_FAILED).tag("reason", reason).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  public double reconnectedCount() {
+    return reconnected.count();
+  }
+
+  public double retriedCount() {
+    return retried.count();
   }
 
   public MeterRegistry registry() {

@@ -90,7 +90,8 @@ public final class ProxyVerticle extends VerticleBase {
         return;
       }
       new FrontendHandshake(services, connection, connector,
-          (client, login, backend) -> new RelaySession(services, client, connector, login, backend).start())
+          (client, login, backend, okSequence) ->
+              new RelaySession(vertx, services, client, connector, login, backend).start(okSequence))
           .start(probed.result());
     });
   }

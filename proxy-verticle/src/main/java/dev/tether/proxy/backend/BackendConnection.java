@@ -24,6 +24,8 @@ public final class BackendConnection implements FrameSink {
 
   // confined to the event loop
   private FrameSink sink;
+  private Handler<Void> closeHandler;
+  private Runnable closeListener = () -> {};
   private boolean closed;
 
   BackendConnection(NetSocket socket, String address, FrameSink loginSink) {
@@ -31,6 +33,13 @@ public final class BackendConnection implements FrameSink {
     this.address = address;
     this.sink = loginSink;
     socket.handler(new FrameDecoder(this));
+    socket.closeHandler(ignored -> {
+      closed = true;
+      closeListener.run();
+      if (closeHandler != null) {
+        closeHandler.handle(null);
+      }
+    });
   }
 
   void loggedIn(BackendIdentity identity, long threadId, long capabilities, int statusFlags) {
@@ -76,8 +85,14 @@ public final class BackendConnection implements FrameSink {
     socket.resume();
   }
 
+  /** Whoever owns the connection now hears of its close (replaced when ownership moves). */
   public void closeHandler(Handler<Void> handler) {
-    socket.closeHandler(handler);
+    this.closeHandler = handler;
+  }
+
+  /** Runs once when the socket closes, whoever owns it then (for counting open connections). */
+  public void closeListener(Runnable listener) {
+    this.closeListener = listener;
   }
 
   public void close() {

@@ -83,7 +83,7 @@ public final class BackendConnector {
           long timer = vertx.setTimer(config.connectTimeout().toMillis(), id -> login.fail(
               ErrorCode.BACKEND_UNAVAILABLE.exception("Tether: backend " + address + " did not complete login within "
                   + config.connectTimeout().toMillis() + " ms")));
-          socket.closeHandler(closed -> login.fail(ErrorCode.BACKEND_UNAVAILABLE.exception(
+          connection.closeHandler(closed -> login.fail(ErrorCode.BACKEND_UNAVAILABLE.exception(
               "Tether: backend " + address + " closed the connection during login")));
           return login.promise.future().andThen(done -> vertx.cancelTimer(timer));
         });

@@ -15,6 +15,11 @@ public record ClientLogin(UserAccount account, String database, int collation, l
     return new LoginRequest(account, database, collation, capabilities, maxPacketSize, connectAttributes);
   }
 
+  /** The same login into another default schema (the one the session has moved to). */
+  public ClientLogin withDatabase(String schema) {
+    return new ClientLogin(account, schema, collation, capabilities, maxPacketSize, connectAttributes, challenge);
+  }
+
   public ClientLogin withUser(UserAccount newAccount, String newDatabase, int newCollation, Buffer attributes) {
     return new ClientLogin(newAccount, newDatabase, newCollation, capabilities, maxPacketSize,
         attributes == null ? connectAttributes : attributes, challenge);

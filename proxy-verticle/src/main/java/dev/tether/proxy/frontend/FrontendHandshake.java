@@ -10,7 +10,6 @@ import dev.tether.proxy.protocol.ErrPacket;
 import dev.tether.proxy.protocol.ErrorCode;
 import dev.tether.proxy.protocol.HandshakeResponse41;
 import dev.tether.proxy.protocol.HandshakeV10;
-import dev.tether.proxy.protocol.OkPacket;
 import dev.tether.proxy.protocol.Packets;
 import dev.tether.proxy.protocol.ServerStatus;
 import io.vertx.core.buffer.Buffer;
@@ -53,9 +52,12 @@ public final class FrontendHandshake implements ClientConnection.Owner {
   private HandshakeResponse41 response;
   private AuthExchange exchange;
 
-  /** Receives a connection whose client and backend are both logged in. */
+  /**
+   * Receives a connection whose client and backend are both logged in; it owes the client the final
+   * OK of the login, with {@code okSequence}, once the backend connection is ready for it.
+   */
   public interface SessionStarter {
-    void start(ClientConnection client, ClientLogin login, BackendConnection backend);
+    void start(ClientConnection client, ClientLogin login, BackendConnection backend, int okSequence);
   }
 
   public FrontendHandshake(NodeServices services, ClientConnection client, BackendConnector connector,
@@ -169,11 +171,8 @@ public final class FrontendHandshake implements ClientConnection.Owner {
         return;
       }
       phase = Phase.DONE;
-      boolean track = Capabilities.has(capabilities, Capabilities.CLIENT_SESSION_TRACK);
-      client.write(OkPacket.of(connected.result().statusFlags()).encode(okSequence, track));
       client.maxFramePayload(Packets.MAX_FRAME_PAYLOAD);
-      sessions.start(client, login, connected.result());
-      client.resume(ClientConnection.PAUSED_BUSY);
+      sessions.start(client, login, connected.result(), okSequence);
     });
   }
 

@@ -20,6 +20,14 @@ public enum ErrorCode {
   NOT_SUPPORTED_AUTH_MODE(1251, "08004"),
   /** Backend unreachable or lost with no way to recover the command. */
   BACKEND_UNAVAILABLE(1105, "08S01"),
+  /** The connection was lost inside a transaction, which the server rolled back: retry the transaction. */
+  TRANSACTION_LOST(1213, "40001"),
+  /** The connection was lost while a write was in flight: it may or may not have been applied. */
+  OUTCOME_UNKNOWN(1105, "HY000"),
+  /** The connection was lost after part of the result reached the client: the statement failed. */
+  RESULT_INTERRUPTED(1317, "70100"),
+  /** Session state the new connection cannot have (temporary tables, long data, an open cursor) is gone. */
+  SESSION_STATE_LOST(1105, "HY000"),
   CLIENT_INTERACTION_TIMEOUT(4031, "HY000");
 
   private final int code;

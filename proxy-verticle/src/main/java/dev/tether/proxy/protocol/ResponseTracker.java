@@ -22,6 +22,10 @@ public final class ResponseTracker {
   public static final int INFILE_REQUEST = 1 << 2;
   /** The frame is an ERR packet. */
   public static final int ERR_PACKET = 1 << 3;
+  /** The frame is a COM_STMT_PREPARE_OK. */
+  public static final int PREPARE_OK = 1 << 4;
+  /** The frame ends a result set or a whole response and its status flags were read. */
+  public static final int STATUS = 1 << 5;
 
   public enum State {
     /** No command in flight. */
@@ -72,6 +76,13 @@ public final class ResponseTracker {
 
   public boolean inFlight() {
     return state != State.IDLE;
+  }
+
+  /** Forgets the response in flight (its connection is gone). */
+  public void reset() {
+    state = State.IDLE;
+    backendContinuation = false;
+    clientContinuation = false;
   }
 
   /** Status flags of the last OK or EOF packet seen: transaction and autocommit state. */
@@ -135,7 +146,7 @@ public final class ResponseTracker {
         statusFlags = EofPacket.statusFlags(payload);
         // A cursor opened by COM_STMT_EXECUTE sends no rows now; COM_STMT_FETCH brings them later.
         if (cursorRequested && (statusFlags & ServerStatus.CURSOR_EXISTS) != 0) {
-          yield finish(0);
+          yield finish(STATUS);
         }
         state = State.ROWS;
         yield 0;
@@ -171,10 +182,11 @@ public final class ResponseTracker {
       case SINGLE -> {
         if (first == Packets.OK) {
           statusFlags = OkPacket.statusFlags(payload);
-          yield finish(OK_PACKET);
+          yield finish(OK_PACKET | STATUS);
         }
         if (first == Packets.EOF && EofPacket.is(payload)) {
           statusFlags = EofPacket.statusFlags(payload);
+          yield finish(STATUS);
         }
         yield finish(first == Packets.ERR ? ERR_PACKET : 0);
       }
@@ -246,10 +258,10 @@ public final class ResponseTracker {
     if (ok.paramCount() > 0) {
       remaining = ok.paramCount();
       state = State.PREPARE_PARAMS;
-      return 0;
+      return PREPARE_OK;
     }
     state = afterParams();
-    return state == State.IDLE ? COMPLETE : 0;
+    return state == State.IDLE ? COMPLETE | PREPARE_OK : PREPARE_OK;
   }
 
   private State afterParams() {
@@ -263,9 +275,9 @@ public final class ResponseTracker {
   private int moreResultsOrFinish(int flags) {
     if ((statusFlags & ServerStatus.MORE_RESULTS_EXISTS) != 0) {
       state = State.RESULT_START;
-      return flags;
+      return flags | STATUS;
     }
-    return finish(flags);
+    return finish(flags | STATUS);
   }
 
   private int finish(int flags) {

@@ -16,26 +16,37 @@ import dev.tether.proxy.protocol.OkPacket;
 import dev.tether.proxy.protocol.Packets;
 import dev.tether.proxy.protocol.ResponseTracker;
 import dev.tether.proxy.protocol.ServerStatus;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client session after login: relays each command to the backend and its response back,
- * frame by frame as unparsed slices, knowing at every moment whether a command is in flight and
- * whether a transaction is open. One command is in flight at a time; a client that pipelines has
- * its later commands queued (reads paused past a bound) until the response ends. Backpressure both
- * ways: a side that cannot take more pauses reads on the other.
+ * One client session after login. Relays each command to the backend and its response back as
+ * unparsed slices, knowing at every moment whether a command is in flight and whether a
+ * transaction is open, while a {@link StateLearner} keeps the session's state. When the backend
+ * connection is lost the session is held, reconnected and rebuilt ({@link SessionRecovery}); what
+ * was in flight is re-sent or failed as {@link RetryPolicy} decides, and the client keeps its
+ * connection.
  *
- * <p>Confined to the client's event loop; the backend connection lives on the same loop.
+ * <p>One command is in flight at a time; pipelined commands queue (reads paused past a bound).
+ * Backpressure both ways. Confined to the client's event loop, with the backend on the same loop.
  */
 public final class RelaySession implements ClientConnection.Owner {
   private static final Logger log = LoggerFactory.getLogger(RelaySession.class);
   /** Bytes of pipelined commands held before the client's reads are paused. */
   private static final int QUEUE_PAUSE_BYTES = 1 << 20;
+  /** Commands up to this size are kept until their response starts, so they can be re-sent. */
+  private static final int RETRY_KEEP_BYTES = 64 * 1024;
+  /** Server errors that mean "this connection is being dropped", not "your statement failed". */
+  private static final int ER_CONNECTION_KILLED = 1927;
+  private static final int ER_SERVER_SHUTDOWN = 1053;
 
   enum Phase {
+    /** Logged in; setting up session tracking before the client's final OK. */
+    STARTING,
     /** Between commands: nothing in flight. */
     IDLE,
     /** A command larger than one frame is still arriving from the client. */
@@ -44,6 +55,10 @@ public final class RelaySession implements ClientConnection.Owner {
     AWAITING,
     /** LOCAL INFILE: the client's file frames go to the backend until the empty packet. */
     UPLOADING,
+    /** Reading user variables back from the backend after a statement changed them. */
+    REFRESHING,
+    /** The backend connection is gone: reconnecting and replaying within the hold window. */
+    RECONNECTING,
     /** COM_CHANGE_USER: waiting for the client's next authentication packet. */
     CHANGE_USER_AUTH,
     /** COM_CHANGE_USER: logging the new user into a fresh backend connection. */
@@ -55,10 +70,12 @@ public final class RelaySession implements ClientConnection.Owner {
   private record QueuedFrame(int sequenceId, Buffer payload, Buffer frame) {}
 
   // immutable after construction
+  private final Vertx vertx;
   private final NodeServices services;
   private final ClientConnection client;
   private final BackendConnector connector;
   private final boolean clientTracksState;
+  private final boolean deprecateEof;
   private final long maxAllowedPacket;
   private final long idleTimeoutMillis;
   private final long responseTimeoutMillis;
@@ -66,39 +83,66 @@ public final class RelaySession implements ClientConnection.Owner {
   private final Outbox toClient = new Outbox();
   private final Outbox toBackend = new Outbox();
   private final ArrayDeque<QueuedFrame> queued = new ArrayDeque<>();
+  private final StatementMap statements = new StatementMap();
+  private final ResponseTracker tracker;
+  private final StateLearner learner;
 
   // confined to the event loop
   private ClientLogin login;
   private BackendConnection backend;
-  private ResponseTracker tracker;
-  private Phase phase = Phase.IDLE;
+  private Phase phase = Phase.STARTING;
   private int commandSequence;
   private long commandBytes;
+  private int statusBeforeCommand;
+  private Buffer retryFrame;
   private boolean responseStarted;
   private int lastSequenceToClient;
-  private boolean drainAfterChunk;
+  private boolean completedInChunk;
+  private int lastWarnings;
+  private ErrPacket killedBy;
+  private ErrPacket notice;
   private long idleSinceMillis = System.currentTimeMillis();
-  private long lastBackendMillis;
+  private long lastBackendMillis = System.currentTimeMillis();
   private int queuedBytes;
   private AuthExchange changeUser;
   private ChangeUserRequest changeUserRequest;
 
-  public RelaySession(NodeServices services, ClientConnection client, BackendConnector connector, ClientLogin login,
-                      BackendConnection backend) {
+  public RelaySession(Vertx vertx, NodeServices services, ClientConnection client, BackendConnector connector,
+                      ClientLogin login, BackendConnection backend) {
+    this.vertx = vertx;
     this.services = services;
     this.client = client;
     this.connector = connector;
     this.login = login;
     this.clientTracksState = Capabilities.has(login.capabilities(), Capabilities.CLIENT_SESSION_TRACK);
+    this.deprecateEof = Capabilities.has(login.capabilities(), Capabilities.CLIENT_DEPRECATE_EOF);
     this.maxAllowedPacket = services.config().proxy().maxAllowedPacket();
     this.idleTimeoutMillis = services.config().proxy().idleTimeout().toMillis();
     this.responseTimeoutMillis = connector.config().responseTimeout().toMillis();
-    this.tracker = new ResponseTracker(Capabilities.has(login.capabilities(), Capabilities.CLIENT_DEPRECATE_EOF));
-    attach(backend);
+    this.tracker = new ResponseTracker(deprecateEof);
+    this.learner = new StateLearner(SessionState.initial(login.database()), statements);
+    this.backend = backend;
+    backend.closeListener(() -> services.metrics().backendConnections().decrementAndGet());
+    services.metrics().backendConnections().incrementAndGet();
   }
 
-  public void start() {
+  /** Turns on session tracking on the backend, then answers the client's login with OK. */
+  public void start(int okSequence) {
     client.owner(this);
+    SessionReplayer.replay(backend, learner.state(), deprecateEof, client.connectionId()).onComplete(ready -> {
+      if (phase == Phase.CLOSED) {
+        return;
+      }
+      if (ready.failed()) {
+        end(ErrPacket.from(ready.cause()), okSequence);
+        return;
+      }
+      listen();
+      client.write(OkPacket.of(backend.statusFlags()).encode(okSequence, clientTracksState));
+      becomeIdle();
+      client.resume(ClientConnection.PAUSED_BUSY);
+      drainQueue();
+    });
   }
 
   /** True when a command is in flight (from its first byte until its response ends). */
@@ -111,10 +155,23 @@ public final class RelaySession implements ClientConnection.Owner {
     return (tracker.statusFlags() & ServerStatus.IN_TRANS) != 0;
   }
 
+  /** The session's state as the proxy knows it now. */
+  public SessionState state() {
+    return learner.state();
+  }
+
   // ---- client side -------------------------------------------------------------------------
 
   @Override
   public void onFrame(int sequenceId, Buffer payload, Buffer frame) {
+    try {
+      onClientFrame(sequenceId, payload, frame);
+    } catch (RuntimeException e) {
+      failed("client frame", e);
+    }
+  }
+
+  private void onClientFrame(int sequenceId, Buffer payload, Buffer frame) {
     switch (phase) {
       case IDLE -> startCommand(sequenceId, payload, frame);
       case RECEIVING -> {
@@ -133,7 +190,7 @@ public final class RelaySession implements ClientConnection.Owner {
         }
       }
       case CHANGE_USER_AUTH -> onChangeUserOutcome(changeUser.onClientPacket(payload, sequenceId));
-      case AWAITING, CHANGE_USER_CONNECTING -> queue(sequenceId, payload, frame);
+      case STARTING, AWAITING, REFRESHING, RECONNECTING, CHANGE_USER_CONNECTING -> queue(sequenceId, payload, frame);
       case CLOSED -> { }
     }
   }
@@ -161,7 +218,7 @@ public final class RelaySession implements ClientConnection.Owner {
               "The client was disconnected by the server because of inactivity."), 0);
         }
       }
-      case AWAITING -> {
+      case AWAITING, REFRESHING, STARTING -> {
         if (nowMillis - lastBackendMillis > responseTimeoutMillis) {
           services.metrics().rejected("backend_response_timeout");
           end(ErrPacket.of(ErrorCode.BACKEND_UNAVAILABLE, "Tether: backend sent nothing for "
@@ -174,7 +231,7 @@ public final class RelaySession implements ClientConnection.Owner {
               nextSequenceToClient());
         }
       }
-      case CHANGE_USER_CONNECTING, CLOSED -> { }
+      case RECONNECTING, CHANGE_USER_CONNECTING, CLOSED -> { }
     }
   }
 
@@ -209,9 +266,26 @@ public final class RelaySession implements ClientConnection.Owner {
       }
       default -> { }
     }
+    if (learner.refreshWanted() && !isDiagnostics(payload)) {
+      queued.addFirst(new QueuedFrame(sequenceId, payload, frame)); // read the variables back first
+      queuedBytes += frame.length();
+      startRefresh();
+      return;
+    }
+    if (notice != null && payload.length() < Packets.MAX_FRAME_PAYLOAD) {
+      answerWithNotice(payload);
+      return;
+    }
+    if (lostWithReconnection(command, payload)) {
+      return;
+    }
+    statusBeforeCommand = tracker.statusFlags();
     commandBytes = 0;
+    killedBy = null;
+    learner.onCommand(payload);
     tracker.expectResponseTo(payload);
-    forward(sequenceId, payload, frame);
+    retryFrame = frame.length() <= RETRY_KEEP_BYTES ? frame : null;
+    forward(sequenceId, payload, withBackendStatementId(command, payload, frame));
   }
 
   /** Sends one frame of the current command; the last frame puts the command in flight. */
@@ -225,6 +299,7 @@ public final class RelaySession implements ClientConnection.Owner {
     toBackend.add(frame);
     if (payload.length() == Packets.MAX_FRAME_PAYLOAD) {
       phase = Phase.RECEIVING;
+      retryFrame = null;
       return;
     }
     if (tracker.inFlight()) {
@@ -232,8 +307,87 @@ public final class RelaySession implements ClientConnection.Owner {
       responseStarted = false;
       lastBackendMillis = System.currentTimeMillis();
     } else {
+      learner.onComplete();
+      retryFrame = null;
       becomeIdle(); // COM_STMT_CLOSE, COM_STMT_SEND_LONG_DATA: no response
     }
+  }
+
+  /**
+   * The frame as the current backend must see it: statement ids of the five id-carrying commands
+   * mapped to this connection's ids, and parameter types put back into the first execute after a
+   * reconnection when the client, rightly, omitted them. The client's own bytes are kept for a resend.
+   */
+  private Buffer withBackendStatementId(int command, Buffer payload, Buffer frame) {
+    boolean carriesId = command == Command.COM_STMT_EXECUTE || command == Command.COM_STMT_FETCH
+        || command == Command.COM_STMT_CLOSE || command == Command.COM_STMT_RESET
+        || command == Command.COM_STMT_SEND_LONG_DATA;
+    if (!carriesId || statements.isEmpty() || payload.length() < 5) {
+      return frame;
+    }
+    long clientId = learner.clientStatementId(payload);
+    long backendId = statements.backendId(clientId);
+    byte[] types = command == Command.COM_STMT_EXECUTE ? statements.typesToInject(clientId) : null;
+    if (backendId == payload.getUnsignedIntLE(1) && types == null) {
+      return frame;
+    }
+    if (retryFrame == frame) {
+      retryFrame = frame.copy();
+    }
+    payload.setUnsignedIntLE(1, backendId);
+    if (types == null || payload.length() >= Packets.MAX_FRAME_PAYLOAD) {
+      return frame;
+    }
+    int params = learner.state().preparedStatements().get(clientId).paramCount();
+    int flagAt = 10 + (params + 7) / 8;
+    if (payload.length() <= flagAt || payload.getUnsignedByte(flagAt) != 0) {
+      return frame;
+    }
+    Buffer rebuilt = Buffer.buffer(payload.length() + types.length + 5)
+        .appendMediumLE(payload.length() + types.length)
+        .appendByte((byte) 0)
+        .appendBuffer(payload, 0, flagAt)
+        .appendByte((byte) 1)
+        .appendBytes(types)
+        .appendBuffer(payload, flagAt + 1, payload.length() - flagAt - 1);
+    statements.rememberTypes(clientId, types);
+    return rebuilt;
+  }
+
+  /** Long data and open cursors do not survive a reconnection: their next use fails, once, clearly. */
+  private boolean lostWithReconnection(int command, Buffer payload) {
+    if (command == Command.COM_STMT_EXECUTE && statements.takeLostLongData(learner.clientStatementId(payload))) {
+      client.sendError(ErrPacket.of(ErrorCode.SESSION_STATE_LOST, "Tether: the long data sent for this statement was"
+          + " lost when the database connection was re-established; send it again"), 1);
+      return true;
+    }
+    if (command == Command.COM_STMT_FETCH && statements.takeLostCursor(learner.clientStatementId(payload))) {
+      client.sendError(ErrPacket.of(ErrorCode.SESSION_STATE_LOST, "Tether: the open cursor of this statement was"
+          + " lost when the database connection was re-established; execute the statement again"), 1);
+      return true;
+    }
+    return false;
+  }
+
+  /** Delivers the error a reconnection left for the session's next statement (once). */
+  private void answerWithNotice(Buffer payload) {
+    ErrPacket pending = notice;
+    notice = null;
+    boolean rollback = payload.getUnsignedByte(0) == Command.COM_QUERY
+        && "ROLLBACK".equals(SqlText.leadingKeyword(payload));
+    if (rollback && pending.errorCode() == ErrorCode.TRANSACTION_LOST.code()) {
+      client.write(OkPacket.of(tracker.statusFlags()).encode(1, clientTracksState)); // already rolled back
+    } else {
+      client.sendError(pending, 1);
+    }
+  }
+
+  private static boolean isDiagnostics(Buffer payload) {
+    if (payload.getUnsignedByte(0) != Command.COM_QUERY) {
+      return false;
+    }
+    String keyword = SqlText.leadingKeyword(payload);
+    return "SHOW".equals(keyword) || "GET".equals(keyword);
   }
 
   private void queue(int sequenceId, Buffer payload, Buffer frame) {
@@ -249,7 +403,7 @@ public final class RelaySession implements ClientConnection.Owner {
     while (!queued.isEmpty() && (phase == Phase.IDLE || phase == Phase.RECEIVING)) {
       QueuedFrame next = queued.poll();
       queuedBytes -= next.frame().length();
-      onFrame(next.sequenceId(), next.payload(), next.frame());
+      onClientFrame(next.sequenceId(), next.payload(), next.frame());
     }
     if (queuedBytes <= QUEUE_PAUSE_BYTES) {
       client.resume(ClientConnection.PAUSED_QUEUE);
@@ -258,7 +412,7 @@ public final class RelaySession implements ClientConnection.Owner {
   }
 
   private void flushToBackend() {
-    if (toBackend.isEmpty() || phase == Phase.CLOSED) {
+    if (toBackend.isEmpty() || phase == Phase.CLOSED || phase == Phase.RECONNECTING) {
       return;
     }
     backend.write(toBackend.take());
@@ -283,6 +437,14 @@ public final class RelaySession implements ClientConnection.Owner {
   private final class BackendSink implements FrameSink {
     @Override
     public void onFrame(int sequenceId, Buffer payload, Buffer frame) {
+      try {
+        onBackendFrame(sequenceId, payload, frame);
+      } catch (RuntimeException e) {
+        failed("backend frame", e);
+      }
+    }
+
+    private void onBackendFrame(int sequenceId, Buffer payload, Buffer frame) {
       lastBackendMillis = System.currentTimeMillis();
       if (phase != Phase.AWAITING && phase != Phase.UPLOADING && phase != Phase.RECEIVING) {
         log.debug("session {}: unsolicited backend packet 0x{} in {}", client.connectionId(),
@@ -290,6 +452,11 @@ public final class RelaySession implements ClientConnection.Owner {
         return;
       }
       int flags = tracker.onBackendFrame(payload);
+      if ((flags & ResponseTracker.ERR_PACKET) != 0 && !responseStarted && isConnectionDropped(payload)) {
+        killedBy = ErrPacket.decode(payload); // the connection is going away: handled as its loss
+        return;
+      }
+      learner.onResponseFrame(flags, payload, tracker.statusFlags());
       Buffer out = frame;
       if ((flags & ResponseTracker.OK_PACKET) != 0 && !clientTracksState) {
         Buffer rewritten = OkPacket.withoutSessionTrack(payload, sequenceId);
@@ -304,8 +471,11 @@ public final class RelaySession implements ClientConnection.Owner {
         phase = Phase.UPLOADING;
       }
       if ((flags & ResponseTracker.COMPLETE) != 0) {
-        becomeIdle();
-        drainAfterChunk = true;
+        learner.onComplete();
+        lastWarnings = warnings(payload, flags);
+        retryFrame = null;
+        completedInChunk = true;
+        phase = Phase.IDLE;
       }
     }
 
@@ -322,37 +492,200 @@ public final class RelaySession implements ClientConnection.Owner {
           });
         }
       }
-      if (drainAfterChunk) {
-        drainAfterChunk = false;
-        drainQueue();
+      if (completedInChunk) {
+        completedInChunk = false;
+        if (learner.refreshWanted() && lastWarnings == 0) {
+          startRefresh();
+        } else {
+          becomeIdle();
+          drainQueue();
+        }
       }
     }
   }
 
-  private void attach(BackendConnection connection) {
-    backend = connection;
-    tracker.statusFlags(connection.statusFlags());
-    services.metrics().backendConnections().incrementAndGet();
-    connection.sink(backendSink);
-    connection.closeHandler(ignored -> onBackendClosed(connection));
+  private static boolean isConnectionDropped(Buffer payload) {
+    int code = payload.length() >= 3 ? payload.getUnsignedShortLE(1) : 0;
+    return code == ER_CONNECTION_KILLED || code == ER_SERVER_SHUTDOWN;
   }
 
-  private void onBackendClosed(BackendConnection connection) {
-    services.metrics().backendConnections().decrementAndGet();
-    connection.close();
-    if (connection != backend || phase == Phase.CLOSED) {
+  private static int warnings(Buffer payload, int flags) {
+    if ((flags & ResponseTracker.STATUS) == 0) {
+      return 0;
+    }
+    if ((flags & ResponseTracker.OK_PACKET) != 0) {
+      var reader = new dev.tether.proxy.protocol.PayloadReader(payload);
+      reader.skip(1);
+      reader.readIntLenenc();
+      reader.readIntLenenc();
+      reader.readInt2();
+      return reader.readInt2();
+    }
+    return payload.length() >= 3 ? payload.getUnsignedShortLE(1) : 0;
+  }
+
+  /** Makes the session the owner of the backend connection's frames and of its loss. */
+  private void listen() {
+    BackendConnection connection = backend;
+    connection.sink(backendSink);
+    connection.closeHandler(ignored -> onBackendLost(connection));
+  }
+
+  private void startRefresh() {
+    phase = Phase.REFRESHING;
+    lastBackendMillis = System.currentTimeMillis();
+    BackendConnection connection = backend;
+    UserVariableReader.refresh(connection, deprecateEof, learner.state()).onComplete(read -> {
+      if (phase == Phase.CLOSED || connection != backend) {
+        return;
+      }
+      if (read.succeeded()) {
+        learner.refreshed(read.result());
+        services.metrics().stateRefreshed();
+      } else if (connection.isClosed()) {
+        onBackendLost(connection);
+        return;
+      } else {
+        log.warn("session {}: could not read user variables back: {}", client.connectionId(), read.cause().getMessage());
+        learner.refreshed(learner.state());
+      }
+      listen();
+      becomeIdle();
+      drainQueue();
+    });
+  }
+
+  // ---- losing the backend, and getting it back ------------------------------------------------
+
+  private void onBackendLost(BackendConnection connection) {
+    if (connection != backend || phase == Phase.CLOSED || phase == Phase.RECONNECTING) {
       return;
     }
-    log.debug("session {}: backend {} closed in {}", client.connectionId(), connection.address(), phase);
+    log.debug("session {}: backend {} lost in {}", client.connectionId(), connection.address(), phase);
     switch (phase) {
-      case IDLE, CHANGE_USER_AUTH -> {
-        phase = Phase.CLOSED;
-        client.close();
-      }
-      case RECEIVING, AWAITING, UPLOADING -> end(ErrPacket.of(ErrorCode.BACKEND_UNAVAILABLE,
-          "Tether: lost connection to the backend during the command"), nextSequenceToClient());
-      case CHANGE_USER_CONNECTING, CLOSED -> { }
+      case IDLE, REFRESHING -> recover(null, lossNotice(inTransaction()));
+      case AWAITING -> onLostInFlight();
+      case STARTING, RECEIVING, UPLOADING, CHANGE_USER_AUTH -> end(ErrPacket.of(ErrorCode.BACKEND_UNAVAILABLE,
+          "Tether: lost the connection to the database during the command"), nextSequenceToClient());
+      case CHANGE_USER_CONNECTING, RECONNECTING, CLOSED -> { }
     }
+  }
+
+  /** The backend died with a command in flight: re-send it, or fail it as the retry rule says. */
+  private void onLostInFlight() {
+    boolean wasInTransaction = (statusBeforeCommand & ServerStatus.IN_TRANS) != 0;
+    if (!toClient.isEmpty()) {
+      client.write(toClient.take());
+    }
+    tracker.reset();
+    Buffer resend = retryFrame != null
+        && RetryPolicy.mayResend(payloadOf(retryFrame), responseStarted, statusBeforeCommand, learner.state())
+        ? retryFrame : null;
+    if (resend != null) {
+      recover(resend, lossNotice(false));
+      return;
+    }
+    ErrPacket error;
+    String outcome;
+    if (responseStarted) {
+      error = ErrPacket.of(ErrorCode.RESULT_INTERRUPTED, "Tether: the connection to the database was lost while"
+          + " the result was being sent; the statement failed and the connection is usable again");
+      outcome = "result_interrupted";
+    } else if (wasInTransaction) {
+      error = transactionLost();
+      outcome = "transaction_lost";
+    } else if (killedBy != null) {
+      error = killedBy; // the server answered: the statement was stopped, not applied
+      outcome = "killed";
+    } else {
+      error = ErrPacket.of(ErrorCode.OUTCOME_UNKNOWN, "Tether: the connection to the database was lost during"
+          + " the statement; it may or may not have been applied. The connection is usable again");
+      outcome = "outcome_unknown";
+    }
+    services.metrics().failedByLoss(outcome);
+    client.sendError(error, nextSequenceToClient());
+    recover(null, lossNotice(wasInTransaction && !"transaction_lost".equals(outcome)));
+  }
+
+  /** What the next statement must be told after a loss: a lost transaction, or lost temporary tables. */
+  private ErrPacket lossNotice(boolean transactionLost) {
+    SessionState state = learner.state();
+    String tables = String.join(", ", state.temporaryTables());
+    for (String table : state.temporaryTables()) {
+      state = state.withTemporaryTable(table, false);
+    }
+    learner.state(state);
+    if (transactionLost) {
+      return tables.isEmpty() ? transactionLost() : ErrPacket.of(ErrorCode.TRANSACTION_LOST, transactionLost().message()
+          + " Temporary tables " + tables + " were lost too.");
+    }
+    if (!tables.isEmpty()) {
+      services.metrics().failedByLoss("temporary_tables_lost");
+      return ErrPacket.of(ErrorCode.SESSION_STATE_LOST, "Tether: the connection to the database was lost and the"
+          + " temporary tables " + tables + " with it; the session continues without them");
+    }
+    return null;
+  }
+
+  private static ErrPacket transactionLost() {
+    return ErrPacket.of(ErrorCode.TRANSACTION_LOST, "Tether: the connection to the database was lost and the open"
+        + " transaction was rolled back; retry the transaction (the connection is usable again).");
+  }
+
+  /** Holds the session while a new backend connection is made and the state replayed on it. */
+  private void recover(Buffer resend, ErrPacket nextNotice) {
+    phase = Phase.RECONNECTING;
+    long heldSince = System.currentTimeMillis();
+    int cap = services.config().session().historyCap();
+    SessionState state = learner.state();
+    int replySequence = resend != null ? (commandSequence + 1) & 0xFF : 0;
+    if (state.size() > cap) {
+      services.metrics().replayFailed("history_over_cap");
+      log.info("session {}: not migrated: history over cap ({} items, cap {})", client.connectionId(), state.size(), cap);
+      end(ErrPacket.of(ErrorCode.BACKEND_UNAVAILABLE, "Tether: the connection to the database was lost and this"
+          + " session cannot be rebuilt: its state holds " + state.size() + " items, over the history cap of " + cap),
+          replySequence);
+      return;
+    }
+    long deadline = heldSince + services.config().session().holdWindow().toMillis();
+    SessionRecovery.reconnect(vertx, connector, login, state, deprecateEof, deadline, client.connectionId())
+        .onComplete(recovered -> {
+          if (phase == Phase.CLOSED) {
+            if (recovered.succeeded()) {
+              recovered.result().backend().close();
+            }
+            return;
+          }
+          if (recovered.failed()) {
+            String reason = recovered.cause() instanceof ReplayFailure f ? f.reason() : "reconnect_failed";
+            services.metrics().replayFailed(reason);
+            log.info("session {}: not migrated: {} ({})", client.connectionId(), reason, recovered.cause().getMessage());
+            end(ErrPacket.of(ErrorCode.BACKEND_UNAVAILABLE, "Tether: the connection to the database was lost and"
+                + " the session could not be rebuilt: " + recovered.cause().getMessage()), replySequence);
+            return;
+          }
+          backend = recovered.result().backend();
+          backend.closeListener(() -> services.metrics().backendConnections().decrementAndGet());
+          services.metrics().backendConnections().incrementAndGet();
+          listen();
+          statements.remap(recovered.result().statementIds());
+          tracker.statusFlags(backend.statusFlags());
+          services.metrics().reconnected(Duration.ofMillis(System.currentTimeMillis() - heldSince));
+          log.debug("session {}: rebuilt on backend thread {} after {} ms", client.connectionId(), backend.threadId(),
+              System.currentTimeMillis() - heldSince);
+          becomeIdle();
+          if (resend != null) {
+            services.metrics().retried();
+            startCommand(0, payloadOf(resend), resend);
+            flushToBackend();
+          }
+          notice = nextNotice;
+          drainQueue();
+        });
+  }
+
+  private static Buffer payloadOf(Buffer frame) {
+    return frame.slice(Packets.HEADER_SIZE, frame.length());
   }
 
   // ---- COM_CHANGE_USER ---------------------------------------------------------------------
@@ -377,33 +710,53 @@ public final class RelaySession implements ClientConnection.Owner {
         ClientLogin next = login.withUser(changeUser.account(), changeUserRequest.database(),
             changeUserRequest.collation(), changeUserRequest.connectAttributes());
         int okSequence = changeUser.nextSequence();
-        connector.connect(next.toLoginRequest()).onComplete(connected -> {
-          if (phase == Phase.CLOSED) {
-            if (connected.succeeded()) {
-              connected.result().close();
-            }
-            return;
-          }
-          if (connected.failed()) {
-            end(ErrPacket.from(connected.cause()), okSequence);
-            return;
-          }
-          BackendConnection old = backend;
-          login = next;
-          attach(connected.result());
-          old.close();
-          client.write(OkPacket.of(backend.statusFlags()).encode(okSequence, clientTracksState));
-          changeUser = null;
-          changeUserRequest = null;
-          becomeIdle();
-          client.resume(ClientConnection.PAUSED_BUSY);
-          drainQueue();
-        });
+        SessionState fresh = SessionState.initial(changeUserRequest.database());
+        connector.connect(next.toLoginRequest())
+            .compose(connection -> SessionReplayer.replay(connection, fresh, deprecateEof, client.connectionId())
+                .map(ids -> connection)
+                .onFailure(failed -> connection.close()))
+            .onComplete(connected -> {
+              if (phase == Phase.CLOSED) {
+                if (connected.succeeded()) {
+                  connected.result().close();
+                }
+                return;
+              }
+              if (connected.failed()) {
+                end(ErrPacket.from(connected.cause()), okSequence);
+                return;
+              }
+              BackendConnection old = backend;
+              login = next;
+              backend = connected.result();
+              backend.closeListener(() -> services.metrics().backendConnections().decrementAndGet());
+              services.metrics().backendConnections().incrementAndGet();
+              listen();
+              old.closeHandler(null);
+              old.close();
+              learner.state(fresh);
+              statements.clear();
+              tracker.statusFlags(backend.statusFlags());
+              client.write(OkPacket.of(backend.statusFlags()).encode(okSequence, clientTracksState));
+              changeUser = null;
+              changeUserRequest = null;
+              becomeIdle();
+              client.resume(ClientConnection.PAUSED_BUSY);
+              drainQueue();
+            });
       }
     }
   }
 
   // ---- endings -----------------------------------------------------------------------------
+
+  /** Something this code did not expect: logged as a bug and counted; the session ends cleanly. */
+  private void failed(String where, RuntimeException e) {
+    log.error("BUG: session {} in {} while handling a {}: {}", client.connectionId(), phase, where, e.toString(), e);
+    services.metrics().bug("relay_session");
+    end(ErrPacket.of(ErrorCode.BACKEND_UNAVAILABLE, "Tether: internal error, the session was closed: " + e),
+        nextSequenceToClient());
+  }
 
   private int nextSequenceToClient() {
     return ((responseStarted ? lastSequenceToClient : commandSequence) + 1) & 0xFF;

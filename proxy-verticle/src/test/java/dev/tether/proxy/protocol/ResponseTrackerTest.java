@@ -4,6 +4,8 @@ import static dev.tether.proxy.protocol.ResponseTracker.COMPLETE;
 import static dev.tether.proxy.protocol.ResponseTracker.ERR_PACKET;
 import static dev.tether.proxy.protocol.ResponseTracker.INFILE_REQUEST;
 import static dev.tether.proxy.protocol.ResponseTracker.OK_PACKET;
+import static dev.tether.proxy.protocol.ResponseTracker.PREPARE_OK;
+import static dev.tether.proxy.protocol.ResponseTracker.STATUS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +16,11 @@ import org.junit.jupiter.api.Test;
 /** Narrated responses, packet by packet, and where the tracker says each one ends. */
 class ResponseTrackerTest {
   private static final Buffer QUERY = Buffer.buffer(new byte[] {Command.COM_QUERY, 'S'});
+
+  /** The tracker's verdict without the STATUS and PREPARE_OK bits, which these scenarios do not test. */
+  private static int flags(ResponseTracker tracker, Buffer payload) {
+    return tracker.onBackendFrame(payload) & ~(STATUS | PREPARE_OK);
+  }
 
   private static Buffer ok(int status) {
     return Buffer.buffer().appendByte((byte) 0).appendByte((byte) 0).appendByte((byte) 0)
@@ -46,12 +53,12 @@ class ResponseTrackerTest {
   void resultSetWithoutDeprecateEofEndsAtTheSecondEof() {
     ResponseTracker t = new ResponseTracker(false);
     assertTrue(t.expectResponseTo(QUERY));
-    assertEquals(0, t.onBackendFrame(bytes(1)));
-    assertEquals(0, t.onBackendFrame(COLUMN));
-    assertEquals(0, t.onBackendFrame(eof(ServerStatus.AUTOCOMMIT)), "EOF after the column definitions");
-    assertEquals(0, t.onBackendFrame(ROW));
-    assertEquals(0, t.onBackendFrame(ROW));
-    assertEquals(COMPLETE, t.onBackendFrame(eof(ServerStatus.AUTOCOMMIT | ServerStatus.IN_TRANS)));
+    assertEquals(0, flags(t, bytes(1)));
+    assertEquals(0, flags(t, COLUMN));
+    assertEquals(0, flags(t, eof(ServerStatus.AUTOCOMMIT)), "EOF after the column definitions");
+    assertEquals(0, flags(t, ROW));
+    assertEquals(0, flags(t, ROW));
+    assertEquals(COMPLETE, flags(t, eof(ServerStatus.AUTOCOMMIT | ServerStatus.IN_TRANS)));
     assertFalse(t.inFlight());
     assertEquals(ServerStatus.AUTOCOMMIT | ServerStatus.IN_TRANS, t.statusFlags());
   }
@@ -60,45 +67,45 @@ class ResponseTrackerTest {
   void resultSetWithDeprecateEofEndsAtTheOkTerminator() {
     ResponseTracker t = new ResponseTracker(true);
     t.expectResponseTo(QUERY);
-    t.onBackendFrame(bytes(1));
-    t.onBackendFrame(COLUMN);
-    assertEquals(0, t.onBackendFrame(ROW));
-    assertEquals(COMPLETE | OK_PACKET, t.onBackendFrame(okAsEof(ServerStatus.AUTOCOMMIT)));
+    flags(t, bytes(1));
+    flags(t, COLUMN);
+    assertEquals(0, flags(t, ROW));
+    assertEquals(COMPLETE | OK_PACKET, flags(t, okAsEof(ServerStatus.AUTOCOMMIT)));
   }
 
   @Test
   void multiResultsContinueWhileMoreResultsExist() {
     ResponseTracker t = new ResponseTracker(true);
     t.expectResponseTo(QUERY);
-    assertEquals(OK_PACKET, t.onBackendFrame(ok(ServerStatus.MORE_RESULTS_EXISTS)), "first statement: OK, more follow");
-    t.onBackendFrame(bytes(1));
-    t.onBackendFrame(COLUMN);
-    t.onBackendFrame(ROW);
-    assertEquals(OK_PACKET, t.onBackendFrame(okAsEof(ServerStatus.MORE_RESULTS_EXISTS)), "a result set, more follow");
-    assertEquals(COMPLETE | OK_PACKET, t.onBackendFrame(ok(ServerStatus.AUTOCOMMIT)), "the CALL's closing OK");
+    assertEquals(OK_PACKET, flags(t, ok(ServerStatus.MORE_RESULTS_EXISTS)), "first statement: OK, more follow");
+    flags(t, bytes(1));
+    flags(t, COLUMN);
+    flags(t, ROW);
+    assertEquals(OK_PACKET, flags(t, okAsEof(ServerStatus.MORE_RESULTS_EXISTS)), "a result set, more follow");
+    assertEquals(COMPLETE | OK_PACKET, flags(t, ok(ServerStatus.AUTOCOMMIT)), "the CALL's closing OK");
   }
 
   @Test
   void anErrorEndsTheResponseEvenInTheMiddleOfRows() {
     ResponseTracker t = new ResponseTracker(true);
     t.expectResponseTo(QUERY);
-    t.onBackendFrame(bytes(1));
-    t.onBackendFrame(COLUMN);
-    t.onBackendFrame(ROW);
-    assertEquals(COMPLETE | ERR_PACKET, t.onBackendFrame(ERR));
+    flags(t, bytes(1));
+    flags(t, COLUMN);
+    flags(t, ROW);
+    assertEquals(COMPLETE | ERR_PACKET, flags(t, ERR));
   }
 
   @Test
   void aRowContinuedAcrossFramesIsNeverMistakenForATerminator() {
     ResponseTracker t = new ResponseTracker(true);
     t.expectResponseTo(QUERY);
-    t.onBackendFrame(bytes(1));
-    t.onBackendFrame(COLUMN);
+    flags(t, bytes(1));
+    flags(t, COLUMN);
     Buffer full = Buffer.buffer(new byte[Packets.MAX_FRAME_PAYLOAD]);
     full.setByte(0, (byte) 0xFE); // lenenc prefix of a string longer than 16 MiB
-    assertEquals(0, t.onBackendFrame(full));
-    assertEquals(0, t.onBackendFrame(okAsEof(0)), "continuation bytes that look like a terminator");
-    assertEquals(COMPLETE | OK_PACKET, t.onBackendFrame(okAsEof(ServerStatus.AUTOCOMMIT)));
+    assertEquals(0, flags(t, full));
+    assertEquals(0, flags(t, okAsEof(0)), "continuation bytes that look like a terminator");
+    assertEquals(COMPLETE | OK_PACKET, flags(t, okAsEof(ServerStatus.AUTOCOMMIT)));
   }
 
   @Test
@@ -107,16 +114,16 @@ class ResponseTrackerTest {
       ResponseTracker t = new ResponseTracker(deprecateEof);
       t.expectResponseTo(bytes(Command.COM_STMT_PREPARE, 'S'));
       Buffer prepareOk = bytes(0, 1, 0, 0, 0, 2, 0, 1, 0, 0, 0, 0);
-      assertEquals(0, t.onBackendFrame(prepareOk));
-      assertEquals(0, t.onBackendFrame(COLUMN), "parameter");
+      assertEquals(0, flags(t, prepareOk));
+      assertEquals(0, flags(t, COLUMN), "parameter");
       if (!deprecateEof) {
-        assertEquals(0, t.onBackendFrame(eof(0)));
+        assertEquals(0, flags(t, eof(0)));
       }
-      assertEquals(0, t.onBackendFrame(COLUMN));
-      int last = t.onBackendFrame(deprecateEof ? COLUMN : COLUMN);
+      assertEquals(0, flags(t, COLUMN));
+      int last = flags(t, deprecateEof ? COLUMN : COLUMN);
       if (!deprecateEof) {
         assertEquals(0, last);
-        last = t.onBackendFrame(eof(0));
+        last = flags(t, eof(0));
       }
       assertEquals(COMPLETE, last, "deprecateEof=" + deprecateEof);
     }
@@ -126,7 +133,7 @@ class ResponseTrackerTest {
   void prepareWithNoParametersOrColumnsEndsAtTheOk() {
     ResponseTracker t = new ResponseTracker(false);
     t.expectResponseTo(bytes(Command.COM_STMT_PREPARE, 'S'));
-    assertEquals(COMPLETE, t.onBackendFrame(bytes(0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)));
+    assertEquals(COMPLETE, flags(t, bytes(0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)));
   }
 
   @Test
@@ -134,34 +141,34 @@ class ResponseTrackerTest {
     Buffer executeWithCursor = bytes(Command.COM_STMT_EXECUTE, 1, 0, 0, 0, 1, 1, 0, 0, 0);
     ResponseTracker classic = new ResponseTracker(false);
     classic.expectResponseTo(executeWithCursor);
-    classic.onBackendFrame(bytes(1));
-    classic.onBackendFrame(COLUMN);
-    assertEquals(COMPLETE, classic.onBackendFrame(eof(ServerStatus.CURSOR_EXISTS | ServerStatus.AUTOCOMMIT)));
+    flags(classic, bytes(1));
+    flags(classic, COLUMN);
+    assertEquals(COMPLETE, flags(classic, eof(ServerStatus.CURSOR_EXISTS | ServerStatus.AUTOCOMMIT)));
     ResponseTracker deprecated = new ResponseTracker(true);
     deprecated.expectResponseTo(executeWithCursor);
-    deprecated.onBackendFrame(bytes(1));
-    deprecated.onBackendFrame(COLUMN);
-    assertEquals(COMPLETE | OK_PACKET, deprecated.onBackendFrame(okAsEof(ServerStatus.CURSOR_EXISTS)));
+    flags(deprecated, bytes(1));
+    flags(deprecated, COLUMN);
+    assertEquals(COMPLETE | OK_PACKET, flags(deprecated, okAsEof(ServerStatus.CURSOR_EXISTS)));
   }
 
   @Test
   void fetchReturnsRowsUntilTheTerminator() {
     ResponseTracker t = new ResponseTracker(false);
     t.expectResponseTo(bytes(Command.COM_STMT_FETCH, 1, 0, 0, 0, 5, 0, 0, 0));
-    assertEquals(0, t.onBackendFrame(bytes(0, 0, 1)));
-    assertEquals(COMPLETE, t.onBackendFrame(eof(ServerStatus.CURSOR_EXISTS | ServerStatus.LAST_ROW_SENT)));
+    assertEquals(0, flags(t, bytes(0, 0, 1)));
+    assertEquals(COMPLETE, flags(t, eof(ServerStatus.CURSOR_EXISTS | ServerStatus.LAST_ROW_SENT)));
   }
 
   @Test
   void localInfileRequestHandsTheTurnToTheClientUntilItsEmptyPacket() {
     ResponseTracker t = new ResponseTracker(true);
     t.expectResponseTo(QUERY);
-    assertEquals(INFILE_REQUEST, t.onBackendFrame(bytes(0xFB).appendString("/tmp/f.csv")));
+    assertEquals(INFILE_REQUEST, flags(t, bytes(0xFB).appendString("/tmp/f.csv")));
     assertFalse(t.onClientUploadFrame(Buffer.buffer("1,a\n")));
     assertFalse(t.onClientUploadFrame(Buffer.buffer(new byte[Packets.MAX_FRAME_PAYLOAD])));
     assertFalse(t.onClientUploadFrame(Buffer.buffer()), "the empty frame after a full one continues it");
     assertTrue(t.onClientUploadFrame(Buffer.buffer()), "the next empty packet ends the upload");
-    assertEquals(COMPLETE | OK_PACKET, t.onBackendFrame(ok(ServerStatus.AUTOCOMMIT)));
+    assertEquals(COMPLETE | OK_PACKET, flags(t, ok(ServerStatus.AUTOCOMMIT)));
   }
 
   @Test
@@ -170,14 +177,14 @@ class ResponseTrackerTest {
     assertFalse(t.expectResponseTo(bytes(Command.COM_STMT_CLOSE, 1, 0, 0, 0)));
     assertFalse(t.expectResponseTo(bytes(Command.COM_STMT_SEND_LONG_DATA, 1, 0, 0, 0, 0, 0)));
     assertTrue(t.expectResponseTo(bytes(Command.COM_PING)));
-    assertEquals(COMPLETE | OK_PACKET, t.onBackendFrame(ok(ServerStatus.AUTOCOMMIT)));
+    assertEquals(COMPLETE | OK_PACKET, flags(t, ok(ServerStatus.AUTOCOMMIT)));
   }
 
   @Test
   void fieldListEndsAtItsEof() {
     ResponseTracker t = new ResponseTracker(false);
     t.expectResponseTo(bytes(Command.COM_FIELD_LIST, 't', 0));
-    assertEquals(0, t.onBackendFrame(COLUMN));
-    assertEquals(COMPLETE, t.onBackendFrame(eof(ServerStatus.AUTOCOMMIT)));
+    assertEquals(0, flags(t, COLUMN));
+    assertEquals(COMPLETE, flags(t, eof(ServerStatus.AUTOCOMMIT)));
   }
 }

@@ -1,0 +1,89 @@
+package dev.tether.proxy.session;
+
+import dev.tether.proxy.backend.BackendConnection;
+import dev.tether.proxy.protocol.FrameSink;
+import dev.tether.proxy.protocol.PayloadWriter;
+import dev.tether.proxy.protocol.ResponseTracker;
+import dev.tether.proxy.protocol.TextResult;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs the proxy's own commands on a backend connection: all written at once (pipelined), each
+ * response delimited by a {@link ResponseTracker} and decoded. Owns the connection's frames until
+ * {@link #run} completes; nothing of it reaches the client.
+ */
+final class InternalExchange implements FrameSink {
+  /** One command: its payload, and whether it is a COM_STMT_PREPARE. */
+  record Request(Buffer payload, boolean prepare) {
+    static Request query(String sql) {
+      return new Request(Buffer.buffer().appendByte((byte) 0x03).appendString(sql, "UTF-8"), false);
+    }
+
+    static Request prepare(String sql) {
+      return new Request(Buffer.buffer().appendByte((byte) 0x16).appendString(sql, "UTF-8"), true);
+    }
+  }
+
+  private final BackendConnection backend;
+  private final boolean deprecateEof;
+  private final ResponseTracker tracker;
+  private final ArrayDeque<Request> requests = new ArrayDeque<>();
+  private final List<TextResult> results = new ArrayList<>();
+  private final Promise<List<TextResult>> done = Promise.promise();
+  private List<Buffer> frames = new ArrayList<>();
+
+  private InternalExchange(BackendConnection backend, boolean deprecateEof) {
+    this.backend = backend;
+    this.deprecateEof = deprecateEof;
+    this.tracker = new ResponseTracker(deprecateEof);
+  }
+
+  /** Sends every request and completes with their responses in order; fails if the connection closes. */
+  static Future<List<TextResult>> run(BackendConnection backend, boolean deprecateEof, List<Request> requests) {
+    InternalExchange exchange = new InternalExchange(backend, deprecateEof);
+    if (requests.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    exchange.requests.addAll(requests);
+    backend.sink(exchange);
+    backend.closeHandler(closed -> exchange.done.tryFail("backend connection closed during " + requests.size()
+        + " internal command(s)"));
+    Buffer out = Buffer.buffer();
+    for (Request request : requests) {
+      out.appendBuffer(new PayloadWriter(request.payload().length()).bytes(request.payload()).toPacket(0));
+    }
+    exchange.tracker.expectResponseTo(requests.get(0).payload());
+    backend.write(out);
+    return exchange.done.future();
+  }
+
+  @Override
+  public void onFrame(int sequenceId, Buffer payload, Buffer frame) {
+    if (done.future().isComplete()) {
+      return;
+    }
+    frames.add(payload);
+    int flags = tracker.onBackendFrame(payload);
+    if ((flags & ResponseTracker.COMPLETE) == 0) {
+      return;
+    }
+    Request request = requests.poll();
+    try {
+      results.add(TextResult.decode(frames, deprecateEof, request.prepare()));
+    } catch (RuntimeException e) {
+      done.tryFail(e);
+      return;
+    }
+    frames = new ArrayList<>();
+    if (requests.isEmpty()) {
+      done.tryComplete(results);
+    } else {
+      tracker.expectResponseTo(requests.peek().payload());
+    }
+  }
+}

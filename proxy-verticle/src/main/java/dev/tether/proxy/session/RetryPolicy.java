@@ -1,0 +1,44 @@
+package dev.tether.proxy.session;
+
+import dev.tether.proxy.protocol.Command;
+import dev.tether.proxy.protocol.ServerStatus;
+import io.vertx.core.buffer.Buffer;
+import java.util.Set;
+
+/**
+ * The one rule for re-sending a command whose backend connection died under it.
+ *
+ * <p>A command is re-sent on the new connection only if (1) no byte of its response reached the
+ * client, so the client cannot have seen half an answer, and (2) it cannot have changed data: the
+ * session was outside a transaction when it was sent (nothing earlier is lost with the connection)
+ * and the command is a read. A write whose response never came may or may not have been applied
+ * before the server died; re-sending could apply it twice, so it is never re-sent.
+ *
+ * <p>"Read" is decided from the command and the statement's leading keyword. A SELECT that calls a
+ * function with side effects is not recognised as a write: the documented limit of this rule.
+ */
+final class RetryPolicy {
+  private static final Set<String> READ_KEYWORDS = Set.of("SELECT", "SHOW", "DESCRIBE", "DESC", "EXPLAIN", "HELP");
+
+  private RetryPolicy() {}
+
+  static boolean mayResend(Buffer command, boolean responseStarted, int statusBeforeCommand, SessionState state) {
+    if (responseStarted || (statusBeforeCommand & ServerStatus.IN_TRANS) != 0) {
+      return false;
+    }
+    return switch (command.getUnsignedByte(0)) {
+      case Command.COM_QUERY -> READ_KEYWORDS.contains(SqlText.leadingKeyword(command));
+      case Command.COM_STMT_EXECUTE -> {
+        SessionState.PreparedStatement statement = state.preparedStatements().get(command.getUnsignedIntLE(1));
+        yield statement != null && READ_KEYWORDS.contains(leadingKeyword(statement.sql()));
+      }
+      case Command.COM_PING, Command.COM_STATISTICS, Command.COM_FIELD_LIST, Command.COM_INIT_DB,
+           Command.COM_STMT_PREPARE, Command.COM_STMT_RESET, Command.COM_SET_OPTION -> true;
+      default -> false;
+    };
+  }
+
+  private static String leadingKeyword(String sql) {
+    return SqlText.leadingKeyword(Buffer.buffer().appendByte((byte) 0).appendString(sql, "UTF-8"));
+  }
+}

@@ -1,0 +1,144 @@
+package dev.tether.proxy.session;
+
+import dev.tether.proxy.backend.BackendConnection;
+import dev.tether.proxy.protocol.TextResult;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rebuilds a {@link SessionState} on a fresh backend connection (already logged in with the user,
+ * schema and handshake collation): session tracking first, then only the dirty parts — system
+ * variables, user variables, LAST_INSERT_ID, SQL-level PREPAREs, next-transaction characteristics
+ * and binary prepared statements — pipelined in one round trip, each reply checked.
+ */
+final class SessionReplayer {
+  private static final Logger log = LoggerFactory.getLogger(SessionReplayer.class);
+  private static final Pattern NUMBER = Pattern.compile("-?\\d+(\\.\\d+)?([eE][-+]?\\d+)?");
+
+  /** What the proxy needs from every backend connection: the server reporting every state change. */
+  static final String TRACKING = "SET SESSION session_track_schema=ON, session_track_state_change=ON,"
+      + " session_track_system_variables='*', session_track_transaction_info='CHARACTERISTICS'";
+
+  private SessionReplayer() {}
+
+  /** Replays {@code state}; completes with where each client statement id now lives on the backend. */
+  static Future<Map<Long, Long>> replay(BackendConnection backend, SessionState state, boolean deprecateEof,
+                                        long sessionId) {
+    List<InternalExchange.Request> requests = new ArrayList<>();
+    List<String> described = new ArrayList<>();
+    requests.add(InternalExchange.Request.query(TRACKING));
+    described.add("session tracking");
+    if (state.isDirty(SessionState.SYSTEM_VARIABLES)) {
+      requests.add(InternalExchange.Request.query(setSystemVariables(state.systemVariables())));
+      described.add(state.systemVariables().size() + " system variable(s)");
+    }
+    if (state.isDirty(SessionState.USER_VARIABLES)) {
+      requests.add(InternalExchange.Request.query(setUserVariables(state.userVariables())));
+      described.add(state.userVariables().size() + " user variable(s)");
+    }
+    if (state.isDirty(SessionState.LAST_INSERT_ID)) {
+      requests.add(InternalExchange.Request.query("DO LAST_INSERT_ID(" + Long.toUnsignedString(state.lastInsertId()) + ")"));
+      described.add("LAST_INSERT_ID");
+    }
+    for (String prepare : state.sqlPrepared().values()) {
+      requests.add(InternalExchange.Request.query(prepare));
+    }
+    if (!state.sqlPrepared().isEmpty()) {
+      described.add(state.sqlPrepared().size() + " SQL PREPARE(s)");
+    }
+    if (state.isDirty(SessionState.NEXT_TRANSACTION)) {
+      for (String statement : state.nextTransaction().split(";")) {
+        if (!statement.isBlank()) {
+          requests.add(InternalExchange.Request.query(statement.trim()));
+        }
+      }
+      described.add("next-transaction characteristics");
+    }
+    List<Long> clientIds = new ArrayList<>(state.preparedStatements().keySet());
+    for (long clientId : clientIds) {
+      requests.add(InternalExchange.Request.prepare(state.preparedStatements().get(clientId).sql()));
+    }
+    if (!clientIds.isEmpty()) {
+      described.add(clientIds.size() + " prepared statement(s)");
+    }
+    return InternalExchange.run(backend, deprecateEof, requests).map(results -> {
+      int firstPrepare = results.size() - clientIds.size();
+      for (int i = 0; i < firstPrepare; i++) {
+        TextResult result = results.get(i);
+        if (result.isError()) {
+          throw new ReplayFailure("replay_step_failed", "replaying a session step failed with "
+              + result.error().errorCode() + ": " + result.error().message());
+        }
+      }
+      Map<Long, Long> ids = new HashMap<>();
+      for (int i = 0; i < clientIds.size(); i++) {
+        TextResult result = results.get(firstPrepare + i);
+        long clientId = clientIds.get(i);
+        SessionState.PreparedStatement original = state.preparedStatements().get(clientId);
+        if (result.isError() || result.prepareOk().paramCount() != original.paramCount()) {
+          throw new ReplayFailure("reprepare_failed", "re-preparing statement " + clientId + " failed"
+              + (result.isError() ? ": " + result.error().message() : ": its parameter count changed"));
+        }
+        ids.put(clientId, result.prepareOk().statementId());
+      }
+      log.debug("session {}: replayed {}", sessionId, String.join(", ", described));
+      return ids;
+    });
+  }
+
+  static String setSystemVariables(Map<String, String> variables) {
+    StringBuilder sql = new StringBuilder("SET SESSION ");
+    variables.forEach((name, value) -> {
+      if (sql.length() > 12) {
+        sql.append(", ");
+      }
+      sql.append('`').append(name.replace("`", "``")).append("`=").append(systemLiteral(name, value));
+    });
+    return sql.toString();
+  }
+
+  private static String systemLiteral(String name, String value) {
+    if (value == null || (value.isEmpty() && name.startsWith("character_set_"))) {
+      return "NULL";
+    }
+    if (NUMBER.matcher(value).matches()) {
+      return value;
+    }
+    return quote(value);
+  }
+
+  static String setUserVariables(Map<String, SessionState.UserVariable> variables) {
+    StringBuilder sql = new StringBuilder("SET ");
+    variables.forEach((name, variable) -> {
+      if (sql.length() > 4) {
+        sql.append(", ");
+      }
+      sql.append("@`").append(name.replace("`", "``")).append("`=").append(userLiteral(variable));
+    });
+    return sql.toString();
+  }
+
+  private static String userLiteral(SessionState.UserVariable variable) {
+    if (variable.value() == null) {
+      return "NULL";
+    }
+    String hex = HexFormat.of().formatHex(variable.value());
+    return switch (variable.type()) {
+      case "INT", "INT UNSIGNED", "DECIMAL", "DOUBLE", "REAL" -> new String(variable.value(), java.nio.charset.StandardCharsets.US_ASCII);
+      default -> variable.charset() == null || "binary".equals(variable.charset())
+          ? "X'" + hex + "'"
+          : "_" + variable.charset() + " X'" + hex + "'";
+    };
+  }
+
+  private static String quote(String value) {
+    return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
+  }
+}

@@ -1,0 +1,72 @@
+package dev.tether.proxy.session;
+
+import io.vertx.core.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * The little the proxy reads of SQL text: the leading keyword of a COM_QUERY, read from its bytes
+ * without decoding the whole statement. Only statements whose effect the server does not report
+ * (PREPARE, DEALLOCATE, temporary tables) are decoded further.
+ */
+final class SqlText {
+  private SqlText() {}
+
+  /** The first keyword of the query in a COM_QUERY payload (after the command byte), upper case. */
+  static String leadingKeyword(Buffer payload) {
+    int i = skipSpaceAndComments(payload, 1);
+    int start = i;
+    while (i < payload.length() && i - start < 16 && Character.isLetter(payload.getByte(i))) {
+      i++;
+    }
+    return payload.getString(start, i, "US-ASCII").toUpperCase(Locale.ROOT);
+  }
+
+  /** The whole statement text of a COM_QUERY payload. */
+  static String statement(Buffer payload) {
+    return payload.getString(1, payload.length(), StandardCharsets.UTF_8.name()).trim();
+  }
+
+  /** Whether the query text calls LAST_INSERT_ID with an argument, which sets it silently. */
+  static boolean setsLastInsertId(Buffer payload) {
+    String needle = "LAST_INSERT_ID";
+    outer:
+    for (int i = 1; i + needle.length() < payload.length(); i++) {
+      for (int j = 0; j < needle.length(); j++) {
+        if (Character.toUpperCase(payload.getByte(i + j)) != needle.charAt(j)) {
+          continue outer;
+        }
+      }
+      int k = skipSpaceAndComments(payload, i + needle.length());
+      if (k < payload.length() && payload.getByte(k) == '(') {
+        k = skipSpaceAndComments(payload, k + 1);
+        return k < payload.length() && payload.getByte(k) != ')';
+      }
+    }
+    return false;
+  }
+
+  private static int skipSpaceAndComments(Buffer payload, int from) {
+    int i = from;
+    int n = payload.length();
+    while (i < n) {
+      byte b = payload.getByte(i);
+      if (b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '(') {
+        i++;
+      } else if (b == '/' && i + 1 < n && payload.getByte(i + 1) == '*') {
+        int end = i + 2;
+        while (end + 1 < n && !(payload.getByte(end) == '*' && payload.getByte(end + 1) == '/')) {
+          end++;
+        }
+        i = end + 2;
+      } else if ((b == '#') || (b == '-' && i + 2 < n && payload.getByte(i + 1) == '-' && payload.getByte(i + 2) == ' ')) {
+        while (i < n && payload.getByte(i) != '\n') {
+          i++;
+        }
+      } else {
+        break;
+      }
+    }
+    return i;
+  }
+}

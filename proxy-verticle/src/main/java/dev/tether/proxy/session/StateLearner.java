@@ -1,0 +1,255 @@
+package dev.tether.proxy.session;
+
+import dev.tether.proxy.protocol.Command;
+import dev.tether.proxy.protocol.OkPacket;
+import dev.tether.proxy.protocol.PayloadReader;
+import dev.tether.proxy.protocol.ResponseTracker;
+import dev.tether.proxy.protocol.ServerStatus;
+import dev.tether.proxy.protocol.SessionStateChange;
+import dev.tether.proxy.protocol.StmtPrepareOk;
+import io.vertx.core.buffer.Buffer;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Keeps a session's {@link SessionState} current. It learns from what the server reports in OK
+ * packets (schema, every changed system variable, next-transaction characteristics, insert ids)
+ * and, where the server only says "state changed", from the command itself (prepared statements,
+ * PREPARE/DEALLOCATE, temporary tables) or by asking the server afterwards (user variables and
+ * LAST_INSERT_ID, see {@link #refreshWanted()}). Confined to the session's event loop.
+ */
+final class StateLearner {
+  private static final Pattern SQL_PREPARE = Pattern.compile("(?is)^\\s*PREPARE\\s+(`[^`]+`|\\w+)\\s+FROM\\s.*");
+  private static final Pattern SQL_DEALLOCATE = Pattern.compile("(?is)^\\s*(?:DEALLOCATE|DROP)\\s+PREPARE\\s+(`[^`]+`|\\w+).*");
+  private static final Pattern CREATE_TEMPORARY = Pattern.compile(
+      "(?is)^\\s*CREATE\\s+(?:OR\\s+REPLACE\\s+)?TEMPORARY\\s+TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?([`\\w.]+).*");
+  private static final Pattern DROP_TABLE = Pattern.compile(
+      "(?is)^\\s*DROP\\s+(?:TEMPORARY\\s+)?TABLES?\\s+(?:IF\\s+EXISTS\\s+)?([`\\w.,\\s]+?)\\s*(?:RESTRICT|CASCADE)?\\s*;?\\s*$");
+
+  /** What a command will change once it succeeds, when the server does not report it. */
+  private enum Pending { NONE, PREPARE, SQL_PREPARE, SQL_DEALLOCATE, CREATE_TEMPORARY, DROP_TABLES, RESET, EXECUTE, FETCH }
+
+  private final StatementMap statements;
+  private SessionState state;
+  private Pending pending = Pending.NONE;
+  private String pendingText;
+  private long pendingStatement;
+  private boolean pendingCursor;
+  private boolean failed;
+  private boolean refreshWanted;
+  private long lastPreparedClientId = -1;
+
+  StateLearner(SessionState initial, StatementMap statements) {
+    this.state = initial;
+    this.statements = statements;
+  }
+
+  SessionState state() {
+    return state;
+  }
+
+  void state(SessionState replaced) {
+    state = replaced;
+  }
+
+  /** True when user variables or LAST_INSERT_ID may have changed without the server saying how. */
+  boolean refreshWanted() {
+    return refreshWanted;
+  }
+
+  void refreshed(SessionState withFreshValues) {
+    state = withFreshValues;
+    refreshWanted = false;
+  }
+
+  /** The first frame of a command about to be sent; returns the client statement id it names, or -1. */
+  void onCommand(Buffer payload) {
+    pending = Pending.NONE;
+    failed = false;
+    int command = payload.getUnsignedByte(0);
+    switch (command) {
+      case Command.COM_QUERY -> onQuery(payload);
+      case Command.COM_STMT_PREPARE -> {
+        pending = Pending.PREPARE;
+        pendingText = payload.getString(1, payload.length(), "UTF-8");
+      }
+      case Command.COM_STMT_EXECUTE -> {
+        pending = Pending.EXECUTE;
+        pendingStatement = clientStatementId(payload);
+        pendingCursor = payload.length() > 5 && payload.getUnsignedByte(5) != 0;
+        statements.longDataConsumed(pendingStatement);
+        rememberTypes(payload, pendingStatement);
+      }
+      case Command.COM_STMT_FETCH -> {
+        pending = Pending.FETCH;
+        pendingStatement = clientStatementId(payload);
+      }
+      case Command.COM_STMT_SEND_LONG_DATA -> statements.longDataSent(clientStatementId(payload));
+      case Command.COM_STMT_RESET -> {
+        long id = clientStatementId(payload);
+        statements.longDataConsumed(id);
+        statements.cursorClosed(id);
+      }
+      case Command.COM_STMT_CLOSE -> {
+        long id = clientStatementId(payload);
+        state = state.withoutPrepared(id);
+        statements.closed(id);
+      }
+      case Command.COM_RESET_CONNECTION -> pending = Pending.RESET;
+      default -> { }
+    }
+  }
+
+  /** Follows one backend frame of the response; {@code flags} are the tracker's verdict on it. */
+  void onResponseFrame(int flags, Buffer payload, int statusFlags) {
+    if ((flags & ResponseTracker.ERR_PACKET) != 0) {
+      failed = true;
+      return;
+    }
+    if ((flags & ResponseTracker.PREPARE_OK) != 0 && pending == Pending.PREPARE) {
+      onPrepareOk(payload);
+      return;
+    }
+    if ((flags & ResponseTracker.OK_PACKET) != 0) {
+      onOk(payload);
+    } else if ((flags & ResponseTracker.STATUS) != 0 && (statusFlags & ServerStatus.SESSION_STATE_CHANGED) != 0) {
+      refreshWanted = true; // an EOF cannot say what changed
+    }
+    if ((flags & ResponseTracker.STATUS) != 0) {
+      if (pending == Pending.EXECUTE && pendingCursor && (statusFlags & ServerStatus.CURSOR_EXISTS) != 0) {
+        statements.cursorOpened(pendingStatement);
+      } else if (pending == Pending.FETCH && (statusFlags & ServerStatus.LAST_ROW_SENT) != 0) {
+        statements.cursorClosed(pendingStatement);
+      }
+    }
+  }
+
+  /** The response ended: applies what the command changed, unless it failed. */
+  void onComplete() {
+    if (!failed) {
+      switch (pending) {
+        case SQL_PREPARE -> state = state.withSqlPrepared(nameOf(pendingText, SQL_PREPARE), pendingText);
+        case SQL_DEALLOCATE -> state = state.withSqlPrepared(nameOf(pendingText, SQL_DEALLOCATE), null);
+        case CREATE_TEMPORARY -> state = state.withTemporaryTable(nameOf(pendingText, CREATE_TEMPORARY), true);
+        case DROP_TABLES -> {
+          Matcher m = DROP_TABLE.matcher(pendingText);
+          if (m.matches()) {
+            for (String table : m.group(1).split(",")) {
+              state = state.withTemporaryTable(normalise(table), false);
+            }
+          }
+        }
+        case RESET -> {
+          state = state.afterReset();
+          statements.clear();
+          refreshWanted = false;
+        }
+        case NONE, PREPARE, EXECUTE, FETCH -> { }
+      }
+    }
+    pending = Pending.NONE;
+  }
+
+  /** The client id a command names; MariaDB's "last prepared" id resolves to that statement. */
+  long clientStatementId(Buffer payload) {
+    long id = payload.getUnsignedIntLE(1);
+    return id == StatementMap.LAST_PREPARED && lastPreparedClientId >= 0 ? lastPreparedClientId : id;
+  }
+
+  private void onQuery(Buffer payload) {
+    if (SqlText.setsLastInsertId(payload)) {
+      refreshWanted = true;
+    }
+    String keyword = SqlText.leadingKeyword(payload);
+    switch (keyword) {
+      case "PREPARE" -> {
+        pendingText = SqlText.statement(payload);
+        pending = SQL_PREPARE.matcher(pendingText).matches() ? Pending.SQL_PREPARE : Pending.NONE;
+      }
+      case "DEALLOCATE" -> {
+        pendingText = SqlText.statement(payload);
+        pending = SQL_DEALLOCATE.matcher(pendingText).matches() ? Pending.SQL_DEALLOCATE : Pending.NONE;
+      }
+      case "DROP" -> {
+        pendingText = SqlText.statement(payload);
+        if (SQL_DEALLOCATE.matcher(pendingText).matches()) {
+          pending = Pending.SQL_DEALLOCATE;
+        } else if (DROP_TABLE.matcher(pendingText).matches() && !state.temporaryTables().isEmpty()) {
+          pending = Pending.DROP_TABLES;
+        }
+      }
+      case "CREATE" -> {
+        pendingText = SqlText.statement(payload);
+        pending = CREATE_TEMPORARY.matcher(pendingText).matches() ? Pending.CREATE_TEMPORARY : Pending.NONE;
+      }
+      default -> { }
+    }
+  }
+
+  private void onPrepareOk(Buffer payload) {
+    StmtPrepareOk ok = StmtPrepareOk.decode(payload);
+    long clientId = statements.assignClientId(ok.statementId(), state.preparedStatements().keySet());
+    if (clientId != ok.statementId()) {
+      payload.setUnsignedIntLE(1, clientId); // the client sees its own id space
+    }
+    lastPreparedClientId = clientId;
+    state = state.withPrepared(clientId, new SessionState.PreparedStatement(pendingText, ok.paramCount(), ok.columnCount()));
+    pending = Pending.NONE;
+  }
+
+  private void onOk(Buffer payload) {
+    PayloadReader reader = new PayloadReader(payload);
+    reader.skip(1);
+    reader.readIntLenenc();
+    long insertId = reader.readIntLenenc();
+    int status = reader.readInt2();
+    if (insertId != 0) {
+      state = state.withLastInsertId(insertId);
+    }
+    if ((status & ServerStatus.SESSION_STATE_CHANGED) == 0) {
+      return;
+    }
+    OkPacket ok = OkPacket.decodeTracked(payload);
+    if (ok.sessionStateChanges() == null) {
+      refreshWanted = true;
+      return;
+    }
+    for (SessionStateChange change : SessionStateChange.decode(ok.sessionStateChanges())) {
+      switch (change.type()) {
+        case SYSTEM_VARIABLE -> {
+          String name = change.name().toLowerCase(Locale.ROOT);
+          if (!name.startsWith("session_track_")) {
+            state = state.withSystemVariable(name, change.value());
+          }
+        }
+        case SCHEMA -> state = state.withSchema(change.value().isEmpty() ? null : change.value());
+        case STATE_CHANGE -> refreshWanted = true;
+        case TRANSACTION_CHARACTERISTICS -> state = state.withNextTransaction(change.value());
+        case GTIDS, TRANSACTION_STATE, UNKNOWN -> { }
+      }
+    }
+  }
+
+  /** Keeps the parameter types of an execute that sends them (new-params-bound flag 1). */
+  private void rememberTypes(Buffer payload, long clientId) {
+    SessionState.PreparedStatement statement = state.preparedStatements().get(clientId);
+    if (statement == null || statement.paramCount() == 0) {
+      return;
+    }
+    int flagAt = 10 + (statement.paramCount() + 7) / 8;
+    int typesEnd = flagAt + 1 + 2 * statement.paramCount();
+    if (payload.length() >= typesEnd && payload.getUnsignedByte(flagAt) == 1) {
+      statements.rememberTypes(clientId, payload.getBytes(flagAt + 1, typesEnd));
+    }
+  }
+
+  private static String nameOf(String text, Pattern pattern) {
+    Matcher m = pattern.matcher(text);
+    return m.matches() ? normalise(m.group(1)) : "";
+  }
+
+  private static String normalise(String identifier) {
+    return identifier.trim().replace("`", "").toLowerCase(Locale.ROOT);
+  }
+}
