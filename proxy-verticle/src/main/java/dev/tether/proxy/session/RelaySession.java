@@ -535,7 +535,7 @@ public final class RelaySession implements ClientConnection.Owner {
     phase = Phase.REFRESHING;
     lastBackendMillis = System.currentTimeMillis();
     BackendConnection connection = backend;
-    UserVariableReader.refresh(connection, deprecateEof, learner.state()).onComplete(read -> {
+    UserVariableReader.refresh(connection, deprecateEof, learner.state(), learner.trackingNarrowed()).onComplete(read -> {
       if (phase == Phase.CLOSED || connection != backend) {
         return;
       }

@@ -127,14 +127,30 @@ final class SessionReplayer {
 
   private static String userLiteral(SessionState.UserVariable variable) {
     if (variable.value() == null) {
-      return "NULL";
+      return typedNull(variable); // a NULL keeps its type: it decides how expressions coerce it
     }
     String hex = HexFormat.of().formatHex(variable.value());
     return switch (variable.type()) {
       case "INT", "INT UNSIGNED", "DECIMAL", "DOUBLE", "REAL" -> new String(variable.value(), java.nio.charset.StandardCharsets.US_ASCII);
       default -> variable.charset() == null || "binary".equals(variable.charset())
           ? "X'" + hex + "'"
-          : "_" + variable.charset() + " X'" + hex + "'";
+          : "_" + variable.charset() + " X'" + hex + "'" + collate(variable);
+    };
+  }
+
+  private static String collate(SessionState.UserVariable variable) {
+    return variable.collation() == null || "binary".equals(variable.collation()) ? "" : " COLLATE " + variable.collation();
+  }
+
+  private static String typedNull(SessionState.UserVariable variable) {
+    return switch (variable.type()) {
+      case "INT" -> "CAST(NULL AS SIGNED)";
+      case "INT UNSIGNED" -> "CAST(NULL AS UNSIGNED)";
+      case "DECIMAL" -> "CAST(NULL AS DECIMAL)";
+      case "DOUBLE", "REAL" -> "CAST(NULL AS DOUBLE)";
+      default -> variable.charset() == null || "binary".equals(variable.charset())
+          ? "NULL"
+          : "CAST(NULL AS CHAR CHARACTER SET " + variable.charset() + ")" + collate(variable);
     };
   }
 

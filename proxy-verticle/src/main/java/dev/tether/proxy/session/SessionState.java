@@ -31,8 +31,8 @@ public record SessionState(
   public static final int TEMPORARY_TABLES = 1 << 5;
   public static final int NEXT_TRANSACTION = 1 << 6;
 
-  /** A user variable as the server typed it; strings keep their exact bytes and character set. */
-  public record UserVariable(String type, String charset, byte[] value) {}
+  /** A user variable as the server typed it; strings keep their exact bytes, character set and collation. */
+  public record UserVariable(String type, String charset, String collation, byte[] value) {}
 
   /** A server-side prepared statement as the client knows it (its id is the map key). */
   public record PreparedStatement(String sql, int paramCount, int columnCount) {}

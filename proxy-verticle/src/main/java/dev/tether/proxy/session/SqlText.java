@@ -37,13 +37,100 @@ final class SqlText {
           continue outer;
         }
       }
-      int k = skipSpaceAndComments(payload, i + needle.length());
+      int k = skipSpace(payload, i + needle.length());
       if (k < payload.length() && payload.getByte(k) == '(') {
-        k = skipSpaceAndComments(payload, k + 1);
+        k = skipSpace(payload, k + 1);
         return k < payload.length() && payload.getByte(k) != ')';
       }
     }
     return false;
+  }
+
+  /**
+   * Whether a query may assign a user variable in a way the server does not flag as a state change:
+   * an assignment operator ({@code @x := ...}) or {@code INTO @x}, outside quotes and comments.
+   * Only decides when to read the variables back; their values always come from the server.
+   */
+  static boolean assignsUserVariableSilently(Buffer payload) {
+    int n = payload.length();
+    boolean sawInto = false;
+    for (int i = 1; i < n; i++) {
+      byte b = payload.getByte(i);
+      switch (b) {
+        case '\'', '"', '`' -> i = skipQuoted(payload, i, b);
+        case ':' -> {
+          if (i + 1 < n && payload.getByte(i + 1) == '=') {
+            return true;
+          }
+        }
+        case '@' -> {
+          boolean system = i + 1 < n && payload.getByte(i + 1) == '@';
+          if (sawInto && !system) {
+            return true;
+          }
+          if (system) {
+            i++;
+          }
+        }
+        case 'i', 'I' -> {
+          if (i + 4 <= n && payload.getString(i, i + 4, "US-ASCII").equalsIgnoreCase("into")
+              && !Character.isLetterOrDigit(payload.getByte(i - 1))
+              && (i + 4 == n || !Character.isLetterOrDigit(payload.getByte(i + 4)))) {
+            sawInto = true;
+          }
+        }
+        case '-', '#', '/' -> {
+          int end = skipSpaceAndComments(payload, i);
+          if (end > i) {
+            i = end - 1;
+          }
+        }
+        default -> { }
+      }
+    }
+    return false;
+  }
+
+  private static int skipQuoted(Buffer payload, int open, byte quote) {
+    int i = open + 1;
+    while (i < payload.length()) {
+      byte b = payload.getByte(i);
+      if (b == '\\' && quote != '`') {
+        i += 2;
+        continue;
+      }
+      if (b == quote) {
+        if (i + 1 < payload.length() && payload.getByte(i + 1) == quote) {
+          i += 2; // doubled quote inside the literal
+          continue;
+        }
+        return i;
+      }
+      i++;
+    }
+    return i;
+  }
+
+  /** Whether a query mentions the given lower-case word anywhere (an ASCII, case-insensitive scan). */
+  static boolean mentions(Buffer payload, String lowerCaseWord) {
+    outer:
+    for (int i = 1; i + lowerCaseWord.length() <= payload.length(); i++) {
+      for (int j = 0; j < lowerCaseWord.length(); j++) {
+        if (Character.toLowerCase(payload.getByte(i + j)) != lowerCaseWord.charAt(j)) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+
+  private static int skipSpace(Buffer payload, int from) {
+    int i = from;
+    while (i < payload.length() && Character.isWhitespace(payload.getByte(i))) {
+      i++;
+    }
+    return i;
   }
 
   private static int skipSpaceAndComments(Buffer payload, int from) {

@@ -27,6 +27,14 @@ final class StateLearner {
   private static final Pattern DROP_TABLE = Pattern.compile(
       "(?is)^\\s*DROP\\s+(?:TEMPORARY\\s+)?TABLES?\\s+(?:IF\\s+EXISTS\\s+)?([`\\w.,\\s]+?)\\s*(?:RESTRICT|CASCADE)?\\s*;?\\s*$");
 
+  /**
+   * Session variables the server reports but that cannot be set, so replay must not try: last_gtid
+   * changes with every write under '*' tracking. Tether's own session_track_* settings are excluded
+   * separately.
+   */
+  private static final java.util.Set<String> READ_ONLY = java.util.Set.of("last_gtid", "in_transaction",
+      "warning_count", "error_count", "external_user", "proxy_user", "rand_seed1", "rand_seed2");
+
   /** What a command will change once it succeeds, when the server does not report it. */
   private enum Pending { NONE, PREPARE, SQL_PREPARE, SQL_DEALLOCATE, CREATE_TEMPORARY, DROP_TABLES, RESET, EXECUTE, FETCH }
 
@@ -38,6 +46,7 @@ final class StateLearner {
   private boolean pendingCursor;
   private boolean failed;
   private boolean refreshWanted;
+  private boolean trackingNarrowed;
   private long lastPreparedClientId = -1;
 
   StateLearner(SessionState initial, StatementMap statements) {
@@ -61,6 +70,15 @@ final class StateLearner {
   void refreshed(SessionState withFreshValues) {
     state = withFreshValues;
     refreshWanted = false;
+    trackingNarrowed = false;
+  }
+
+  /**
+   * True when the client narrowed session_track_system_variables (MariaDB Connector/J does at
+   * connect): the server would stop reporting most variables, so the proxy sets '*' again.
+   */
+  boolean trackingNarrowed() {
+    return trackingNarrowed;
   }
 
   /** The first frame of a command about to be sent; returns the client statement id it names, or -1. */
@@ -158,10 +176,15 @@ final class StateLearner {
   }
 
   private void onQuery(Buffer payload) {
-    if (SqlText.setsLastInsertId(payload)) {
+    if (SqlText.setsLastInsertId(payload) || SqlText.assignsUserVariableSilently(payload)) {
       refreshWanted = true;
     }
     String keyword = SqlText.leadingKeyword(payload);
+    if ("SET".equals(keyword) && SqlText.mentions(payload, "session_track")) {
+      // The server may not report this change: the proxy restores full tracking after it runs.
+      trackingNarrowed = true;
+      refreshWanted = true;
+    }
     switch (keyword) {
       case "PREPARE" -> {
         pendingText = SqlText.statement(payload);
@@ -219,8 +242,11 @@ final class StateLearner {
       switch (change.type()) {
         case SYSTEM_VARIABLE -> {
           String name = change.name().toLowerCase(Locale.ROOT);
-          if (!name.startsWith("session_track_")) {
+          if (!name.startsWith("session_track_") && !READ_ONLY.contains(name)) {
             state = state.withSystemVariable(name, change.value());
+          } else if (name.equals("session_track_system_variables") && !"*".equals(change.value())) {
+            trackingNarrowed = true;
+            refreshWanted = true;
           }
         }
         case SCHEMA -> state = state.withSchema(change.value().isEmpty() ? null : change.value());

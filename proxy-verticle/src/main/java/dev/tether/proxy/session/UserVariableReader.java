@@ -13,8 +13,9 @@ import java.util.Map;
 /**
  * Reads the session's user variables and LAST_INSERT_ID back from its own backend connection: the
  * server says only "state changed" when they change. Names and types come from
- * information_schema.USER_VARIABLES; string values are read again as HEX(@name), because that table
- * shows them through utf8mb3 and loses 4-byte characters and binary bytes.
+ * information_schema.USER_VARIABLES; string values are read again as HEX(@name) with their
+ * COLLATION(@name), because that table shows them through utf8mb3 (losing 4-byte characters and
+ * binary bytes) and names only the character set.
  */
 final class UserVariableReader {
   private static final String NAMES = "SELECT VARIABLE_NAME, VARIABLE_TYPE, CHARACTER_SET_NAME,"
@@ -23,10 +24,15 @@ final class UserVariableReader {
 
   private UserVariableReader() {}
 
-  static Future<SessionState> refresh(BackendConnection backend, boolean deprecateEof, SessionState state) {
-    return InternalExchange.run(backend, deprecateEof, List.of(InternalExchange.Request.query(NAMES)))
+  /** Reads the variables back; first re-asserts full session tracking when {@code restoreTracking}. */
+  static Future<SessionState> refresh(BackendConnection backend, boolean deprecateEof, SessionState state,
+                                      boolean restoreTracking) {
+    List<InternalExchange.Request> requests = restoreTracking
+        ? List.of(InternalExchange.Request.query(SessionReplayer.TRACKING), InternalExchange.Request.query(NAMES))
+        : List.of(InternalExchange.Request.query(NAMES));
+    return InternalExchange.run(backend, deprecateEof, requests)
         .compose(first -> {
-          TextResult names = first.get(0);
+          TextResult names = first.get(first.size() - 1);
           if (names.isError()) {
             return Future.failedFuture(new ReplayFailure("user_variables_unreadable", names.error().message()));
           }
@@ -40,7 +46,7 @@ final class UserVariableReader {
               continue;
             }
             String name = utf8(row.get(0));
-            variables.put(name, new SessionState.UserVariable(type, utf8(row.get(2)), row.get(3)));
+            variables.put(name, new SessionState.UserVariable(type, utf8(row.get(2)), null, row.get(3)));
             if ("VARCHAR".equals(type)) {
               strings.add(name);
             }
@@ -51,16 +57,17 @@ final class UserVariableReader {
           }
           StringBuilder sql = new StringBuilder("SELECT ");
           for (int i = 0; i < strings.size(); i++) {
-            sql.append(i == 0 ? "" : ", ").append("HEX(@`").append(strings.get(i).replace("`", "``")).append("`)");
+            String quoted = "@`" + strings.get(i).replace("`", "``") + "`";
+            sql.append(i == 0 ? "" : ", ").append("HEX(").append(quoted).append("), COLLATION(").append(quoted).append(")");
           }
           return InternalExchange.run(backend, deprecateEof, List.of(InternalExchange.Request.query(sql.toString())))
               .map(second -> {
                 List<byte[]> values = second.get(0).rows().get(0);
                 for (int i = 0; i < strings.size(); i++) {
                   SessionState.UserVariable v = variables.get(strings.get(i));
-                  byte[] hex = values.get(i);
+                  byte[] hex = values.get(2 * i);
                   variables.put(strings.get(i), new SessionState.UserVariable(v.type(), v.charset(),
-                      hex == null ? null : HexFormat.of().parseHex(utf8(hex))));
+                      utf8(values.get(2 * i + 1)), hex == null ? null : HexFormat.of().parseHex(utf8(hex))));
                 }
                 return withIds.withUserVariables(variables);
               });
