@@ -591,7 +591,7 @@ public final class RelaySession implements ClientConnection.Owner {
       error = ErrPacket.of(ErrorCode.RESULT_INTERRUPTED, "Tether: the connection to the database was lost while"
           + " the result was being sent; the statement failed and the connection is usable again");
       outcome = "result_interrupted";
-    } else if (wasInTransaction) {
+    } else if (wasInTransaction && retryFrame != null && RetryPolicy.cannotHaveCommitted(payloadOf(retryFrame), learner.state())) {
       error = transactionLost();
       outcome = "transaction_lost";
     } else if (killedBy != null) {

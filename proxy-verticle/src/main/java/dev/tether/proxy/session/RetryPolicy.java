@@ -20,7 +20,27 @@ import java.util.Set;
 final class RetryPolicy {
   private static final Set<String> READ_KEYWORDS = Set.of("SELECT", "SHOW", "DESCRIBE", "DESC", "EXPLAIN", "HELP");
 
+  /** Statements that never end a transaction: losing one mid-transaction means the transaction was rolled back. */
+  private static final Set<String> NON_COMMITTING = Set.of("SELECT", "INSERT", "UPDATE", "DELETE", "REPLACE", "SHOW",
+      "DESCRIBE", "DESC", "EXPLAIN", "DO", "VALUES", "WITH", "HELP", "SAVEPOINT", "RELEASE");
+
   private RetryPolicy() {}
+
+  /**
+   * Whether a statement lost inside a transaction certainly leaves it rolled back. COMMIT, and
+   * anything that commits implicitly (BEGIN, DDL, SET autocommit=1, ...), may have committed before
+   * the server died: its outcome is unknown, and saying "rolled back" could be a lie.
+   */
+  static boolean cannotHaveCommitted(Buffer command, SessionState state) {
+    return switch (command.getUnsignedByte(0)) {
+      case Command.COM_QUERY -> NON_COMMITTING.contains(SqlText.leadingKeyword(command));
+      case Command.COM_STMT_EXECUTE -> {
+        SessionState.PreparedStatement statement = state.preparedStatements().get(command.getUnsignedIntLE(1));
+        yield statement != null && NON_COMMITTING.contains(leadingKeyword(statement.sql()));
+      }
+      default -> true;
+    };
+  }
 
   static boolean mayResend(Buffer command, boolean responseStarted, int statusBeforeCommand, SessionState state) {
     if (responseStarted || (statusBeforeCommand & ServerStatus.IN_TRANS) != 0) {
