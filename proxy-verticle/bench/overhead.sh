@@ -7,6 +7,7 @@ set -euo pipefail
 TIME=30 THREADS=16 ROUNDS=1
 DIRECT_PORT="${TETHER_DIRECT_PORT:-13306}"
 PROXY_PORT="${TETHER_PROXY_PORT:-6033}"
+PLAIN_PORT="${TETHER_PLAIN_PROXY_PORT:-}"
 TABLES=8 TABLE_SIZE=10000
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -35,6 +36,7 @@ fi
 
 echo "warming up the proxy (10 s)"
 sb oltp_point_select "$PROXY_PORT" 10 "$THREADS" >/dev/null
+[ -n "$PLAIN_PORT" ] && sb oltp_point_select "$PLAIN_PORT" 10 "$THREADS" >/dev/null
 
 declare -A QPS P95
 measure() {
@@ -53,15 +55,22 @@ echo "sysbench, $THREADS threads, $TIME s per run, $ROUNDS round(s), direct :$DI
 for workload in oltp_point_select oltp_read_only; do
   for round in $(seq "$ROUNDS"); do
     measure "$workload" direct "$DIRECT_PORT" "$round"
+    [ -n "$PLAIN_PORT" ] && measure "$workload" untracked "$PLAIN_PORT" "$round"
     measure "$workload" proxy "$PROXY_PORT" "$round"
   done
 done
 
 echo
+echo "proxy = persistent sessions (state tracking on); untracked = session.persistent=false"
 printf '%-18s | %12s | %12s | %9s | %12s | %12s\n' workload "direct qps" "proxy qps" ratio "direct p95" "proxy p95"
 printf -- '-------------------+--------------+--------------+-----------+--------------+-------------\n'
 for workload in oltp_point_select oltp_read_only; do
   awk -v w="$workload" -v r="$ROUNDS" -v dq="${QPS[$workload.direct]}" -v pq="${QPS[$workload.proxy]}" \
       -v dp="${P95[$workload.direct]}" -v pp="${P95[$workload.proxy]}" \
       'BEGIN {printf "%-18s | %12.0f | %12.0f | %9.3f | %9.2f ms | %9.2f ms\n", w, dq/r, pq/r, pq/dq, dp/r, pp/r}'
+  if [ -n "$PLAIN_PORT" ]; then
+    awk -v w="$workload (untracked)" -v r="$ROUNDS" -v dq="${QPS[$workload.direct]}" -v pq="${QPS[$workload.untracked]}" \
+        -v dp="${P95[$workload.direct]}" -v pp="${P95[$workload.untracked]}" -v tq="${QPS[$workload.proxy]}" \
+        'BEGIN {printf "%-18s | %12.0f | %12.0f | %9.3f | %9.2f ms | %9.2f ms   tracking costs %.1f%% of qps\n", w, dq/r, pq/r, pq/dq, dp/r, pp/r, 100*(1-tq/pq)}'
+  fi
 done

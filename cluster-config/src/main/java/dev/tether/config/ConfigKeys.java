@@ -29,6 +29,7 @@ public final class ConfigKeys {
   public static final String SESSION = "session";
   public static final String SESSION_HOLD_WINDOW_S = "holdWindowSeconds";
   public static final String SESSION_HISTORY_CAP = "historyCap";
+  public static final String SESSION_PERSISTENT = "persistent";
 
   public static final String USERS = "users";
   public static final String USER_NAME = "name";

@@ -3,8 +3,9 @@ package dev.tether.config;
 import java.time.Duration;
 
 /**
- * Bounds on keeping sessions alive: how long a session whose backend is gone is held while the
- * proxy reconnects, and how many state items (variables, prepared statements, ...) a session may
- * hold and still be rebuilt.
+ * Persistent sessions: whether the node tracks session state and rebuilds sessions on a new backend
+ * connection at all, how long a session whose backend is gone is held while the proxy reconnects,
+ * and how many state items (variables, prepared statements, ...) a session may hold and still be
+ * rebuilt.
  */
-public record SessionConfig(Duration holdWindow, int historyCap) {}
+public record SessionConfig(boolean persistent, Duration holdWindow, int historyCap) {}

@@ -42,6 +42,7 @@ public record TetherConfig(ProxyConfig proxy, BackendConfig backend, SessionConf
         Duration.ofSeconds(b.getLong(ConfigKeys.BACKEND_RESPONSE_TIMEOUT_S, 3_600L)));
     JsonObject s = object(root, ConfigKeys.SESSION);
     SessionConfig session = new SessionConfig(
+        s.getBoolean(ConfigKeys.SESSION_PERSISTENT, true),
         Duration.ofSeconds(s.getLong(ConfigKeys.SESSION_HOLD_WINDOW_S, 30L)),
         s.getInteger(ConfigKeys.SESSION_HISTORY_CAP, 1000));
     return new TetherConfig(proxy, backend, session, users(root.getJsonArray(ConfigKeys.USERS)));

@@ -76,6 +76,8 @@ public final class RelaySession implements ClientConnection.Owner {
   private final BackendConnector connector;
   private final boolean clientTracksState;
   private final boolean deprecateEof;
+  /** Off: relay only; no state tracking, and a lost backend ends the session. */
+  private final boolean persistent;
   private final long maxAllowedPacket;
   private final long idleTimeoutMillis;
   private final long responseTimeoutMillis;
@@ -116,6 +118,7 @@ public final class RelaySession implements ClientConnection.Owner {
     this.login = login;
     this.clientTracksState = Capabilities.has(login.capabilities(), Capabilities.CLIENT_SESSION_TRACK);
     this.deprecateEof = Capabilities.has(login.capabilities(), Capabilities.CLIENT_DEPRECATE_EOF);
+    this.persistent = services.config().session().persistent();
     this.maxAllowedPacket = services.config().proxy().maxAllowedPacket();
     this.idleTimeoutMillis = services.config().proxy().idleTimeout().toMillis();
     this.responseTimeoutMillis = connector.config().responseTimeout().toMillis();
@@ -129,7 +132,10 @@ public final class RelaySession implements ClientConnection.Owner {
   /** Turns on session tracking on the backend, then answers the client's login with OK. */
   public void start(int okSequence) {
     client.owner(this);
-    SessionReplayer.replay(backend, learner.state(), deprecateEof, client.connectionId()).onComplete(ready -> {
+    var tracking = persistent
+        ? SessionReplayer.replay(backend, learner.state(), deprecateEof, client.connectionId())
+        : io.vertx.core.Future.succeededFuture();
+    tracking.onComplete(ready -> {
       if (phase == Phase.CLOSED) {
         return;
       }
@@ -266,7 +272,7 @@ public final class RelaySession implements ClientConnection.Owner {
       }
       default -> { }
     }
-    if (learner.refreshWanted() && !isDiagnostics(payload)) {
+    if (persistent && learner.refreshWanted() && !isDiagnostics(payload)) {
       queued.addFirst(new QueuedFrame(sequenceId, payload, frame)); // read the variables back first
       queuedBytes += frame.length();
       startRefresh();
@@ -282,7 +288,9 @@ public final class RelaySession implements ClientConnection.Owner {
     statusBeforeCommand = tracker.statusFlags();
     commandBytes = 0;
     killedBy = null;
-    learner.onCommand(payload);
+    if (persistent) {
+      learner.onCommand(payload);
+    }
     tracker.expectResponseTo(payload);
     retryFrame = frame.length() <= RETRY_KEEP_BYTES ? frame : null;
     forward(sequenceId, payload, withBackendStatementId(command, payload, frame));
@@ -456,7 +464,9 @@ public final class RelaySession implements ClientConnection.Owner {
         killedBy = ErrPacket.decode(payload); // the connection is going away: handled as its loss
         return;
       }
-      learner.onResponseFrame(flags, payload, tracker.statusFlags());
+      if (persistent) {
+        learner.onResponseFrame(flags, payload, tracker.statusFlags());
+      }
       Buffer out = frame;
       if ((flags & ResponseTracker.OK_PACKET) != 0 && !clientTracksState) {
         Buffer rewritten = OkPacket.withoutSessionTrack(payload, sequenceId);
@@ -471,7 +481,9 @@ public final class RelaySession implements ClientConnection.Owner {
         phase = Phase.UPLOADING;
       }
       if ((flags & ResponseTracker.COMPLETE) != 0) {
-        learner.onComplete();
+        if (persistent) {
+          learner.onComplete();
+        }
         lastWarnings = warnings(payload, flags);
         retryFrame = null;
         completedInChunk = true;
@@ -562,6 +574,11 @@ public final class RelaySession implements ClientConnection.Owner {
       return;
     }
     log.debug("session {}: backend {} lost in {}", client.connectionId(), connection.address(), phase);
+    if (!persistent) {
+      end(ErrPacket.of(ErrorCode.BACKEND_UNAVAILABLE, "Tether: lost the connection to the database"),
+          phase == Phase.IDLE ? 0 : nextSequenceToClient());
+      return;
+    }
     switch (phase) {
       case IDLE, REFRESHING -> recover(null, lossNotice(inTransaction()));
       case AWAITING -> onLostInFlight();

@@ -74,8 +74,8 @@ final class SqlText {
         }
         case 'i', 'I' -> {
           if (i + 4 <= n && payload.getString(i, i + 4, "US-ASCII").equalsIgnoreCase("into")
-              && !Character.isLetterOrDigit(payload.getByte(i - 1))
-              && (i + 4 == n || !Character.isLetterOrDigit(payload.getByte(i + 4)))) {
+              && !isIdentifierPart(payload.getByte(i - 1))
+              && (i + 4 == n || !isIdentifierPart(payload.getByte(i + 4)))) {
             sawInto = true;
           }
         }
@@ -89,6 +89,10 @@ final class SqlText {
       }
     }
     return false;
+  }
+
+  private static boolean isIdentifierPart(byte b) {
+    return Character.isLetterOrDigit(b) || b == '_' || b == '$' || b < 0;
   }
 
   private static int skipQuoted(Buffer payload, int open, byte quote) {
