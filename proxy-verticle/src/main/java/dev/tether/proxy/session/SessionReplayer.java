@@ -22,9 +22,13 @@ final class SessionReplayer {
   private static final Logger log = LoggerFactory.getLogger(SessionReplayer.class);
   private static final Pattern NUMBER = Pattern.compile("-?\\d+(\\.\\d+)?([eE][-+]?\\d+)?");
 
-  /** What the proxy needs from every backend connection: the server reporting every state change. */
+  /**
+   * What the proxy needs from every backend connection: the server reporting every state change.
+   * Transaction tracking stays off: the status flags already say whether a transaction is open, and
+   * with it on every BEGIN, read and COMMIT flags "state changed", which an EOF cannot explain.
+   */
   static final String TRACKING = "SET SESSION session_track_schema=ON, session_track_state_change=ON,"
-      + " session_track_system_variables='*', session_track_transaction_info='CHARACTERISTICS'";
+      + " session_track_system_variables='*', session_track_transaction_info='OFF'";
 
   private SessionReplayer() {}
 

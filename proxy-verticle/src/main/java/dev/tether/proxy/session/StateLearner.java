@@ -14,9 +14,9 @@ import java.util.regex.Pattern;
 
 /**
  * Keeps a session's {@link SessionState} current. It learns from what the server reports in OK
- * packets (schema, every changed system variable, next-transaction characteristics, insert ids)
- * and, where the server only says "state changed", from the command itself (prepared statements,
- * PREPARE/DEALLOCATE, temporary tables) or by asking the server afterwards (user variables and
+ * packets (schema, every changed system variable, insert ids) and, where the server only says
+ * "state changed" or nothing, from the command itself (prepared statements, PREPARE/DEALLOCATE,
+ * temporary tables, SET TRANSACTION) or by asking the server afterwards (user variables and
  * LAST_INSERT_ID, see {@link #refreshWanted()}). Confined to the session's event loop.
  */
 final class StateLearner {
@@ -36,7 +36,10 @@ final class StateLearner {
       "warning_count", "error_count", "external_user", "proxy_user", "rand_seed1", "rand_seed2");
 
   /** What a command will change once it succeeds, when the server does not report it. */
-  private enum Pending { NONE, PREPARE, SQL_PREPARE, SQL_DEALLOCATE, CREATE_TEMPORARY, DROP_TABLES, RESET, EXECUTE, FETCH }
+  private enum Pending { NONE, PREPARE, SQL_PREPARE, SQL_DEALLOCATE, CREATE_TEMPORARY, DROP_TABLES, RESET, EXECUTE, FETCH,
+    NEXT_TRANSACTION }
+
+  private static final Pattern SET_TRANSACTION = Pattern.compile("(?is)^\\s*SET\\s+TRANSACTION\\s.*");
 
   private final StatementMap statements;
   private SessionState state;
@@ -135,6 +138,9 @@ final class StateLearner {
       refreshWanted = true; // an EOF cannot say what changed
     }
     if ((flags & ResponseTracker.STATUS) != 0) {
+      if ((statusFlags & ServerStatus.IN_TRANS) != 0 && state.nextTransaction() != null) {
+        state = state.withNextTransaction(null); // the characteristics were used by the transaction now open
+      }
       if (pending == Pending.EXECUTE && pendingCursor && (statusFlags & ServerStatus.CURSOR_EXISTS) != 0) {
         statements.cursorOpened(pendingStatement);
       } else if (pending == Pending.FETCH && (statusFlags & ServerStatus.LAST_ROW_SENT) != 0) {
@@ -158,6 +164,7 @@ final class StateLearner {
             }
           }
         }
+        case NEXT_TRANSACTION -> state = state.withNextTransaction(pendingText);
         case RESET -> {
           state = state.afterReset();
           statements.clear();
@@ -184,6 +191,14 @@ final class StateLearner {
       // The server may not report this change: the proxy restores full tracking after it runs.
       trackingNarrowed = true;
       refreshWanted = true;
+    }
+    if ("SET".equals(keyword) && SqlText.mentions(payload, "transaction")) {
+      String text = SqlText.statement(payload);
+      if (SET_TRANSACTION.matcher(text).matches()) {
+        pending = Pending.NEXT_TRANSACTION; // one-shot characteristics for the next transaction only
+        pendingText = text;
+        return;
+      }
     }
     switch (keyword) {
       case "PREPARE" -> {
@@ -251,8 +266,7 @@ final class StateLearner {
         }
         case SCHEMA -> state = state.withSchema(change.value().isEmpty() ? null : change.value());
         case STATE_CHANGE -> refreshWanted = true;
-        case TRANSACTION_CHARACTERISTICS -> state = state.withNextTransaction(change.value());
-        case GTIDS, TRANSACTION_STATE, UNKNOWN -> { }
+        case TRANSACTION_CHARACTERISTICS, GTIDS, TRANSACTION_STATE, UNKNOWN -> { }
       }
     }
   }

@@ -7,24 +7,12 @@ import dev.tether.testkit.TestDatabase;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The mariadb command-line client and sysbench, through the proxy. */
-class CommandLineClientsThroughProxyTest {
-  private static ProxyHarness proxy;
+class CommandLineClientsThroughProxyTest extends ThroughProxy {
 
-  @BeforeAll
-  static void startProxy() throws Exception {
-    proxy = ProxyHarness.start();
-  }
 
-  @AfterAll
-  static void stopProxy() throws Exception {
-    assertTrue(proxy.awaitNoConnections(), "connections left open");
-    proxy.close();
-  }
 
   private static final String SCRIPT = String.join("\n",
       "DROP TABLE IF EXISTS cli_t;",

@@ -21,8 +21,6 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -30,20 +28,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Every scenario runs directly against MariaDB and through the proxy, with MariaDB Connector/J and
  * MySQL Connector/J, and must observe the same results, update counts, warnings and errors.
  */
-class JdbcThroughProxyTest {
-  private static ProxyHarness proxy;
+class JdbcThroughProxyTest extends ThroughProxy {
 
-  @BeforeAll
-  static void startProxy() throws Exception {
-    proxy = ProxyHarness.start();
-  }
 
-  @AfterAll
-  static void stopProxy() throws Exception {
-    assertTrue(proxy.awaitNoConnections(), "connections left open: clients=" + proxy.openClientConnections()
-        + " backends=" + proxy.openBackendConnections());
-    proxy.close();
-  }
 
   private static void assertSameBothWays(Driver driver, String params, Scenario scenario) throws Exception {
     List<Object> direct;

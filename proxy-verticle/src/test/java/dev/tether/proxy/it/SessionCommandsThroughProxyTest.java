@@ -14,33 +14,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Commands that change who or what the session is: COM_CHANGE_USER, COM_INIT_DB, and the user's auth plugin. */
-class SessionCommandsThroughProxyTest {
-  private static ProxyHarness proxy;
+class SessionCommandsThroughProxyTest extends ThroughProxy {
 
-  @BeforeAll
-  static void startProxy() throws Exception {
-    proxy = ProxyHarness.start();
-  }
 
-  @AfterAll
-  static void stopProxy() throws Exception {
-    assertTrue(proxy.awaitNoConnections(), "connections left open");
-    proxy.close();
-  }
 
-  private static String scalar(Connection c, String sql) throws SQLException {
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getString(1);
-    }
-  }
 
   @ParameterizedTest
   @EnumSource(Route.class)

@@ -17,8 +17,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -28,27 +26,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  * from an admin connection (KILL on the server), and the client's next statement succeeds and sees
  * the state unchanged.
  */
-class SessionSurvivesBackendLossTest {
-  private static ProxyHarness proxy;
+class SessionSurvivesBackendLossTest extends ThroughProxy {
 
-  @BeforeAll
-  static void startProxy() throws Exception {
-    proxy = ProxyHarness.start();
-  }
 
-  @AfterAll
-  static void stopProxy() throws Exception {
-    assertTrue(proxy.awaitNoConnections(), "connections left open: clients=" + proxy.openClientConnections()
-        + " backends=" + proxy.openBackendConnections());
-    proxy.close();
-  }
 
-  static String scalar(Connection c, String sql) throws SQLException {
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      assertTrue(rs.next());
-      return rs.getString(1);
-    }
-  }
 
   /** Kills the session's backend thread on the server and waits until the proxy has rebuilt the session. */
   static long killBackend(ProxyHarness proxy, Connection c) throws Exception {
@@ -190,6 +171,22 @@ class SessionSurvivesBackendLossTest {
       assertEquals("42", scalar(c, "EXECUTE doubled USING @p"));
       SQLException e = assertThrows(SQLException.class, () -> s.execute("EXECUTE gone"));
       assertEquals(1243, e.getErrorCode()); // unknown prepared statement, as before the loss
+    }
+  }
+
+  @Test
+  void nextTransactionCharacteristicsSurviveAndApplyToOneTransactionOnly() throws Exception {
+    try (Connection c = proxy.connect(Driver.MARIADB, Route.PROXY, ""); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE IF NOT EXISTS ro_t (id INT)");
+      s.execute("SET TRANSACTION READ ONLY");
+      killBackend(proxy, c);
+      s.execute("START TRANSACTION");
+      SQLException readOnly = assertThrows(SQLException.class, () -> s.execute("INSERT INTO ro_t VALUES (1)"));
+      assertEquals(1792, readOnly.getErrorCode()); // cannot write in a READ ONLY transaction
+      s.execute("COMMIT");
+      s.execute("START TRANSACTION");
+      s.execute("INSERT INTO ro_t VALUES (1)"); // the next one is read-write again
+      s.execute("ROLLBACK");
     }
   }
 

@@ -7,28 +7,16 @@ import dev.tether.proxy.it.RawClient.Packet;
 import io.vertx.core.buffer.Buffer;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Commands and rows of exactly 16 MiB - 1, 16 MiB and 16 MiB + 1 bytes, where the wire splits a
  * packet into frames (and adds an empty frame when a payload fills one exactly), through the proxy.
  */
-class SixteenMebibytePacketsTest {
+class SixteenMebibytePacketsTest extends ThroughProxy {
   private static final int FRAME = 0xFF_FFFF;
-  private static ProxyHarness proxy;
 
-  @BeforeAll
-  static void startProxy() throws Exception {
-    proxy = ProxyHarness.start();
-  }
 
-  @AfterAll
-  static void stopProxy() throws Exception {
-    assertTrue(proxy.awaitNoConnections());
-    proxy.close();
-  }
 
   /** Sends a payload the way the protocol requires: 16 MiB - 1 frames, then a shorter (maybe empty) one. */
   private static void sendSplit(RawClient client, byte[] payload) throws Exception {
