@@ -3,6 +3,7 @@ package dev.tether.proxy;
 import dev.tether.config.TetherConfig;
 import dev.tether.config.UserStore;
 import dev.tether.proxy.backend.BackendIdentity;
+import dev.tether.proxy.backend.BackendTarget;
 import io.netty.handler.ssl.SslContext;
 import java.security.KeyPair;
 import java.util.Set;
@@ -21,6 +22,9 @@ public final class NodeServices {
   private final KeyPair rsaKeys;
   private final ProxyMetrics metrics;
 
+  /** The primary sessions connect to; replaced by a switchover with a newer epoch. */
+  private final AtomicReference<BackendTarget> target;
+
   /** Written by any event loop that sees a backend greeting; read when greeting clients. */
   private final AtomicReference<BackendIdentity> identity = new AtomicReference<>();
   private final AtomicLong connectionIds = new AtomicLong();
@@ -33,6 +37,27 @@ public final class NodeServices {
     this.tls = tls;
     this.rsaKeys = rsaKeys;
     this.metrics = metrics;
+    this.target = new AtomicReference<>(new BackendTarget(config.backend().host(), config.backend().port(), 0));
+  }
+
+  public BackendTarget target() {
+    return target.get();
+  }
+
+  /**
+   * Moves sessions' future connections to {@code next} if its epoch is newer than the current one.
+   *
+   * @return false for a stale or repeated epoch, which changes nothing
+   */
+  public boolean target(BackendTarget next) {
+    BackendTarget current;
+    do {
+      current = target.get();
+      if (next.epoch() <= current.epoch()) {
+        return false;
+      }
+    } while (!target.compareAndSet(current, next));
+    return true;
   }
 
   public TetherConfig config() {

@@ -10,6 +10,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.PrometheusScrapingHandler;
+import dev.tether.proxy.switchover.NodeSwitchover;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,12 +27,15 @@ public final class ProxyNode {
   private final NodeServices services;
   private final String deploymentId;
   private final HttpServer http;
+  private final NodeSwitchover switchover;
 
-  private ProxyNode(Vertx vertx, NodeServices services, String deploymentId, HttpServer http) {
+  private ProxyNode(Vertx vertx, NodeServices services, String deploymentId, HttpServer http,
+                    List<ProxyVerticle> verticles) {
     this.vertx = vertx;
     this.services = services;
     this.deploymentId = deploymentId;
     this.http = http;
+    this.switchover = new NodeSwitchover(vertx, services, verticles);
   }
 
   /** Starts a node; {@code registry} may be shared with Vert.x's own metrics. */
@@ -37,10 +43,16 @@ public final class ProxyNode {
     return vertx.executeBlocking(() -> new NodeServices(config, new StaticUserStore(config.users()),
             TlsMaterial.serverContext(config.proxy().tls()), TlsMaterial.rsaKeys(config.proxy().tls()),
             new ProxyMetrics(registry)))
-        .compose(services -> vertx.deployVerticle(() -> new ProxyVerticle(services),
-                new DeploymentOptions().setInstances(config.proxy().eventLoops()))
-            .compose(deployment -> startHttp(vertx, services, registry)
-                .map(http -> new ProxyNode(vertx, services, deployment, http))))
+        .compose(services -> {
+          List<ProxyVerticle> verticles = new CopyOnWriteArrayList<>();
+          return vertx.deployVerticle(() -> {
+                ProxyVerticle verticle = new ProxyVerticle(services);
+                verticles.add(verticle);
+                return verticle;
+              }, new DeploymentOptions().setInstances(config.proxy().eventLoops()))
+              .compose(deployment -> startHttp(vertx, services, registry)
+                  .map(http -> new ProxyNode(vertx, services, deployment, http, verticles)));
+        })
         .onSuccess(node -> log.info("Tether proxy listening on {}:{} for backend {}:{} (http {})",
             config.proxy().host(), config.proxy().port(), config.backend().host(), config.backend().port(),
             config.proxy().httpPort()));
@@ -67,6 +79,11 @@ public final class ProxyNode {
 
   public NodeServices services() {
     return services;
+  }
+
+  /** This node's part of switchovers (driven by the coordinator, or by tests playing it). */
+  public NodeSwitchover switchover() {
+    return switchover;
   }
 
   public ProxyMetrics metrics() {

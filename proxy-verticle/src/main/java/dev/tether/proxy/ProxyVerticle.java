@@ -8,6 +8,7 @@ import dev.tether.proxy.protocol.ErrPacket;
 import dev.tether.proxy.protocol.ErrorCode;
 import dev.tether.proxy.session.RelaySession;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
@@ -17,6 +18,7 @@ import io.vertx.core.net.NetSocket;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * One event loop's share of a proxy node: accepts clients on the shared MySQL port, and owns their
@@ -27,6 +29,7 @@ public final class ProxyVerticle extends VerticleBase {
 
   // confined to this verticle's event loop
   private final Set<ClientConnection> connections = new HashSet<>();
+  private final Set<RelaySession> sessions = new HashSet<>();
   private BackendConnector connector;
   private NetServer server;
   private NetClient client;
@@ -42,7 +45,7 @@ public final class ProxyVerticle extends VerticleBase {
         .setConnectTimeout((int) backend.connectTimeout().toMillis())
         .setTcpNoDelay(true)
         .setTcpKeepAlive(true));
-    connector = new BackendConnector(vertx, client, backend, services::identity);
+    connector = new BackendConnector(vertx, client, backend, services::target, services::identity);
     var proxy = services.config().proxy();
     NetServerOptions options = new NetServerOptions()
         .setHost(proxy.host())
@@ -89,11 +92,38 @@ public final class ProxyVerticle extends VerticleBase {
         connection.closeWithError(ErrPacket.from(probed.cause()), 0);
         return;
       }
-      new FrontendHandshake(services, connection, connector,
-          (client, login, backend, okSequence) ->
-              new RelaySession(vertx, services, client, connector, login, backend).start(okSequence))
-          .start(probed.result());
+      new FrontendHandshake(services, connection, connector, (client, login, backend, okSequence) -> {
+        RelaySession session = new RelaySession(vertx, services, client, connector, login, backend);
+        sessions.add(session);
+        client.closeListener(() -> {
+          sessions.remove(session);
+          connections.remove(client);
+          services.metrics().clientConnections().decrementAndGet();
+        });
+        session.start(okSequence);
+      }).start(probed.result());
     });
+  }
+
+  /**
+   * Applies {@code action} to every session of this event loop, on the loop, and counts where the
+   * sessions stand afterwards. How a switchover phase reaches sessions.
+   */
+  public Future<SessionCounts> eachSession(Consumer<RelaySession> action) {
+    Promise<SessionCounts> counted = Promise.promise();
+    context.runOnContext(ignored -> {
+      int quiescent = 0;
+      int inTransaction = 0;
+      int migrating = 0;
+      for (RelaySession session : new ArrayList<>(sessions)) {
+        action.accept(session);
+        quiescent += session.quiescent() ? 1 : 0;
+        inTransaction += session.inTransaction() ? 1 : 0;
+        migrating += session.migrating() ? 1 : 0;
+      }
+      counted.complete(new SessionCounts(sessions.size(), quiescent, inTransaction, migrating));
+    });
+    return counted.future();
   }
 
   private void tick() {

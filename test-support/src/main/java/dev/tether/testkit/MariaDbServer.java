@@ -25,7 +25,9 @@ public final class MariaDbServer implements AutoCloseable {
   public static final String APP2_PASSWORD = "app2";
   public static final String SCHEMA = "tether";
 
+  /** Run outside the binary log: every server gets its own users, and replication carries only data. */
   private static final String BOOTSTRAP_SQL = String.join("\n",
+      "SET SESSION sql_log_bin = 0;",
       "CREATE USER IF NOT EXISTS 'tether_admin'@'%' IDENTIFIED BY 'tether_admin';",
       "GRANT ALL ON *.* TO 'tether_admin'@'%' WITH GRANT OPTION;",
       "CREATE USER IF NOT EXISTS 'app'@'%' IDENTIFIED BY 'app';",
@@ -123,6 +125,13 @@ public final class MariaDbServer implements AutoCloseable {
 
   public String jdbcUrl(String user, String password) {
     return "jdbc:mariadb://127.0.0.1:" + port + "/" + SCHEMA + "?user=" + user + "&password=" + password;
+  }
+
+  /** Makes this server a read-only GTID replica of {@code primary}. */
+  public void replicateFrom(MariaDbServer primary) throws IOException {
+    rootSql("SET GLOBAL read_only = ON; CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=" + primary.port()
+        + ", MASTER_USER='" + ADMIN_USER + "', MASTER_PASSWORD='" + ADMIN_PASSWORD + "', MASTER_USE_GTID=slave_pos;"
+        + " START SLAVE;");
   }
 
   /** Runs SQL as root over the unix socket with the mariadb command-line client. */

@@ -50,8 +50,13 @@ public final class TestDatabase {
 
   /** A fresh private server under target/, for tests that stop, kill or restart it. */
   public static MariaDbServer startPrivate(String name) throws IOException {
+    return startPrivate(name, 1);
+  }
+
+  /** A fresh private server with its own server id, for replication topologies. */
+  public static MariaDbServer startPrivate(String name, int serverId) throws IOException {
     Path dir = Path.of("target", "mariadb-" + name + "-" + ProcessHandle.current().pid());
-    return MariaDbServer.start(dir, freePort());
+    return MariaDbServer.start(dir, freePort(), serverId, java.util.List.of());
   }
 
   public static int freePort() {

@@ -15,6 +15,7 @@ public final class BackendConnection implements FrameSink {
   // immutable after construction
   private final NetSocket socket;
   private final String address;
+  private final BackendTarget target;
 
   // set once by the connector when the login succeeds
   private BackendIdentity identity;
@@ -28,9 +29,10 @@ public final class BackendConnection implements FrameSink {
   private Runnable closeListener = () -> {};
   private boolean closed;
 
-  BackendConnection(NetSocket socket, String address, FrameSink loginSink) {
+  BackendConnection(NetSocket socket, BackendTarget target, FrameSink loginSink) {
     this.socket = socket;
-    this.address = address;
+    this.target = target;
+    this.address = target.address();
     this.sink = loginSink;
     socket.handler(new FrameDecoder(this));
     socket.closeHandler(ignored -> {
@@ -108,6 +110,11 @@ public final class BackendConnection implements FrameSink {
 
   public String address() {
     return address;
+  }
+
+  /** The target (and its epoch) this connection was made to. */
+  public BackendTarget target() {
+    return target;
   }
 
   public BackendIdentity identity() {

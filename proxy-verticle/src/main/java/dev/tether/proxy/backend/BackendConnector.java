@@ -20,23 +20,33 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Opens a backend connection and logs a user in, speaking whichever password plugin the server asks
  * for (mysql_native_password; caching_sha2_password fast path, and full path by RSA key exchange;
- * auth-switch). The whole login is bounded by the configured connect timeout.
+ * auth-switch). The whole login is bounded by the configured connect timeout. Each connection
+ * goes to the current {@link BackendTarget}, which a switchover replaces.
  */
 public final class BackendConnector {
   private final Vertx vertx;
   private final NetClient client;
   private final BackendConfig config;
+  private final Supplier<BackendTarget> target;
   private final Consumer<BackendIdentity> identityListener;
 
-  public BackendConnector(Vertx vertx, NetClient client, BackendConfig config, Consumer<BackendIdentity> identityListener) {
+  /** Connects to whatever {@code target} names at the moment of each connection. */
+  public BackendConnector(Vertx vertx, NetClient client, BackendConfig config, Supplier<BackendTarget> target,
+                          Consumer<BackendIdentity> identityListener) {
     this.vertx = vertx;
     this.client = client;
     this.config = config;
+    this.target = target;
     this.identityListener = identityListener;
+  }
+
+  public BackendTarget target() {
+    return target.get();
   }
 
   public BackendConfig config() {
@@ -48,8 +58,9 @@ public final class BackendConnector {
    * session has logged in.
    */
   public Future<BackendIdentity> probe() {
-    String address = config.host() + ":" + config.port();
-    return client.connect(config.port(), config.host()).compose(socket -> {
+    BackendTarget to = target.get();
+    String address = to.address();
+    return client.connect(to.port(), to.host()).compose(socket -> {
       Promise<BackendIdentity> seen = Promise.promise();
       socket.handler(new dev.tether.proxy.protocol.FrameDecoder((sequenceId, payload, frame) -> {
         try {
@@ -72,13 +83,14 @@ public final class BackendConnector {
 
   /** Connects to the configured backend and logs in; must be called on the session's event loop. */
   public Future<BackendConnection> connect(LoginRequest request) {
-    String address = config.host() + ":" + config.port();
-    return client.connect(config.port(), config.host())
+    BackendTarget to = target.get();
+    String address = to.address();
+    return client.connect(to.port(), to.host())
         .recover(failure -> Future.failedFuture(ErrorCode.BACKEND_UNAVAILABLE.exception(
             "Tether: cannot reach backend " + address + ": " + failure.getMessage())))
         .compose(socket -> {
           Login login = new Login(request);
-          BackendConnection connection = new BackendConnection(socket, address, login);
+          BackendConnection connection = new BackendConnection(socket, to, login);
           login.connection = connection;
           long timer = vertx.setTimer(config.connectTimeout().toMillis(), id -> login.fail(
               ErrorCode.BACKEND_UNAVAILABLE.exception("Tether: backend " + address + " did not complete login within "

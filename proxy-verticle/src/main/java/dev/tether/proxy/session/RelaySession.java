@@ -57,6 +57,8 @@ public final class RelaySession implements ClientConnection.Owner {
     UPLOADING,
     /** Reading user variables back from the backend after a statement changed them. */
     REFRESHING,
+    /** Switchover: the node is blocked; the client's next command waits here until restore. */
+    HELD,
     /** The backend connection is gone: reconnecting and replaying within the hold window. */
     RECONNECTING,
     /** COM_CHANGE_USER: waiting for the client's next authentication packet. */
@@ -108,6 +110,12 @@ public final class RelaySession implements ClientConnection.Owner {
   private int queuedBytes;
   private AuthExchange changeUser;
   private ChangeUserRequest changeUserRequest;
+  /** Switchover: hold new work outside transactions. */
+  private boolean blocked;
+  /** Switchover: move to the node's new target as soon as the command in flight ends. */
+  private boolean switchPending;
+  /** The epoch of the target the current backend connection was made to. */
+  private long backendEpoch;
 
   public RelaySession(Vertx vertx, NodeServices services, ClientConnection client, BackendConnector connector,
                       ClientLogin login, BackendConnection backend) {
@@ -125,8 +133,62 @@ public final class RelaySession implements ClientConnection.Owner {
     this.tracker = new ResponseTracker(deprecateEof);
     this.learner = new StateLearner(SessionState.initial(login.database()), statements);
     this.backend = backend;
+    this.backendEpoch = backend.target().epoch();
     backend.closeListener(() -> services.metrics().backendConnections().decrementAndGet());
     services.metrics().backendConnections().incrementAndGet();
+  }
+
+  // ---- switchover --------------------------------------------------------------------------
+
+  /** BLOCK: from now on the session's next command outside a transaction waits for {@link #restore}. */
+  public void block() {
+    blocked = true;
+  }
+
+  /** True when nothing of this session is at the backend: no command in flight, no open transaction. */
+  public boolean quiescent() {
+    return phase == Phase.CLOSED || ((phase == Phase.IDLE || phase == Phase.HELD) && !inTransaction());
+  }
+
+  /** True while the session is being rebuilt on a new backend connection, or is about to be. */
+  public boolean migrating() {
+    return phase == Phase.RECONNECTING || switchPending;
+  }
+
+  /**
+   * SWITCH: moves the session to the node's current target, between commands: now if it is
+   * between commands, otherwise as soon as the command in flight ends. A transaction still open
+   * here (the block window has passed) is rolled back with the old connection and reported.
+   */
+  public void switchBackend() {
+    if (phase == Phase.CLOSED || backendEpoch == connector.target().epoch()) {
+      return;
+    }
+    switch (phase) {
+      case IDLE, HELD -> migrate();
+      default -> switchPending = true;
+    }
+  }
+
+  /** RESTORE: held commands go on, to whichever backend the session now has. */
+  public void restore() {
+    blocked = false;
+    if (phase == Phase.HELD) {
+      becomeIdle();
+      drainQueue();
+    }
+  }
+
+  private void migrate() {
+    switchPending = false;
+    boolean wasInTransaction = inTransaction();
+    if (wasInTransaction) {
+      services.metrics().failedByLoss("transaction_lost_at_switchover");
+    }
+    BackendConnection old = backend;
+    old.closeHandler(null);
+    old.close();
+    recover(null, lossNotice(wasInTransaction));
   }
 
   /** Turns on session tracking on the backend, then answers the client's login with OK. */
@@ -196,7 +258,7 @@ public final class RelaySession implements ClientConnection.Owner {
         }
       }
       case CHANGE_USER_AUTH -> onChangeUserOutcome(changeUser.onClientPacket(payload, sequenceId));
-      case STARTING, AWAITING, REFRESHING, RECONNECTING, CHANGE_USER_CONNECTING -> queue(sequenceId, payload, frame);
+      case STARTING, AWAITING, REFRESHING, RECONNECTING, HELD, CHANGE_USER_CONNECTING -> queue(sequenceId, payload, frame);
       case CLOSED -> { }
     }
   }
@@ -237,7 +299,7 @@ public final class RelaySession implements ClientConnection.Owner {
               nextSequenceToClient());
         }
       }
-      case RECONNECTING, CHANGE_USER_CONNECTING, CLOSED -> { }
+      case RECONNECTING, HELD, CHANGE_USER_CONNECTING, CLOSED -> { }
     }
   }
 
@@ -271,6 +333,12 @@ public final class RelaySession implements ClientConnection.Owner {
         return;
       }
       default -> { }
+    }
+    if (blocked && !inTransaction()) {
+      phase = Phase.HELD; // switchover: new work waits for RESTORE
+      queued.addFirst(new QueuedFrame(sequenceId, payload, frame));
+      queuedBytes += frame.length();
+      return;
     }
     if (persistent && learner.refreshWanted() && !isDiagnostics(payload)) {
       queued.addFirst(new QueuedFrame(sequenceId, payload, frame)); // read the variables back first
@@ -506,13 +574,20 @@ public final class RelaySession implements ClientConnection.Owner {
       }
       if (completedInChunk) {
         completedInChunk = false;
-        if (learner.refreshWanted() && lastWarnings == 0) {
-          startRefresh();
-        } else {
-          becomeIdle();
-          drainQueue();
-        }
+        settle();
       }
+    }
+  }
+
+  /** Between commands: read state back if a statement changed it, then switch if asked, then serve. */
+  private void settle() {
+    if (persistent && learner.refreshWanted() && lastWarnings == 0) {
+      startRefresh();
+    } else if (switchPending) {
+      migrate();
+    } else {
+      becomeIdle();
+      drainQueue();
     }
   }
 
@@ -562,8 +637,8 @@ public final class RelaySession implements ClientConnection.Owner {
         learner.refreshed(learner.state());
       }
       listen();
-      becomeIdle();
-      drainQueue();
+      lastWarnings = 0;
+      settle();
     });
   }
 
@@ -580,7 +655,7 @@ public final class RelaySession implements ClientConnection.Owner {
       return;
     }
     switch (phase) {
-      case IDLE, REFRESHING -> recover(null, lossNotice(inTransaction()));
+      case IDLE, REFRESHING, HELD -> recover(null, lossNotice(inTransaction()));
       case AWAITING -> onLostInFlight();
       case STARTING, RECEIVING, UPLOADING, CHANGE_USER_AUTH -> end(ErrPacket.of(ErrorCode.BACKEND_UNAVAILABLE,
           "Tether: lost the connection to the database during the command"), nextSequenceToClient());
@@ -682,6 +757,7 @@ public final class RelaySession implements ClientConnection.Owner {
             return;
           }
           backend = recovered.result().backend();
+          backendEpoch = backend.target().epoch();
           backend.closeListener(() -> services.metrics().backendConnections().decrementAndGet());
           services.metrics().backendConnections().incrementAndGet();
           listen();
@@ -691,6 +767,11 @@ public final class RelaySession implements ClientConnection.Owner {
           log.debug("session {}: rebuilt on backend thread {} after {} ms", client.connectionId(), backend.threadId(),
               System.currentTimeMillis() - heldSince);
           becomeIdle();
+          if (backendEpoch != connector.target().epoch()) {
+            notice = nextNotice;
+            migrate(); // the target moved while this session was reconnecting
+            return;
+          }
           if (resend != null) {
             services.metrics().retried();
             startCommand(0, payloadOf(resend), resend);

@@ -279,8 +279,9 @@ final class StateLearner {
     }
     int flagAt = 10 + (statement.paramCount() + 7) / 8;
     int typesEnd = flagAt + 1 + 2 * statement.paramCount();
-    if (payload.length() >= typesEnd && payload.getUnsignedByte(flagAt) == 1) {
-      statements.rememberTypes(clientId, payload.getBytes(flagAt + 1, typesEnd));
+    if (payload.length() >= typesEnd && payload.getUnsignedByte(flagAt) == 1
+        && !statements.hasTypes(clientId, payload, flagAt + 1, typesEnd)) {
+      statements.rememberTypes(clientId, payload.getBytes(flagAt + 1, typesEnd)); // copied only when they change
     }
   }
 

@@ -115,6 +115,20 @@ final class StatementMap {
     return lostCursors.remove(clientId);
   }
 
+  /** Whether the types at {@code payload[from, to)} are the ones already kept (no copy needed). */
+  boolean hasTypes(long clientId, Buffer payload, int from, int to) {
+    byte[] kept = lastTypes.get(clientId);
+    if (kept == null || kept.length != to - from) {
+      return false;
+    }
+    for (int i = 0; i < kept.length; i++) {
+      if (kept[i] != payload.getByte(from + i)) {
+        return false;
+      }
+    }
+    return !typesUnknownToBackend.contains(clientId);
+  }
+
   void rememberTypes(long clientId, byte[] types) {
     lastTypes.put(clientId, types);
     typesUnknownToBackend.remove(clientId);

@@ -73,7 +73,7 @@ class CommandLineClientsThroughProxyTest extends ThroughProxy {
     Tools.require("sysbench");
     List<String> common = List.of("--db-driver=mysql", "--mysql-host=127.0.0.1", "--mysql-port=" + proxy.port(),
         "--mysql-user=app", "--mysql-password=app", "--mysql-db=tether", "--tables=8", "--table-size=10000",
-        "--threads=8", "--time=10");
+        "--threads=8", "--time=10", "--rand-type=uniform");
     List<String> cleanup = new java.util.ArrayList<>(List.of("sysbench", "oltp_read_write"));
     cleanup.addAll(common);
     cleanup.add("cleanup");

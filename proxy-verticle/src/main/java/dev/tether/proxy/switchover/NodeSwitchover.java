@@ -1,0 +1,111 @@
+package dev.tether.proxy.switchover;
+
+import dev.tether.proxy.NodeServices;
+import dev.tether.proxy.ProxyVerticle;
+import dev.tether.proxy.SessionCounts;
+import dev.tether.proxy.backend.BackendTarget;
+import dev.tether.proxy.session.RelaySession;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node's part of a switchover: BLOCK (hold new work, let open transactions finish within a
+ * window) → SWITCH (a newer epoch names the new primary; every session migrates between commands
+ * with its state replayed) → RESTORE (held work goes on). Each phase completes with counts, the
+ * acknowledgement a coordinator collects. A node left blocked restores itself after the hold
+ * window, so a vanished coordinator never leaves clients waiting for ever.
+ */
+public final class NodeSwitchover {
+  private static final Logger log = LoggerFactory.getLogger(NodeSwitchover.class);
+  private static final long POLL_MILLIS = 10;
+
+  /** A phase's outcome on this node; {@code applied} is false for a stale epoch. */
+  public record Ack(String phase, long epoch, boolean applied, SessionCounts counts, long millis) {}
+
+  private final Vertx vertx;
+  private final NodeServices services;
+  private final List<ProxyVerticle> verticles;
+  private volatile long blockedEpoch = -1;
+
+  public NodeSwitchover(Vertx vertx, NodeServices services, List<ProxyVerticle> verticles) {
+    this.vertx = vertx;
+    this.services = services;
+    this.verticles = verticles;
+  }
+
+  /** Holds new work and completes when every session is quiescent or {@code window} has passed. */
+  public Future<Ack> block(long epoch, Duration window) {
+    long started = System.currentTimeMillis();
+    if (epoch <= services.target().epoch()) {
+      return Future.succeededFuture(new Ack("BLOCK", epoch, false, SessionCounts.NONE, 0));
+    }
+    blockedEpoch = epoch;
+    vertx.setTimer(Math.max(window.toMillis(), services.config().session().holdWindow().toMillis()), id -> {
+      if (blockedEpoch == epoch) {
+        log.warn("switchover epoch {}: no RESTORE within the hold window; restoring by itself", epoch);
+        restore(epoch);
+      }
+    });
+    return each(RelaySession::block)
+        .compose(first -> until(counts -> counts.quiescent() == counts.sessions(), started + window.toMillis()))
+        .map(counts -> new Ack("BLOCK", epoch, true, counts, System.currentTimeMillis() - started));
+  }
+
+  /** Points the node at {@code target} and completes when every session has migrated (or the hold window ends). */
+  public Future<Ack> switchTo(BackendTarget target) {
+    long started = System.currentTimeMillis();
+    if (!services.target(target)) {
+      log.info("switchover: ignoring stale epoch {} (current {})", target.epoch(), services.target().epoch());
+      return Future.succeededFuture(new Ack("SWITCH", target.epoch(), false, SessionCounts.NONE, 0));
+    }
+    log.info("switchover epoch {}: sessions move to {}", target.epoch(), target.address());
+    return each(RelaySession::switchBackend)
+        .compose(first -> until(counts -> counts.migrating() == 0,
+            started + services.config().session().holdWindow().toMillis()))
+        .map(counts -> new Ack("SWITCH", target.epoch(), true, counts, System.currentTimeMillis() - started));
+  }
+
+  /** Releases held work. */
+  public Future<Ack> restore(long epoch) {
+    long started = System.currentTimeMillis();
+    if (epoch < blockedEpoch) {
+      return Future.succeededFuture(new Ack("RESTORE", epoch, false, SessionCounts.NONE, 0));
+    }
+    blockedEpoch = -1;
+    return each(RelaySession::restore)
+        .map(counts -> new Ack("RESTORE", epoch, true, counts, System.currentTimeMillis() - started));
+  }
+
+  private Future<SessionCounts> each(Consumer<RelaySession> action) {
+    Future<SessionCounts> total = Future.succeededFuture(SessionCounts.NONE);
+    for (ProxyVerticle verticle : verticles) {
+      total = total.compose(sum -> verticle.eachSession(action).map(sum::plus));
+    }
+    return total;
+  }
+
+  private Future<SessionCounts> until(Predicate<SessionCounts> done, long deadlineMillis) {
+    Promise<SessionCounts> result = Promise.promise();
+    poll(done, deadlineMillis, result);
+    return result.future();
+  }
+
+  private void poll(Predicate<SessionCounts> done, long deadlineMillis, Promise<SessionCounts> result) {
+    each(session -> { }).onComplete(counted -> {
+      if (counted.failed()) {
+        result.fail(counted.cause());
+      } else if (done.test(counted.result()) || System.currentTimeMillis() >= deadlineMillis) {
+        result.complete(counted.result());
+      } else {
+        vertx.setTimer(POLL_MILLIS, id -> poll(done, deadlineMillis, result));
+      }
+    });
+  }
+}

@@ -1,0 +1,164 @@
+package dev.tether.proxy.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tether.proxy.backend.BackendTarget;
+import dev.tether.proxy.it.ProxyHarness.Driver;
+import dev.tether.proxy.it.ProxyHarness.Route;
+import dev.tether.proxy.switchover.NodeSwitchover.Ack;
+import dev.tether.testkit.MariaDbServer;
+import dev.tether.testkit.TestDatabase;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A planned switchover to a different primary, one node, with the test playing the coordinator:
+ * BLOCK → demote the old primary, wait for the replica to apply everything, promote it → SWITCH →
+ * RESTORE, while clients loop short transactions and reads. Every connection survives with zero
+ * client errors, sessions keep their state, and the new primary holds exactly the acknowledged commits.
+ */
+class PlannedSwitchoverTest {
+  private static final int CLIENTS = 16;
+
+  @Test
+  void plannedSwitchoverKeepsEveryConnectionAndEveryAcknowledgedCommit() throws Exception {
+    MariaDbServer primary = TestDatabase.startPrivate("switch-a", 1);
+    MariaDbServer replica = TestDatabase.startPrivate("switch-b", 2);
+    try (ProxyHarness proxy = ProxyHarness.start(primary.port(), Map.of())) {
+      replica.replicateFrom(primary);
+      try (Connection admin = admin(primary); Statement s = admin.createStatement()) {
+        s.execute("CREATE TABLE counters (id INT PRIMARY KEY, n BIGINT NOT NULL) ENGINE=InnoDB");
+        for (int i = 0; i < CLIENTS; i++) {
+          s.execute("INSERT INTO counters VALUES (" + i + ", 0)");
+        }
+      }
+      Connection stateful = proxy.connect(Driver.MARIADB, Route.PROXY, "useServerPrepStmts=true");
+      try (Statement s = stateful.createStatement()) {
+        s.execute("SET @kept = 'across primaries ✓', SESSION time_zone = '+03:00'");
+      }
+      PreparedStatement prepared = stateful.prepareStatement("SELECT ? * 2, @@server_id");
+
+      AtomicBoolean stop = new AtomicBoolean();
+      AtomicLong acknowledged = new AtomicLong();
+      ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
+      List<Thread> clients = new ArrayList<>();
+      List<Connection> connections = new ArrayList<>();
+      for (int i = 0; i < CLIENTS; i++) {
+        Connection c = proxy.connect(Driver.MARIADB, Route.PROXY, "");
+        connections.add(c);
+        int id = i;
+        clients.add(new Thread(() -> loop(c, id, stop, acknowledged, errors), "client-" + i));
+      }
+      clients.forEach(Thread::start);
+      Thread.sleep(1000);
+
+      long started = System.nanoTime();
+      Ack blocked = await(proxy.node().switchover().block(1, Duration.ofSeconds(2)));
+      promote(primary, replica);
+      Ack switched = await(proxy.node().switchover().switchTo(new BackendTarget("127.0.0.1", replica.port(), 1)));
+      Ack restored = await(proxy.node().switchover().restore(1));
+      long pauseMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+      Ack stale = await(proxy.node().switchover().switchTo(new BackendTarget("127.0.0.1", primary.port(), 1)));
+
+      Thread.sleep(1500);
+      stop.set(true);
+      for (Thread t : clients) {
+        t.join(30_000);
+      }
+      assertTrue(errors.isEmpty(), "client errors: " + errors);
+      assertFalse(stale.applied(), "a repeated epoch is stale and ignored");
+      assertEquals(CLIENTS + 1, blocked.counts().quiescent(), "every session quiescent within the block window");
+      assertEquals(0, switched.counts().migrating(), "every session migrated");
+      for (Connection c : connections) {
+        assertTrue(c.isValid(5));
+        assertEquals("2", ThroughProxy.scalar(c, "SELECT @@server_id"), "on the new primary");
+        c.close();
+      }
+      assertEquals("across primaries ✓|+03:00", ThroughProxy.scalar(stateful, "SELECT CONCAT_WS('|', @kept, @@time_zone)"));
+      prepared.setInt(1, 21);
+      try (ResultSet rs = prepared.executeQuery()) {
+        assertTrue(rs.next());
+        assertEquals(42, rs.getInt(1));
+        assertEquals(2, rs.getInt(2));
+      }
+      stateful.close();
+      long total;
+      try (Connection admin = admin(replica); Statement s = admin.createStatement();
+           ResultSet rs = s.executeQuery("SELECT SUM(n) FROM counters")) {
+        rs.next();
+        total = rs.getLong(1);
+      }
+      assertEquals(acknowledged.get() * 3, total, "the new primary holds exactly the acknowledged commits");
+      System.out.printf("planned switchover: %d commits acknowledged; block %d ms (%s), switch %d ms (%s),"
+          + " restore %d ms; client-visible pause %d ms%n", acknowledged.get(), blocked.millis(), blocked.counts(),
+          switched.millis(), switched.counts(), restored.millis(), pauseMillis);
+      assertTrue(proxy.awaitNoConnections());
+    } finally {
+      replica.stop();
+      primary.stop();
+    }
+  }
+
+  /** What a coordinator does between BLOCK and SWITCH on MariaDB. */
+  private static void promote(MariaDbServer oldPrimary, MariaDbServer newPrimary) throws SQLException {
+    String position;
+    try (Connection c = admin(oldPrimary); Statement s = c.createStatement()) {
+      s.execute("SET GLOBAL read_only = ON");
+      try (ResultSet rs = s.executeQuery("SELECT @@gtid_binlog_pos")) {
+        rs.next();
+        position = rs.getString(1);
+      }
+    }
+    try (Connection c = admin(newPrimary); Statement s = c.createStatement()) {
+      try (ResultSet rs = s.executeQuery("SELECT MASTER_GTID_WAIT('" + position + "', 10)")) {
+        rs.next();
+        assertEquals(0, rs.getInt(1), "the replica caught up");
+      }
+      s.execute("STOP SLAVE");
+      s.execute("RESET SLAVE ALL");
+      s.execute("SET GLOBAL read_only = OFF");
+    }
+  }
+
+  private static Connection admin(MariaDbServer server) throws SQLException {
+    return DriverManager.getConnection(server.jdbcUrl(MariaDbServer.ADMIN_USER, MariaDbServer.ADMIN_PASSWORD));
+  }
+
+  private static <T> T await(io.vertx.core.Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+
+  private static void loop(Connection c, int id, AtomicBoolean stop, AtomicLong acknowledged,
+                           ConcurrentLinkedQueue<String> errors) {
+    try (Statement s = c.createStatement()) {
+      while (!stop.get()) {
+        try (ResultSet rs = s.executeQuery("SELECT n FROM counters WHERE id = " + id)) {
+          rs.next();
+        }
+        s.execute("BEGIN");
+        for (int k = 0; k < 3; k++) {
+          s.executeUpdate("UPDATE counters SET n = n + 1 WHERE id = " + id);
+        }
+        s.execute("COMMIT");
+        acknowledged.incrementAndGet();
+      }
+    } catch (SQLException e) {
+      errors.add(e.getErrorCode() + " " + e.getSQLState() + " " + e.getMessage());
+    }
+  }
+}
