@@ -31,6 +31,13 @@ public final class ConfigKeys {
   public static final String SESSION_HISTORY_CAP = "historyCap";
   public static final String SESSION_PERSISTENT = "persistent";
 
+  public static final String CLUSTER = "cluster";
+  public static final String CLUSTER_ENABLED = "enabled";
+  public static final String CLUSTER_NAME = "name";
+  public static final String CLUSTER_PORT = "port";
+  public static final String CLUSTER_MEMBERS = "members";
+  public static final String CLUSTER_NODE_ID = "nodeId";
+
   public static final String USERS = "users";
   public static final String USER_NAME = "name";
   public static final String USER_PASSWORD = "password";

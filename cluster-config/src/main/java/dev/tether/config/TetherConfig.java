@@ -7,7 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The whole configuration of a node; every key has a default that serves the local demo. */
-public record TetherConfig(ProxyConfig proxy, BackendConfig backend, SessionConfig session, List<UserAccount> users) {
+public record TetherConfig(ProxyConfig proxy, BackendConfig backend, SessionConfig session, ClusterConfig cluster,
+                           List<UserAccount> users) {
   public static final int DEFAULT_PROXY_PORT = 6033;
   public static final int DEFAULT_BACKEND_PORT = 13306;
 
@@ -45,7 +46,16 @@ public record TetherConfig(ProxyConfig proxy, BackendConfig backend, SessionConf
         s.getBoolean(ConfigKeys.SESSION_PERSISTENT, true),
         Duration.ofSeconds(s.getLong(ConfigKeys.SESSION_HOLD_WINDOW_S, 30L)),
         s.getInteger(ConfigKeys.SESSION_HISTORY_CAP, 1000));
-    return new TetherConfig(proxy, backend, session, users(root.getJsonArray(ConfigKeys.USERS)));
+    JsonObject c = object(root, ConfigKeys.CLUSTER);
+    JsonArray members = c.getJsonArray(ConfigKeys.CLUSTER_MEMBERS, new JsonArray().add("127.0.0.1"));
+    ClusterConfig cluster = new ClusterConfig(
+        c.getBoolean(ConfigKeys.CLUSTER_ENABLED, false),
+        c.getString(ConfigKeys.CLUSTER_NAME, "tether"),
+        c.getString(ConfigKeys.PROXY_HOST, "127.0.0.1"),
+        c.getInteger(ConfigKeys.CLUSTER_PORT, 5701),
+        members.stream().map(String::valueOf).toList(),
+        c.getString(ConfigKeys.CLUSTER_NODE_ID, "proxy-" + proxy.port()));
+    return new TetherConfig(proxy, backend, session, cluster, users(root.getJsonArray(ConfigKeys.USERS)));
   }
 
   private static List<UserAccount> users(JsonArray array) {

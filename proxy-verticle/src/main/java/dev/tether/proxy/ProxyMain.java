@@ -22,6 +22,17 @@ public final class ProxyMain {
 
   private ProxyMain() {}
 
+  /** A clustered Vert.x when the node is part of a fleet, a plain one otherwise. */
+  private static io.vertx.core.Future<Vertx> vertxFor(dev.tether.config.TetherConfig config, VertxOptions options,
+                                                       PrometheusMeterRegistry registry) {
+    if (config.cluster().enabled()) {
+      return dev.tether.cluster.HazelcastSetup.clusteredVertx(
+          Vertx.builder().withMetrics(new MicrometerMetricsFactory(registry)), config.cluster(), options);
+    }
+    return io.vertx.core.Future.succeededFuture(
+        Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry)).build());
+  }
+
   public static void main(String[] args) {
     String configPath = null;
     Map<String, String> overrides = new LinkedHashMap<>();
@@ -43,18 +54,21 @@ public final class ProxyMain {
     for (MetricsDomain domain : MetricsDomain.values()) {
       metrics.addDisabledMetricsCategory(domain);
     }
-    Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setPreferNativeTransport(true).setMetricsOptions(metrics))
-        .withMetrics(new MicrometerMetricsFactory(registry))
-        .build();
-    if (!vertx.isNativeTransportEnabled()) {
-      log.info("native transport unavailable, using NIO: {}", vertx.unavailableNativeTransportCause().toString());
-    }
-    ConfigLoader.load(vertx, configPath, overrides)
-        .compose(config -> ProxyNode.start(vertx, config, registry))
+    VertxOptions options = new VertxOptions().setPreferNativeTransport(true).setMetricsOptions(metrics);
+    Vertx bootstrap = Vertx.vertx();
+    String path = configPath;
+    ConfigLoader.load(bootstrap, path, overrides)
+        .andThen(loaded -> bootstrap.close())
+        .compose(config -> vertxFor(config, options, registry)
+            .compose(vertx -> {
+              if (!vertx.isNativeTransportEnabled()) {
+                log.info("native transport unavailable, using NIO: {}", vertx.unavailableNativeTransportCause().toString());
+              }
+              return ProxyNode.start(vertx, config, registry);
+            }))
         .onFailure(failure -> {
           log.error("Tether proxy failed to start: {}", failure.getMessage(), failure);
-          vertx.close().onComplete(closed -> System.exit(1));
+          System.exit(1);
         });
   }
 }

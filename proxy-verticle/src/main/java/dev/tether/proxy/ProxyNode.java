@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.PrometheusScrapingHandler;
+import dev.tether.proxy.switchover.ClusterAgent;
 import dev.tether.proxy.switchover.NodeSwitchover;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -28,6 +29,7 @@ public final class ProxyNode {
   private final String deploymentId;
   private final HttpServer http;
   private final NodeSwitchover switchover;
+  private ClusterAgent agent;
 
   private ProxyNode(Vertx vertx, NodeServices services, String deploymentId, HttpServer http,
                     List<ProxyVerticle> verticles) {
@@ -53,6 +55,7 @@ public final class ProxyNode {
               .compose(deployment -> startHttp(vertx, services, registry)
                   .map(http -> new ProxyNode(vertx, services, deployment, http, verticles)));
         })
+        .compose(node -> node.joinFleet().map(node))
         .onSuccess(node -> log.info("Tether proxy listening on {}:{} for backend {}:{} (http {})",
             config.proxy().host(), config.proxy().port(), config.backend().host(), config.backend().port(),
             config.proxy().httpPort()));
@@ -81,6 +84,18 @@ public final class ProxyNode {
     return services;
   }
 
+  /** On a clustered Vert.x, registers the node and answers the coordinator's phase commands. */
+  private Future<Void> joinFleet() {
+    if (!vertx.isClustered()) {
+      return Future.succeededFuture();
+    }
+    var config = services.config();
+    agent = new ClusterAgent(vertx, config.cluster().nodeId(), switchover);
+    return agent.start(new io.vertx.core.json.JsonObject()
+        .put("host", config.proxy().host()).put("port", config.proxy().port())
+        .put("httpPort", config.proxy().httpPort()));
+  }
+
   /** This node's part of switchovers (driven by the coordinator, or by tests playing it). */
   public NodeSwitchover switchover() {
     return switchover;
@@ -91,7 +106,8 @@ public final class ProxyNode {
   }
 
   public Future<Void> stop() {
-    Future<Void> httpClosed = http == null ? Future.succeededFuture() : http.close();
+    Future<Void> left = agent == null ? Future.succeededFuture() : agent.stop().recover(e -> Future.succeededFuture());
+    Future<Void> httpClosed = left.compose(ignored -> http == null ? Future.succeededFuture() : http.close());
     return httpClosed.compose(closed -> vertx.undeploy(deploymentId));
   }
 }

@@ -1,0 +1,52 @@
+package dev.tether.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import dev.tether.config.ClusterConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
+/**
+ * The one place Hazelcast is configured, for proxies, coordinators and tests alike: TCP-IP join to
+ * an explicit member list bound to the configured interface (loopback by default), multicast and
+ * auto-detection off, phone-home off. The vertx-hazelcast default cluster.xml is never used: it
+ * enables multicast, which sends traffic off the machine.
+ */
+public final class HazelcastSetup {
+  private HazelcastSetup() {}
+
+  public static Config hazelcastConfig(ClusterConfig cluster) {
+    Config config = new Config();
+    config.setClusterName(cluster.name());
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    config.setProperty("hazelcast.logging.type", "slf4j");
+    config.setProperty("hazelcast.local.localAddress", cluster.host());
+    config.setProperty("hazelcast.socket.bind.any", "false");
+    config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    NetworkConfig network = config.getNetworkConfig();
+    network.setPort(cluster.port()).setPortAutoIncrement(true).setPortCount(20);
+    network.getInterfaces().setEnabled(true).addInterface(cluster.host());
+    JoinConfig join = network.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+    return config;
+  }
+
+  /** A clustered Vert.x whose event bus and Hazelcast member both stay on the configured host. */
+  public static Future<Vertx> clusteredVertx(VertxBuilder builder, ClusterConfig cluster, VertxOptions options) {
+    options.setEventBusOptions(new EventBusOptions().setHost(cluster.host()).setPort(0));
+    return builder.with(options)
+        .withClusterManager(new HazelcastClusterManager(hazelcastConfig(cluster)))
+        .buildClustered();
+  }
+
+  public static Future<Vertx> clusteredVertx(ClusterConfig cluster) {
+    return clusteredVertx(Vertx.builder(), cluster, new VertxOptions());
+  }
+}

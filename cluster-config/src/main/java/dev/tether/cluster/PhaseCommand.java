@@ -1,0 +1,42 @@
+package dev.tether.cluster;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A switchover phase a coordinator asks a proxy node to carry out. Every command carries the
+ * topology epoch; a node ignores one older than what it already follows (fencing). SWITCH names
+ * the new primary; BLOCK carries the window transactions get to finish.
+ */
+public record PhaseCommand(Phase phase, long epoch, String primaryHost, int primaryPort, long windowMillis) {
+
+  public enum Phase {
+    /** Hold new work outside transactions; let open transactions finish within the window. */
+    BLOCK,
+    /** Follow the new primary: every session migrates between commands. */
+    SWITCH,
+    /** Release held work. */
+    RESTORE
+  }
+
+  public static PhaseCommand block(long epoch, long windowMillis) {
+    return new PhaseCommand(Phase.BLOCK, epoch, null, 0, windowMillis);
+  }
+
+  public static PhaseCommand switchTo(long epoch, String host, int port) {
+    return new PhaseCommand(Phase.SWITCH, epoch, host, port, 0);
+  }
+
+  public static PhaseCommand restore(long epoch) {
+    return new PhaseCommand(Phase.RESTORE, epoch, null, 0, 0);
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject().put("phase", phase.name()).put("epoch", epoch).put("primaryHost", primaryHost)
+        .put("primaryPort", primaryPort).put("windowMillis", windowMillis);
+  }
+
+  public static PhaseCommand fromJson(JsonObject json) {
+    return new PhaseCommand(Phase.valueOf(json.getString("phase")), json.getLong("epoch"),
+        json.getString("primaryHost"), json.getInteger("primaryPort", 0), json.getLong("windowMillis", 0L));
+  }
+}
