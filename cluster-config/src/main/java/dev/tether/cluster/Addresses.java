@@ -10,6 +10,13 @@ public final class Addresses {
   /** Shared map: node id → what the node said about itself when it registered. */
   public static final String NODES_MAP = "tether.nodes";
 
+  /** Shared map: "current" → the topology ({@link Topology}) every node and coordinator follows. */
+  public static final String TOPOLOGY_MAP = "tether.topology";
+  public static final String TOPOLOGY_KEY = "current";
+
+  /** Cluster-wide lock held by the active coordinator. */
+  public static final String COORDINATOR_LOCK = "tether.coordinator.leader";
+
   public static String proxyControl(String nodeId) {
     return PROXY_CONTROL + nodeId;
   }

@@ -38,6 +38,17 @@ public final class ConfigKeys {
   public static final String CLUSTER_MEMBERS = "members";
   public static final String CLUSTER_NODE_ID = "nodeId";
 
+  public static final String COORDINATOR = "coordinator";
+  public static final String COORDINATOR_ADMIN_PORT = "adminPort";
+  public static final String COORDINATOR_TOKEN = "token";
+  public static final String COORDINATOR_SERVERS = "servers";
+  public static final String COORDINATOR_ADMIN_USER = "adminUser";
+  public static final String COORDINATOR_ADMIN_PASSWORD = "adminPassword";
+  public static final String COORDINATOR_REPLICATION_USER = "replicationUser";
+  public static final String COORDINATOR_REPLICATION_PASSWORD = "replicationPassword";
+  public static final String COORDINATOR_BLOCK_WINDOW_MS = "blockWindowMs";
+  public static final String COORDINATOR_PHASE_TIMEOUT_MS = "phaseTimeoutMs";
+
   public static final String USERS = "users";
   public static final String USER_NAME = "name";
   public static final String USER_PASSWORD = "password";

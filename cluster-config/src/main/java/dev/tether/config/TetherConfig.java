@@ -8,7 +8,7 @@ import java.util.List;
 
 /** The whole configuration of a node; every key has a default that serves the local demo. */
 public record TetherConfig(ProxyConfig proxy, BackendConfig backend, SessionConfig session, ClusterConfig cluster,
-                           List<UserAccount> users) {
+                           CoordinatorConfig coordinator, List<UserAccount> users) {
   public static final int DEFAULT_PROXY_PORT = 6033;
   public static final int DEFAULT_BACKEND_PORT = 13306;
 
@@ -55,7 +55,21 @@ public record TetherConfig(ProxyConfig proxy, BackendConfig backend, SessionConf
         c.getInteger(ConfigKeys.CLUSTER_PORT, 5701),
         members.stream().map(String::valueOf).toList(),
         c.getString(ConfigKeys.CLUSTER_NODE_ID, "proxy-" + proxy.port()));
-    return new TetherConfig(proxy, backend, session, cluster, users(root.getJsonArray(ConfigKeys.USERS)));
+    JsonObject k = object(root, ConfigKeys.COORDINATOR);
+    JsonArray servers = k.getJsonArray(ConfigKeys.COORDINATOR_SERVERS,
+        new JsonArray().add("127.0.0.1:13306").add("127.0.0.1:13307").add("127.0.0.1:13308"));
+    CoordinatorConfig coordinator = new CoordinatorConfig(
+        k.getInteger(ConfigKeys.COORDINATOR_ADMIN_PORT, 8033),
+        // local test credential for the demo's admin API; set your own outside the local demo
+        k.getString(ConfigKeys.COORDINATOR_TOKEN, "tether-local-test-token"),
+        servers.stream().map(String::valueOf).toList(),
+        k.getString(ConfigKeys.COORDINATOR_ADMIN_USER, "tether_admin"),
+        k.getString(ConfigKeys.COORDINATOR_ADMIN_PASSWORD, "tether_admin"),
+        k.getString(ConfigKeys.COORDINATOR_REPLICATION_USER, "repl"),
+        k.getString(ConfigKeys.COORDINATOR_REPLICATION_PASSWORD, "repl"),
+        Duration.ofMillis(k.getLong(ConfigKeys.COORDINATOR_BLOCK_WINDOW_MS, 2000L)),
+        Duration.ofMillis(k.getLong(ConfigKeys.COORDINATOR_PHASE_TIMEOUT_MS, 10_000L)));
+    return new TetherConfig(proxy, backend, session, cluster, coordinator, users(root.getJsonArray(ConfigKeys.USERS)));
   }
 
   private static List<UserAccount> users(JsonArray array) {

@@ -156,7 +156,7 @@ class ClusteredSwitchoverTest {
     TetherConfig base = TetherConfig.fromJson(ConfigLoader.applyOverrides(new JsonObject(), keys));
     return new TetherConfig(base.proxy(), base.backend(), base.session(),
         new ClusterConfig(true, cluster.name(), cluster.host(), cluster.port(), cluster.members(), nodeId),
-        List.of(new UserAccount("app", "app", AuthPlugin.MYSQL_NATIVE_PASSWORD)));
+        base.coordinator(), List.of(new UserAccount("app", "app", AuthPlugin.MYSQL_NATIVE_PASSWORD)));
   }
 
   private static void promote(MariaDbServer oldPrimary, MariaDbServer newPrimary) throws SQLException {

@@ -49,7 +49,7 @@ public final class ProxyHarness implements AutoCloseable {
     JsonObject json = ConfigLoader.applyOverrides(new JsonObject(), keys);
     TetherConfig base = TetherConfig.fromJson(json);
     AuthPlugin plugin = AuthPlugin.parse(overrides.getOrDefault("test.userPlugin", "mysql_native_password"));
-    TetherConfig config = new TetherConfig(base.proxy(), base.backend(), base.session(), base.cluster(), java.util.List.of(
+    TetherConfig config = new TetherConfig(base.proxy(), base.backend(), base.session(), base.cluster(), base.coordinator(), java.util.List.of(
         new UserAccount(MariaDbServer.APP_USER, MariaDbServer.APP_PASSWORD, plugin),
         new UserAccount(MariaDbServer.APP2_USER, MariaDbServer.APP2_PASSWORD, plugin),
         new UserAccount(MariaDbServer.ADMIN_USER, MariaDbServer.ADMIN_PASSWORD, plugin)));

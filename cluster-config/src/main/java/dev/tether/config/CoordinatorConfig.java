@@ -1,0 +1,22 @@
+package dev.tether.config;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The coordinator: its admin API (port and bearer token), the database servers it manages, the
+ * credentials of its control connections and of replication, and the bounds of a switchover
+ * (how long transactions get to finish when blocked; how long it waits for a node's acknowledgement).
+ */
+public record CoordinatorConfig(int adminPort, String token, List<String> servers, String adminUser,
+                                String adminPassword, String replicationUser, String replicationPassword,
+                                Duration blockWindow, Duration phaseTimeout) {
+  public CoordinatorConfig {
+    servers = List.copyOf(servers);
+  }
+
+  @Override
+  public String toString() {
+    return "CoordinatorConfig[adminPort=" + adminPort + ", servers=" + servers + "]"; // never the secrets
+  }
+}

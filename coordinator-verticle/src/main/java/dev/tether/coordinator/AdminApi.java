@@ -1,0 +1,48 @@
+package dev.tether.coordinator;
+
+import dev.tether.config.CoordinatorConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/**
+ * The coordinator's HTTP/JSON admin API, behind a bearer token: GET /health, GET /topology,
+ * POST /switchover (optional {"target": "host:port"}). Served by the active coordinator only.
+ */
+final class AdminApi {
+  private AdminApi() {}
+
+  static Future<HttpServer> start(Vertx vertx, CoordinatorConfig config, String host, SwitchoverOrchestrator orchestrator) {
+    Router router = Router.router(vertx);
+    router.route().handler(ctx -> {
+      String header = ctx.request().getHeader("Authorization");
+      if (("Bearer " + config.token()).equals(header)) {
+        ctx.next();
+      } else {
+        ctx.response().setStatusCode(401).end(new JsonObject().put("error", "missing or wrong bearer token").encode());
+      }
+    });
+    router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP").put("role", "active")));
+    router.get("/topology").handler(ctx -> reply(ctx, orchestrator.topology().map(t -> t.toJson())));
+    router.post("/switchover").handler(BodyHandler.create().setBodyLimit(4096)).handler(ctx -> {
+      JsonObject body = ctx.body().length() > 0 ? ctx.body().asJsonObject() : new JsonObject();
+      reply(ctx, orchestrator.planned(body.getString("target")));
+    });
+    return vertx.createHttpServer().requestHandler(router).listen(config.adminPort(), host);
+  }
+
+  private static void reply(RoutingContext ctx, Future<JsonObject> result) {
+    result.onComplete(done -> {
+      if (done.succeeded()) {
+        ctx.json(done.result());
+      } else {
+        ctx.response().setStatusCode(409).putHeader("content-type", "application/json")
+            .end(new JsonObject().put("error", String.valueOf(done.cause().getMessage())).encode());
+      }
+    });
+  }
+}

@@ -1,0 +1,78 @@
+package dev.tether.coordinator;
+
+import dev.tether.cluster.Addresses;
+import dev.tether.config.TetherConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.shareddata.Lock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One coordinator process. Active while it holds the cluster-wide leader lock (Hazelcast releases
+ * it when its holder dies), standby otherwise, retrying every second. On becoming active it
+ * finishes or rolls back any switchover a previous coordinator left, then serves the admin API.
+ */
+public final class CoordinatorVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(CoordinatorVerticle.class);
+
+  private final TetherConfig config;
+  private final ReplicationFlavor flavor;
+  private SwitchoverOrchestrator orchestrator;
+  private Lock leadership;
+  private HttpServer admin;
+  private long retryTimer = -1;
+
+  public CoordinatorVerticle(TetherConfig config, ReplicationFlavor flavor) {
+    this.config = config;
+    this.flavor = flavor;
+  }
+
+  @Override
+  public Future<?> start() {
+    orchestrator = new SwitchoverOrchestrator(vertx, config.coordinator(), flavor);
+    contend();
+    return Future.succeededFuture();
+  }
+
+  /** True while this coordinator is the active one. */
+  public boolean active() {
+    return admin != null;
+  }
+
+  private void contend() {
+    vertx.sharedData().getLockWithTimeout(Addresses.COORDINATOR_LOCK, 1000).onComplete(acquired -> {
+      if (acquired.failed()) {
+        retryTimer = vertx.setTimer(1000, id -> contend()); // standby
+        return;
+      }
+      leadership = acquired.result();
+      log.info("coordinator active");
+      orchestrator.resume()
+          .recover(e -> {
+            log.error("could not resume the previous switchover: {}", e.getMessage());
+            return Future.succeededFuture();
+          })
+          .compose(ignored -> AdminApi.start(vertx, config.coordinator(), config.cluster().host(), orchestrator))
+          .onSuccess(server -> {
+            admin = server;
+            log.info("admin API on {}:{}", config.cluster().host(), server.actualPort());
+          })
+          .onFailure(e -> log.error("admin API failed to start: {}", e.getMessage()));
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (retryTimer >= 0) {
+      vertx.cancelTimer(retryTimer);
+    }
+    Future<Void> closed = admin == null ? Future.succeededFuture() : admin.close();
+    return closed.andThen(ignored -> {
+      if (leadership != null) {
+        leadership.release();
+      }
+    });
+  }
+}

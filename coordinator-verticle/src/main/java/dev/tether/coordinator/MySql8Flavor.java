@@ -1,0 +1,35 @@
+package dev.tether.coordinator;
+
+import java.util.List;
+
+/** MySQL 8: gtid_executed, WAIT_FOR_EXECUTED_GTID_SET, CHANGE REPLICATION SOURCE ... SOURCE_AUTO_POSITION. */
+public final class MySql8Flavor implements ReplicationFlavor {
+  @Override
+  public String readPosition() {
+    return "SELECT @@GLOBAL.gtid_executed";
+  }
+
+  @Override
+  public List<String> fence() {
+    return List.of("SET GLOBAL super_read_only = ON");
+  }
+
+  @Override
+  public String waitFor(String position, long seconds) {
+    return "SELECT WAIT_FOR_EXECUTED_GTID_SET(" + ReplicationFlavor.quote(position) + ", " + seconds + ")";
+  }
+
+  @Override
+  public List<String> promote() {
+    return List.of("STOP REPLICA", "RESET REPLICA ALL", "SET GLOBAL super_read_only = OFF", "SET GLOBAL read_only = OFF");
+  }
+
+  @Override
+  public List<String> replicateFrom(String host, int port, String user, String password, boolean wasPrimary) {
+    return List.of("SET GLOBAL super_read_only = ON", "STOP REPLICA",
+        "CHANGE REPLICATION SOURCE TO SOURCE_HOST=" + ReplicationFlavor.quote(host) + ", SOURCE_PORT=" + port
+            + ", SOURCE_USER=" + ReplicationFlavor.quote(user) + ", SOURCE_PASSWORD=" + ReplicationFlavor.quote(password)
+            + ", SOURCE_AUTO_POSITION=1",
+        "START REPLICA");
+  }
+}

@@ -1,0 +1,29 @@
+package dev.tether.coordinator;
+
+import java.util.List;
+
+/**
+ * The SQL of promotion and replication for one database flavor, so the switchover logic is written
+ * once: read the GTID position, fence (read-only), wait until a replica applied a position, promote,
+ * and point a server at a new primary.
+ */
+public interface ReplicationFlavor {
+  /** A query whose single value is the server's executed GTID position. */
+  String readPosition();
+
+  /** Makes the server refuse application writes. */
+  List<String> fence();
+
+  /** A query whose single value is 0 once the server applied {@code position}, within {@code seconds}. */
+  String waitFor(String position, long seconds);
+
+  /** Stops replication and makes the server writable: it is the primary now. */
+  List<String> promote();
+
+  /** Makes the server a read-only replica of {@code host:port}; {@code wasPrimary} for a demoted primary. */
+  List<String> replicateFrom(String host, int port, String user, String password, boolean wasPrimary);
+
+  static String quote(String value) {
+    return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
+  }
+}

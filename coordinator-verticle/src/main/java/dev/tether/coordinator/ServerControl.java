@@ -1,0 +1,54 @@
+package dev.tether.coordinator;
+
+import dev.tether.config.CoordinatorConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.mysqlclient.MySQLConnectOptions;
+import io.vertx.mysqlclient.MySQLConnection;
+import io.vertx.sqlclient.Row;
+import java.util.List;
+
+/**
+ * The coordinator's control connections: one short-lived Vert.x MySQL client connection per
+ * operation, as the configured admin user, every statement run in order and bounded in time.
+ */
+final class ServerControl {
+  private final Vertx vertx;
+  private final CoordinatorConfig config;
+
+  ServerControl(Vertx vertx, CoordinatorConfig config) {
+    this.vertx = vertx;
+    this.config = config;
+  }
+
+  /** Runs the statements in order on {@code server} ("host:port"). */
+  Future<Void> run(String server, List<String> statements) {
+    return withConnection(server, connection -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (String sql : statements) {
+        chain = chain.compose(ignored -> connection.query(sql).execute().mapEmpty());
+      }
+      return chain;
+    });
+  }
+
+  /** The first column of the first row of {@code query}, as a string (null for NULL or no row). */
+  Future<String> value(String server, String query) {
+    return withConnection(server, connection -> connection.query(query).execute().map(rows -> {
+      for (Row row : rows) {
+        Object value = row.getValue(0);
+        return value == null ? null : String.valueOf(value);
+      }
+      return null;
+    }));
+  }
+
+  private <T> Future<T> withConnection(String server, java.util.function.Function<MySQLConnection, Future<T>> work) {
+    String[] hostPort = server.split(":");
+    MySQLConnectOptions options = new MySQLConnectOptions().setHost(hostPort[0]).setPort(Integer.parseInt(hostPort[1]))
+        .setUser(config.adminUser()).setPassword(config.adminPassword());
+    return MySQLConnection.connect(vertx, options)
+        .compose(connection -> work.apply(connection).eventually(() -> connection.close()))
+        .timeout(config.phaseTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+}

@@ -1,0 +1,183 @@
+package dev.tether.coordinator;
+
+import dev.tether.cluster.Addresses;
+import dev.tether.cluster.PhaseAck;
+import dev.tether.cluster.PhaseCommand;
+import dev.tether.cluster.Topology;
+import dev.tether.config.CoordinatorConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.AsyncMap;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a planned switchover: BLOCK every proxy node → fence the old primary, wait until the target
+ * applied everything, promote it, re-point the old primary → SWITCH every node to the new epoch →
+ * RESTORE. Each phase is recorded in the shared topology before it starts, so a standby that takes
+ * over finishes the switchover or rolls it back ({@link #resume}). A node that does not answer within
+ * the phase timeout is reported and the switchover goes on: it still follows the epoch once it hears.
+ */
+final class SwitchoverOrchestrator {
+  private static final Logger log = LoggerFactory.getLogger(SwitchoverOrchestrator.class);
+
+  private final Vertx vertx;
+  private final CoordinatorConfig config;
+  private final ReplicationFlavor flavor;
+  private final ServerControl servers;
+
+  SwitchoverOrchestrator(Vertx vertx, CoordinatorConfig config, ReplicationFlavor flavor) {
+    this.vertx = vertx;
+    this.config = config;
+    this.flavor = flavor;
+    this.servers = new ServerControl(vertx, config);
+  }
+
+  Future<Topology> topology() {
+    return map().compose(map -> map.get(Addresses.TOPOLOGY_KEY))
+        .compose(json -> json != null ? Future.succeededFuture(Topology.fromJson(json)) : discover());
+  }
+
+  /** Planned switchover to {@code requestedTarget}, or to the first replica when null. */
+  Future<JsonObject> planned(String requestedTarget) {
+    long started = System.currentTimeMillis();
+    JsonObject report = new JsonObject();
+    return topology().compose(current -> {
+      if (current.phase() != Topology.Phase.STABLE) {
+        return Future.failedFuture("a switchover is already in progress (" + current.phase() + ")");
+      }
+      String target = requestedTarget != null ? requestedTarget : current.replicas().get(0);
+      if (!current.replicas().contains(target)) {
+        return Future.failedFuture(target + " is not a replica of " + current.primary());
+      }
+      long epoch = current.epoch() + 1;
+      report.put("from", current.primary()).put("to", target).put("epoch", epoch);
+      return save(current.withPhase(Topology.Phase.BLOCKING, target))
+          .compose(ignored -> timed(report, "block", () -> broadcast(PhaseCommand.block(epoch, config.blockWindow().toMillis()))))
+          .compose(ignored -> save(current.withPhase(Topology.Phase.PROMOTING, target)))
+          .compose(ignored -> timed(report, "promote", () -> promote(current.primary(), target)))
+          .compose(ignored -> finish(current, target, report));
+    }).map(done -> report.put("totalMillis", System.currentTimeMillis() - started));
+  }
+
+  /** A standby's duty on taking over: finish a switchover the previous coordinator left half done. */
+  Future<Void> resume() {
+    return topology().compose(current -> {
+      if (current.phase() == Topology.Phase.STABLE) {
+        return Future.succeededFuture();
+      }
+      String target = current.target();
+      log.warn("resuming a switchover left in {} (target {})", current.phase(), target);
+      return servers.value(target, "SELECT @@read_only").compose(readOnly -> {
+        if ("0".equals(readOnly)) {
+          return finish(current, target, new JsonObject()).mapEmpty(); // promoted already: switch everyone to it
+        }
+        // not promoted: roll back — the old primary takes writes again and held work is released
+        return servers.run(current.primary(), List.of("SET GLOBAL read_only = OFF"))
+            .compose(ignored -> broadcast(PhaseCommand.restore(current.epoch() + 1)))
+            .compose(ignored -> save(current.withPhase(Topology.Phase.STABLE, null)))
+            .mapEmpty();
+      });
+    });
+  }
+
+  private Future<Void> finish(Topology current, String target, JsonObject report) {
+    Topology next = current.promoted(target);
+    String[] hostPort = target.split(":");
+    return save(next.withPhase(Topology.Phase.SWITCHING, target))
+        .compose(ignored -> timed(report, "switch", () -> broadcast(
+            PhaseCommand.switchTo(next.epoch(), hostPort[0], Integer.parseInt(hostPort[1])))))
+        .compose(ignored -> timed(report, "restore", () -> broadcast(PhaseCommand.restore(next.epoch()))))
+        .compose(ignored -> save(next))
+        .onSuccess(ignored -> log.info("switchover done: primary {} at epoch {}", target, next.epoch()));
+  }
+
+  private Future<List<PhaseAck>> promote(String oldPrimary, String target) {
+    String[] targetHostPort = target.split(":");
+    return servers.run(oldPrimary, flavor.fence())
+        .compose(ignored -> servers.value(oldPrimary, flavor.readPosition()))
+        .compose(position -> servers.value(target, flavor.waitFor(position == null ? "" : position,
+            config.phaseTimeout().toSeconds())))
+        .compose(waited -> "0".equals(waited) ? Future.succeededFuture()
+            : Future.failedFuture(target + " did not catch up with the old primary (" + waited + ")"))
+        .compose(ignored -> servers.run(target, flavor.promote()))
+        .compose(ignored -> servers.run(oldPrimary, flavor.replicateFrom(targetHostPort[0],
+            Integer.parseInt(targetHostPort[1]), config.replicationUser(), config.replicationPassword(), true)))
+        .map(ignored -> List.of());
+  }
+
+  /** Sends a phase to every registered node and collects the acknowledgements that arrive in time. */
+  private Future<List<PhaseAck>> broadcast(PhaseCommand command) {
+    DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(config.phaseTimeout().toMillis());
+    return vertx.sharedData().<String, JsonObject>getAsyncMap(Addresses.NODES_MAP)
+        .compose(AsyncMap::keys)
+        .compose(nodeIds -> {
+          List<Future<PhaseAck>> acks = new ArrayList<>();
+          for (String nodeId : nodeIds) {
+            acks.add(vertx.eventBus().<JsonObject>request(Addresses.proxyControl(nodeId), command.toJson(), delivery)
+                .map(reply -> PhaseAck.fromJson(reply.body()))
+                .recover(failure -> {
+                  log.warn("node {} did not acknowledge {} epoch {}: {}", nodeId, command.phase(), command.epoch(),
+                      failure.getMessage());
+                  return Future.succeededFuture(null);
+                }));
+          }
+          return Future.all(acks).map(all -> {
+            List<PhaseAck> answered = new ArrayList<>();
+            for (int i = 0; i < all.size(); i++) {
+              if (all.resultAt(i) != null) {
+                answered.add(all.resultAt(i));
+              }
+            }
+            return answered;
+          });
+        });
+  }
+
+  private Future<Void> timed(JsonObject report, String phase, java.util.function.Supplier<Future<List<PhaseAck>>> step) {
+    long started = System.currentTimeMillis();
+    return step.get().map(acks -> {
+      JsonArray acked = new JsonArray();
+      acks.forEach(ack -> acked.add(ack.toJson()));
+      report.put(phase, new JsonObject().put("millis", System.currentTimeMillis() - started).put("acks", acked));
+      return null;
+    });
+  }
+
+  /** First start: the primary is the configured server that is not read-only. */
+  private Future<Topology> discover() {
+    List<Future<String>> readOnly = new ArrayList<>();
+    for (String server : config.servers()) {
+      readOnly.add(servers.value(server, "SELECT @@read_only").recover(e -> Future.succeededFuture("unreachable")));
+    }
+    return Future.join(readOnly).compose(all -> {
+      String primary = null;
+      List<String> replicas = new ArrayList<>();
+      for (int i = 0; i < config.servers().size(); i++) {
+        if ("0".equals(all.resultAt(i)) && primary == null) {
+          primary = config.servers().get(i);
+        } else {
+          replicas.add(config.servers().get(i));
+        }
+      }
+      if (primary == null) {
+        return Future.failedFuture("no writable server among " + config.servers());
+      }
+      Topology topology = new Topology(0, primary, replicas, Topology.Phase.STABLE, null);
+      return save(topology).map(topology);
+    });
+  }
+
+  private Future<Void> save(Topology topology) {
+    return map().compose(map -> map.put(Addresses.TOPOLOGY_KEY, topology.toJson()));
+  }
+
+  private Future<AsyncMap<String, JsonObject>> map() {
+    return vertx.sharedData().getAsyncMap(Addresses.TOPOLOGY_MAP);
+  }
+}

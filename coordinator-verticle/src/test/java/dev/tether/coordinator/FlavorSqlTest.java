@@ -1,0 +1,31 @@
+package dev.tether.coordinator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The promotion SQL of both flavors, exactly (MySQL 8 is exercised for real only where Docker exists). */
+class FlavorSqlTest {
+
+  @Test
+  void mariaDbPromotionUsesGtidSlavePosAndMasterGtidWait() {
+    MariaDbFlavor flavor = new MariaDbFlavor();
+    assertEquals("SELECT MASTER_GTID_WAIT('0-1-42', 10)", flavor.waitFor("0-1-42", 10));
+    assertEquals(List.of("STOP SLAVE", "RESET SLAVE ALL", "SET GLOBAL read_only = OFF"), flavor.promote());
+    assertEquals(List.of("SET GLOBAL read_only = ON", "STOP SLAVE", "SET GLOBAL gtid_slave_pos = @@gtid_binlog_pos",
+        "CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=13307, MASTER_USER='repl', MASTER_PASSWORD='it''s',"
+            + " MASTER_USE_GTID=slave_pos", "START SLAVE"),
+        flavor.replicateFrom("127.0.0.1", 13307, "repl", "it's", true));
+  }
+
+  @Test
+  void mySql8PromotionUsesGtidExecutedAndReplicationSource() {
+    MySql8Flavor flavor = new MySql8Flavor();
+    assertEquals("SELECT @@GLOBAL.gtid_executed", flavor.readPosition());
+    assertEquals("SELECT WAIT_FOR_EXECUTED_GTID_SET('uuid:1-5', 3)", flavor.waitFor("uuid:1-5", 3));
+    assertEquals(List.of("SET GLOBAL super_read_only = ON"), flavor.fence());
+    assertEquals("CHANGE REPLICATION SOURCE TO SOURCE_HOST='db2', SOURCE_PORT=3306, SOURCE_USER='repl',"
+        + " SOURCE_PASSWORD='pw', SOURCE_AUTO_POSITION=1", flavor.replicateFrom("db2", 3306, "repl", "pw", false).get(2));
+  }
+}
