@@ -1,0 +1,84 @@
+package dev.tether.fleet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tether.cluster.Addresses;
+import dev.tether.cluster.PhaseAck;
+import dev.tether.cluster.PhaseCommand;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The proxies' side of the protocol on its own: a bare cluster member plays the coordinator, finds
+ * the nodes in the shared map and sends BLOCK → SWITCH → RESTORE over the clustered event bus, then
+ * repeats an epoch, which every node must ignore.
+ */
+class EventBusSwitchoverTest {
+
+  @Test
+  void nodesFollowPhaseCommandsOverTheEventBusAndIgnoreAStaleEpoch() throws Exception {
+    try (Fleet fleet = new Fleet("bus", 8)) {
+      fleet.startNodes(2);
+      Vertx coordinator = fleet.member();
+      List<String> nodeIds = Fleet.await(coordinator.sharedData().<String, JsonObject>getAsyncMap(Addresses.NODES_MAP)
+          .compose(map -> map.keys())).stream().sorted().toList();
+      assertEquals(List.of("node-0", "node-1"), nodeIds);
+      fleet.startClients(8);
+      Thread.sleep(500);
+      List<PhaseAck> blocked = phase(coordinator, nodeIds, PhaseCommand.block(1, 2000));
+      promote(fleet);
+      List<PhaseAck> switched = phase(coordinator, nodeIds, PhaseCommand.switchTo(1, "127.0.0.1", fleet.replica.port()));
+      phase(coordinator, nodeIds, PhaseCommand.restore(1));
+      List<PhaseAck> stale = phase(coordinator, nodeIds, PhaseCommand.switchTo(1, "127.0.0.1", fleet.primary.port()));
+      Thread.sleep(500);
+      fleet.stopClients();
+      assertTrue(fleet.errors.isEmpty(), "client errors: " + fleet.errors);
+      blocked.forEach(ack -> assertEquals(ack.sessions(), ack.quiescent(), ack.toString()));
+      switched.forEach(ack -> assertTrue(ack.applied() && ack.migrating() == 0, ack.toString()));
+      stale.forEach(ack -> assertFalse(ack.applied(), "stale epoch ignored: " + ack));
+      for (Connection c : fleet.connections) {
+        assertEquals("2", Fleet.scalar(c, "SELECT @@server_id"));
+      }
+      assertEquals(fleet.acknowledged.get() * 3, fleet.committedOn(fleet.replica));
+    }
+  }
+
+  private static List<PhaseAck> phase(Vertx coordinator, List<String> nodeIds, PhaseCommand command) throws Exception {
+    List<PhaseAck> acks = new ArrayList<>();
+    for (String nodeId : nodeIds) {
+      Future<PhaseAck> ack = coordinator.eventBus().<JsonObject>request(Addresses.proxyControl(nodeId), command.toJson())
+          .map(reply -> PhaseAck.fromJson(reply.body()));
+      acks.add(Fleet.await(ack));
+    }
+    return acks;
+  }
+
+  private static void promote(Fleet fleet) throws Exception {
+    String position;
+    try (Connection c = Fleet.admin(fleet.primary); Statement s = c.createStatement()) {
+      s.execute("SET GLOBAL read_only = ON");
+      try (ResultSet rs = s.executeQuery("SELECT @@gtid_binlog_pos")) {
+        rs.next();
+        position = rs.getString(1);
+      }
+    }
+    try (Connection c = Fleet.admin(fleet.replica); Statement s = c.createStatement()) {
+      try (ResultSet rs = s.executeQuery("SELECT MASTER_GTID_WAIT('" + position + "', 10)")) {
+        rs.next();
+        assertEquals(0, rs.getInt(1));
+      }
+      s.execute("STOP SLAVE");
+      s.execute("RESET SLAVE ALL");
+      s.execute("SET GLOBAL read_only = OFF");
+    }
+  }
+}
