@@ -15,7 +15,9 @@ public record PhaseCommand(Phase phase, long epoch, String primaryHost, int prim
     /** Follow the new primary: every session migrates between commands. */
     SWITCH,
     /** Release held work. */
-    RESTORE
+    RESTORE,
+    /** Report where the node's sessions stand; changes nothing. */
+    STATUS
   }
 
   public static PhaseCommand block(long epoch, long windowMillis) {
@@ -28,6 +30,10 @@ public record PhaseCommand(Phase phase, long epoch, String primaryHost, int prim
 
   public static PhaseCommand restore(long epoch) {
     return new PhaseCommand(Phase.RESTORE, epoch, null, 0, 0);
+  }
+
+  public static PhaseCommand status() {
+    return new PhaseCommand(Phase.STATUS, 0, null, 0, 0);
   }
 
   public JsonObject toJson() {

@@ -11,7 +11,8 @@ import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * The coordinator's HTTP/JSON admin API, behind a bearer token: GET /health, GET /topology,
- * POST /switchover (optional {"target": "host:port"}). Served by the active coordinator only.
+ * GET /sessions (per node: sessions, quiescent, in a transaction, migrating), POST /switchover
+ * (optional {"target": "host:port"}). Served by the active coordinator only.
  */
 final class AdminApi {
   private AdminApi() {}
@@ -28,6 +29,7 @@ final class AdminApi {
     });
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP").put("role", "active")));
     router.get("/topology").handler(ctx -> reply(ctx, orchestrator.topology().map(t -> t.toJson())));
+    router.get("/sessions").handler(ctx -> reply(ctx, orchestrator.sessions()));
     router.post("/switchover").handler(BodyHandler.create().setBodyLimit(4096)).handler(ctx -> {
       JsonObject body = ctx.body().length() > 0 ? ctx.body().asJsonObject() : new JsonObject();
       reply(ctx, orchestrator.planned(body.getString("target")));

@@ -65,6 +65,24 @@ final class SwitchoverOrchestrator {
     }).map(done -> report.put("totalMillis", System.currentTimeMillis() - started));
   }
 
+  /** Every node's sessions: per node and in total. */
+  Future<JsonObject> sessions() {
+    return broadcast(PhaseCommand.status()).map(acks -> {
+      JsonArray nodes = new JsonArray();
+      int sessions = 0;
+      int inTransaction = 0;
+      int migrating = 0;
+      for (PhaseAck ack : acks) {
+        nodes.add(ack.toJson());
+        sessions += ack.sessions();
+        inTransaction += ack.inTransaction();
+        migrating += ack.migrating();
+      }
+      return new JsonObject().put("nodes", nodes).put("sessions", sessions).put("inTransaction", inTransaction)
+          .put("migrating", migrating);
+    });
+  }
+
   /** A standby's duty on taking over: finish a switchover the previous coordinator left half done. */
   Future<Void> resume() {
     return topology().compose(current -> {

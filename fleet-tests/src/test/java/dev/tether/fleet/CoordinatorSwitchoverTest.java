@@ -18,12 +18,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The fleet end to end: two proxy nodes, an active and a standby coordinator, all cluster members on
- * loopback. A planned switchover through the admin API while 16 clients loop transactions through
+ * loopback. A planned switchover through the admin API while 32 clients loop transactions through
  * both nodes keeps every connection with zero client errors, and the new primary holds exactly the
  * acknowledged commits. Then the active coordinator dies, the standby takes over, and switches back.
  */
 class CoordinatorSwitchoverTest {
-  private static final int CLIENTS = 16;
+  private static final int CLIENTS = 32;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @Test
@@ -44,6 +44,9 @@ class CoordinatorSwitchoverTest {
 
       fleet.startClients(CLIENTS);
       Thread.sleep(1000);
+      JsonObject sessions = get(adminPort, config.coordinator().token(), "/sessions");
+      assertEquals(CLIENTS, sessions.getInteger("sessions"), sessions.encode());
+      assertEquals(2, sessions.getJsonArray("nodes").size());
       JsonObject report = post(adminPort, config.coordinator().token(), "/switchover", new JsonObject());
       Thread.sleep(1000);
       fleet.stopClients();

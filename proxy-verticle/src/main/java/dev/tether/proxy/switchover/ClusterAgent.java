@@ -69,6 +69,7 @@ public final class ClusterAgent {
       case BLOCK -> switchover.block(command.epoch(), Duration.ofMillis(command.windowMillis()));
       case SWITCH -> switchover.switchTo(new BackendTarget(command.primaryHost(), command.primaryPort(), command.epoch()));
       case RESTORE -> switchover.restore(command.epoch());
+      case STATUS -> switchover.status();
     };
     return ack.map(done -> {
       SessionCounts counts = done.counts();

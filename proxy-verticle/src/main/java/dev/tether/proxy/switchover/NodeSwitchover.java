@@ -83,6 +83,11 @@ public final class NodeSwitchover {
         .map(counts -> new Ack("RESTORE", epoch, true, counts, System.currentTimeMillis() - started));
   }
 
+  /** Where the node's sessions stand now, with the epoch it follows; changes nothing. */
+  public Future<Ack> status() {
+    return each(session -> { }).map(counts -> new Ack("STATUS", services.target().epoch(), true, counts, 0));
+  }
+
   private Future<SessionCounts> each(Consumer<RelaySession> action) {
     Future<SessionCounts> total = Future.succeededFuture(SessionCounts.NONE);
     for (ProxyVerticle verticle : verticles) {
