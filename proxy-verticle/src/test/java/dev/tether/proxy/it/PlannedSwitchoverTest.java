@@ -114,6 +114,41 @@ class PlannedSwitchoverTest {
     }
   }
 
+  @Test
+  void aTransactionStillOpenAfterTheBlockWindowIsRolledBackAndReportedOnAConnectionThatMoves() throws Exception {
+    MariaDbServer primary = TestDatabase.startPrivate("switch-trx-a", 1);
+    MariaDbServer replica = TestDatabase.startPrivate("switch-trx-b", 2);
+    try (ProxyHarness proxy = ProxyHarness.start(primary.port(), Map.of())) {
+      replica.replicateFrom(primary);
+      try (Connection admin = admin(primary); Statement s = admin.createStatement()) {
+        s.execute("CREATE TABLE slow (id INT PRIMARY KEY)");
+      }
+      try (Connection c = proxy.connect(Driver.MARIADB, Route.PROXY, ""); Statement s = c.createStatement()) {
+        c.setAutoCommit(false);
+        s.execute("INSERT INTO slow VALUES (1)"); // and then the client dawdles past the window
+        Ack blocked = await(proxy.node().switchover().block(1, Duration.ofMillis(300)));
+        assertEquals(1, blocked.counts().inTransaction(), "still in its transaction when the window closed");
+        promote(primary, replica);
+        await(proxy.node().switchover().switchTo(new BackendTarget("127.0.0.1", replica.port(), 1)));
+        await(proxy.node().switchover().restore(1));
+        SQLException lost = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
+            () -> s.execute("INSERT INTO slow VALUES (2)"));
+        assertEquals(1213, lost.getErrorCode());
+        assertEquals("40001", lost.getSQLState());
+        c.rollback();
+        s.execute("INSERT INTO slow VALUES (1)");
+        s.execute("INSERT INTO slow VALUES (2)");
+        c.commit();
+        assertEquals("2", ThroughProxy.scalar(c, "SELECT @@server_id"), "the same connection, on the new primary");
+        assertEquals("2", ThroughProxy.scalar(c, "SELECT COUNT(*) FROM slow"), "the retried transaction, once");
+      }
+      assertTrue(proxy.awaitNoConnections());
+    } finally {
+      replica.stop();
+      primary.stop();
+    }
+  }
+
   /** What a coordinator does between BLOCK and SWITCH on MariaDB. */
   private static void promote(MariaDbServer oldPrimary, MariaDbServer newPrimary) throws SQLException {
     String position;
