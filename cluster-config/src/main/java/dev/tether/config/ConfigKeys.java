@@ -48,6 +48,8 @@ public final class ConfigKeys {
   public static final String COORDINATOR_REPLICATION_PASSWORD = "replicationPassword";
   public static final String COORDINATOR_BLOCK_WINDOW_MS = "blockWindowMs";
   public static final String COORDINATOR_PHASE_TIMEOUT_MS = "phaseTimeoutMs";
+  public static final String COORDINATOR_PROBE_INTERVAL_MS = "probeIntervalMs";
+  public static final String COORDINATOR_SUSPECT_AFTER = "suspectAfterFailedProbes";
 
   public static final String USERS = "users";
   public static final String USER_NAME = "name";

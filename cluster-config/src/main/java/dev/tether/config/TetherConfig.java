@@ -68,7 +68,9 @@ public record TetherConfig(ProxyConfig proxy, BackendConfig backend, SessionConf
         k.getString(ConfigKeys.COORDINATOR_REPLICATION_USER, "repl"),
         k.getString(ConfigKeys.COORDINATOR_REPLICATION_PASSWORD, "repl"),
         Duration.ofMillis(k.getLong(ConfigKeys.COORDINATOR_BLOCK_WINDOW_MS, 2000L)),
-        Duration.ofMillis(k.getLong(ConfigKeys.COORDINATOR_PHASE_TIMEOUT_MS, 10_000L)));
+        Duration.ofMillis(k.getLong(ConfigKeys.COORDINATOR_PHASE_TIMEOUT_MS, 10_000L)),
+        Duration.ofMillis(k.getLong(ConfigKeys.COORDINATOR_PROBE_INTERVAL_MS, 500L)),
+        k.getInteger(ConfigKeys.COORDINATOR_SUSPECT_AFTER, 3));
     return new TetherConfig(proxy, backend, session, cluster, coordinator, users(root.getJsonArray(ConfigKeys.USERS)));
   }
 

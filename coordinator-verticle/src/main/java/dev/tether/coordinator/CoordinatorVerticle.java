@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One coordinator process. Active while it holds the cluster-wide leader lock (Hazelcast releases
  * it when its holder dies), standby otherwise, retrying every second. On becoming active it
- * finishes or rolls back any switchover a previous coordinator left, then serves the admin API.
+ * finishes or rolls back any switchover a previous coordinator left, then serves the admin API and
+ * watches the primary for failures.
  */
 public final class CoordinatorVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(CoordinatorVerticle.class);
@@ -20,6 +21,7 @@ public final class CoordinatorVerticle extends VerticleBase {
   private final TetherConfig config;
   private final ReplicationFlavor flavor;
   private SwitchoverOrchestrator orchestrator;
+  private FailureDetector detector;
   private Lock leadership;
   private HttpServer admin;
   private long retryTimer = -1;
@@ -58,6 +60,8 @@ public final class CoordinatorVerticle extends VerticleBase {
           .onSuccess(server -> {
             admin = server;
             log.info("admin API on {}:{}", config.cluster().host(), server.actualPort());
+            detector = new FailureDetector(vertx, config.coordinator(), flavor, orchestrator);
+            detector.start();
           })
           .onFailure(e -> log.error("admin API failed to start: {}", e.getMessage()));
     });
@@ -65,6 +69,9 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (detector != null) {
+      detector.stop();
+    }
     if (retryTimer >= 0) {
       vertx.cancelTimer(retryTimer);
     }

@@ -2,7 +2,12 @@ package dev.tether.coordinator;
 
 import java.util.List;
 
-/** MariaDB: gtid_binlog_pos, MASTER_GTID_WAIT, CHANGE MASTER ... MASTER_USE_GTID. */
+/**
+ * MariaDB: gtid_binlog_pos, MASTER_GTID_WAIT, CHANGE MASTER ... MASTER_USE_GTID. Semi-synchronous
+ * replication follows the roles: its master side is on for the primary only (a replica with it on
+ * would wait for acknowledgements of what it applies from replicas it does not have), its slave
+ * side on for every replica.
+ */
 public final class MariaDbFlavor implements ReplicationFlavor {
   @Override
   public String readPosition() {
@@ -21,7 +26,8 @@ public final class MariaDbFlavor implements ReplicationFlavor {
 
   @Override
   public List<String> promote() {
-    return List.of("STOP SLAVE", "RESET SLAVE ALL", "SET GLOBAL read_only = OFF");
+    return List.of("STOP SLAVE", "RESET SLAVE ALL", "SET GLOBAL rpl_semi_sync_slave_enabled = OFF",
+        "SET GLOBAL rpl_semi_sync_master_enabled = ON", "SET GLOBAL read_only = OFF");
   }
 
   @Override
@@ -29,10 +35,39 @@ public final class MariaDbFlavor implements ReplicationFlavor {
     String change = "CHANGE MASTER TO MASTER_HOST=" + ReplicationFlavor.quote(host) + ", MASTER_PORT=" + port
         + ", MASTER_USER=" + ReplicationFlavor.quote(user) + ", MASTER_PASSWORD=" + ReplicationFlavor.quote(password)
         + ", MASTER_USE_GTID=slave_pos";
-    return wasPrimary
-        // a demoted primary starts replicating after what it already has
-        ? List.of("SET GLOBAL read_only = ON", "STOP SLAVE", "SET GLOBAL gtid_slave_pos = @@gtid_binlog_pos", change,
-            "START SLAVE")
-        : List.of("SET GLOBAL read_only = ON", "STOP SLAVE", change, "START SLAVE");
+    List<String> statements = new java.util.ArrayList<>(List.of("SET GLOBAL read_only = ON", "STOP SLAVE",
+        "SET GLOBAL rpl_semi_sync_master_enabled = OFF", "SET GLOBAL rpl_semi_sync_slave_enabled = ON"));
+    if (wasPrimary) {
+      statements.add("SET GLOBAL gtid_slave_pos = @@gtid_binlog_pos"); // a demoted primary continues after what it has
+    }
+    statements.add(change);
+    statements.add("START SLAVE");
+    return statements;
+  }
+
+  @Override
+  public String replicaStatus() {
+    return "SHOW SLAVE STATUS";
+  }
+
+  @Override
+  public String ioRunningColumn() {
+    return "Slave_IO_Running";
+  }
+
+  @Override
+  public String receivedPositionColumn() {
+    return "Gtid_IO_Pos";
+  }
+
+  @Override
+  public List<String> stopReceiving() {
+    return List.of("STOP SLAVE IO_THREAD");
+  }
+
+  @Override
+  public boolean readAllReceived(io.vertx.core.json.JsonObject status) {
+    String state = status == null ? null : status.getString("Slave_SQL_Running_State");
+    return state != null && state.contains("read all relay log");
   }
 }

@@ -32,4 +32,30 @@ public final class MySql8Flavor implements ReplicationFlavor {
             + ", SOURCE_AUTO_POSITION=1",
         "START REPLICA");
   }
+
+  @Override
+  public String replicaStatus() {
+    return "SHOW REPLICA STATUS";
+  }
+
+  @Override
+  public String ioRunningColumn() {
+    return "Replica_IO_Running";
+  }
+
+  @Override
+  public String receivedPositionColumn() {
+    return "Retrieved_Gtid_Set";
+  }
+
+  @Override
+  public List<String> stopReceiving() {
+    return List.of("STOP REPLICA IO_THREAD");
+  }
+
+  @Override
+  public boolean readAllReceived(io.vertx.core.json.JsonObject status) {
+    String state = status == null ? null : status.getString("Replica_SQL_Running_State");
+    return state != null && state.contains("read all relay log");
+  }
 }

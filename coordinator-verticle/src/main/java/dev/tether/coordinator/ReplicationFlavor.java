@@ -23,6 +23,25 @@ public interface ReplicationFlavor {
   /** Makes the server a read-only replica of {@code host:port}; {@code wasPrimary} for a demoted primary. */
   List<String> replicateFrom(String host, int port, String user, String password, boolean wasPrimary);
 
+  /** The statement that shows a replica's replication state, one row. */
+  String replicaStatus();
+
+  /** Its column that is "Yes" while the replica is connected to its primary. */
+  String ioRunningColumn();
+
+  /** Its column with the GTID position the replica has received (applied or not). */
+  String receivedPositionColumn();
+
+  /**
+   * Whether a replica's status says its SQL thread has read everything the relay log holds. A
+   * transaction cut off mid-stream stays unapplied while it waits for the rest; promotion
+   * (STOP SLAVE) rolls it back, which is right: it was never acknowledged.
+   */
+  boolean readAllReceived(io.vertx.core.json.JsonObject status);
+
+  /** Stops receiving from the (dead) primary, keeping what was received for applying. */
+  List<String> stopReceiving();
+
   static String quote(String value) {
     return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
   }

@@ -43,12 +43,33 @@ final class ServerControl {
     }));
   }
 
+  /** The first row of {@code query} as JSON (null when none), bounded by {@code timeoutMillis}. */
+  Future<io.vertx.core.json.JsonObject> row(String server, String query, long timeoutMillis) {
+    return withConnection(server, connection -> connection.query(query).execute().map(rows -> {
+      for (Row row : rows) {
+        return row.toJson();
+      }
+      return null;
+    }), timeoutMillis);
+  }
+
+  /** Whether the server answers a trivial query within {@code timeoutMillis}. */
+  Future<Boolean> answers(String server, long timeoutMillis) {
+    return withConnection(server, connection -> connection.query("SELECT 1").execute().map(rows -> true), timeoutMillis)
+        .recover(failure -> Future.succeededFuture(false));
+  }
+
   private <T> Future<T> withConnection(String server, java.util.function.Function<MySQLConnection, Future<T>> work) {
+    return withConnection(server, work, config.phaseTimeout().toMillis());
+  }
+
+  private <T> Future<T> withConnection(String server, java.util.function.Function<MySQLConnection, Future<T>> work,
+                                       long timeoutMillis) {
     String[] hostPort = server.split(":");
     MySQLConnectOptions options = new MySQLConnectOptions().setHost(hostPort[0]).setPort(Integer.parseInt(hostPort[1]))
         .setUser(config.adminUser()).setPassword(config.adminPassword());
     return MySQLConnection.connect(vertx, options)
         .compose(connection -> work.apply(connection).eventually(() -> connection.close()))
-        .timeout(config.phaseTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        .timeout(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 }

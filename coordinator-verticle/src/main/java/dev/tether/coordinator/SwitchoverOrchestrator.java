@@ -30,6 +30,8 @@ final class SwitchoverOrchestrator {
   private final CoordinatorConfig config;
   private final ReplicationFlavor flavor;
   private final ServerControl servers;
+  /** A switchover or failover is running: the detector stays out of its way. */
+  private boolean busy;
 
   SwitchoverOrchestrator(Vertx vertx, CoordinatorConfig config, ReplicationFlavor flavor) {
     this.vertx = vertx;
@@ -43,8 +45,133 @@ final class SwitchoverOrchestrator {
         .compose(json -> json != null ? Future.succeededFuture(Topology.fromJson(json)) : discover());
   }
 
+  boolean busy() {
+    return busy;
+  }
+
+  ServerControl servers() {
+    return servers;
+  }
+
   /** Planned switchover to {@code requestedTarget}, or to the first replica when null. */
   Future<JsonObject> planned(String requestedTarget) {
+    if (busy) {
+      return Future.failedFuture("a switchover or failover is already running");
+    }
+    busy = true;
+    return plannedSwitchover(requestedTarget).eventually(() -> {
+      busy = false;
+      return Future.succeededFuture();
+    });
+  }
+
+  /**
+   * Unplanned failover after the primary was declared dead by agreement: the replica that received
+   * the most is elected, applies everything it received, is promoted, the other replicas follow it,
+   * and every node switches to it (their sessions are already held, retrying). The dead primary is
+   * left out; when it comes back the detector fences it read-only until an operator decides.
+   */
+  Future<JsonObject> failover() {
+    if (busy) {
+      return Future.failedFuture("a switchover or failover is already running");
+    }
+    busy = true;
+    long started = System.currentTimeMillis();
+    JsonObject report = new JsonObject().put("kind", "failover");
+    return topology().compose(current -> elect(current).compose(target -> {
+      report.put("from", current.primary()).put("to", target).put("epoch", current.epoch() + 1);
+      log.warn("failover: primary {} declared dead; promoting {}", current.primary(), target);
+      String[] hostPort = target.split(":");
+      Topology next = current.promoted(target);
+      Topology withoutDead = new Topology(next.epoch(), next.primary(),
+          next.replicas().stream().filter(r -> !r.equals(current.primary())).toList(), Topology.Phase.STABLE, null);
+      return save(current.withPhase(Topology.Phase.PROMOTING, target))
+          .compose(ignored -> timed(report, "promote", () -> servers.run(target, flavor.promote()).map(v -> List.of())))
+          .compose(ignored -> repointOthers(withoutDead))
+          .compose(ignored -> save(withoutDead.withPhase(Topology.Phase.SWITCHING, target)))
+          .compose(ignored -> timed(report, "switch", () -> broadcast(
+              PhaseCommand.switchTo(withoutDead.epoch(), hostPort[0], Integer.parseInt(hostPort[1])))))
+          .compose(ignored -> broadcast(PhaseCommand.restore(withoutDead.epoch())))
+          .compose(ignored -> save(withoutDead))
+          .map(ignored -> report.put("totalMillis", System.currentTimeMillis() - started));
+    })).eventually(() -> {
+      busy = false;
+      return Future.succeededFuture();
+    });
+  }
+
+  /** The reachable replica that received the most from the dead primary, once it applied all of it. */
+  private Future<String> elect(Topology current) {
+    List<Future<JsonObject>> statuses = new ArrayList<>();
+    for (String replica : current.replicas()) {
+      statuses.add(servers.run(replica, flavor.stopReceiving())
+          .compose(ignored -> servers.row(replica, flavor.replicaStatus(), config.phaseTimeout().toMillis()))
+          .recover(unreachable -> Future.succeededFuture(null)));
+    }
+    return Future.all(statuses).compose(all -> {
+      String best = null;
+      long bestSequence = -1;
+      for (int i = 0; i < current.replicas().size(); i++) {
+        JsonObject status = all.resultAt(i);
+        if (status == null) {
+          continue;
+        }
+        String received = status.getString(flavor.receivedPositionColumn(), "");
+        long sequence = GtidPositions.highestSequence(received);
+        if (sequence > bestSequence) {
+          best = current.replicas().get(i);
+          bestSequence = sequence;
+        }
+      }
+      if (best == null) {
+        return Future.failedFuture("no reachable replica to promote");
+      }
+      String elected = best;
+      return appliedAllReceived(elected, System.currentTimeMillis() + config.phaseTimeout().toMillis())
+          .map(applied -> elected);
+    });
+  }
+
+  /**
+   * Waits until {@code replica} applied everything it received: its received GTID position is
+   * applied, or its SQL thread has read the whole relay log (a transaction cut off mid-stream when
+   * the primary died can never be applied, and, unacknowledged, must not be).
+   */
+  private Future<Void> appliedAllReceived(String replica, long deadlineMillis) {
+    return servers.row(replica, flavor.replicaStatus(), config.phaseTimeout().toMillis())
+        .compose(status -> {
+          if (flavor.readAllReceived(status)) {
+            return Future.succeededFuture("0");
+          }
+          return servers.value(replica, flavor.waitFor(
+              status == null ? "" : status.getString(flavor.receivedPositionColumn(), ""), 1));
+        })
+        .compose(waited -> {
+          if ("0".equals(waited)) {
+            return Future.succeededFuture();
+          }
+          if (System.currentTimeMillis() > deadlineMillis) {
+            return Future.failedFuture(replica + " did not apply its relay log in time");
+          }
+          return appliedAllReceived(replica, deadlineMillis);
+        });
+  }
+
+  private Future<Void> repointOthers(Topology next) {
+    String[] hostPort = next.primary().split(":");
+    Future<Void> chain = Future.succeededFuture();
+    for (String replica : next.replicas()) {
+      chain = chain.compose(ignored -> servers.run(replica, flavor.replicateFrom(hostPort[0],
+          Integer.parseInt(hostPort[1]), config.replicationUser(), config.replicationPassword(), false))
+          .recover(e -> {
+            log.warn("could not re-point {} at {}: {}", replica, next.primary(), e.getMessage());
+            return Future.succeededFuture();
+          }));
+    }
+    return chain;
+  }
+
+  private Future<JsonObject> plannedSwitchover(String requestedTarget) {
     long started = System.currentTimeMillis();
     JsonObject report = new JsonObject();
     return topology().compose(current -> {
@@ -130,7 +257,7 @@ final class SwitchoverOrchestrator {
   }
 
   /** Sends a phase to every registered node and collects the acknowledgements that arrive in time. */
-  private Future<List<PhaseAck>> broadcast(PhaseCommand command) {
+  Future<List<PhaseAck>> broadcast(PhaseCommand command) {
     DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(config.phaseTimeout().toMillis());
     return vertx.sharedData().<String, JsonObject>getAsyncMap(Addresses.NODES_MAP)
         .compose(AsyncMap::keys)

@@ -12,8 +12,10 @@ class FlavorSqlTest {
   void mariaDbPromotionUsesGtidSlavePosAndMasterGtidWait() {
     MariaDbFlavor flavor = new MariaDbFlavor();
     assertEquals("SELECT MASTER_GTID_WAIT('0-1-42', 10)", flavor.waitFor("0-1-42", 10));
-    assertEquals(List.of("STOP SLAVE", "RESET SLAVE ALL", "SET GLOBAL read_only = OFF"), flavor.promote());
-    assertEquals(List.of("SET GLOBAL read_only = ON", "STOP SLAVE", "SET GLOBAL gtid_slave_pos = @@gtid_binlog_pos",
+    assertEquals(List.of("STOP SLAVE", "RESET SLAVE ALL", "SET GLOBAL rpl_semi_sync_slave_enabled = OFF",
+        "SET GLOBAL rpl_semi_sync_master_enabled = ON", "SET GLOBAL read_only = OFF"), flavor.promote());
+    assertEquals(List.of("SET GLOBAL read_only = ON", "STOP SLAVE", "SET GLOBAL rpl_semi_sync_master_enabled = OFF",
+        "SET GLOBAL rpl_semi_sync_slave_enabled = ON", "SET GLOBAL gtid_slave_pos = @@gtid_binlog_pos",
         "CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=13307, MASTER_USER='repl', MASTER_PASSWORD='it''s',"
             + " MASTER_USE_GTID=slave_pos", "START SLAVE"),
         flavor.replicateFrom("127.0.0.1", 13307, "repl", "it's", true));

@@ -41,16 +41,29 @@ final class Fleet implements AutoCloseable {
   final AtomicBoolean stop = new AtomicBoolean();
   final AtomicLong acknowledged = new AtomicLong();
   final ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
+  /** Transactions reported rolled back (1213/40001) and writes reported "outcome unknown" (1105/HY000). */
+  final AtomicLong lost = new AtomicLong();
+  final AtomicLong unknown = new AtomicLong();
+  /** Clients carry on after the documented errors instead of stopping (failover tests). */
+  private boolean tolerant;
   final List<Connection> connections = new ArrayList<>();
   private final List<Thread> clients = new ArrayList<>();
 
   Fleet(String name, int rows) throws Exception {
+    this(name, rows, false);
+  }
+
+  /** With {@code semiSync}, a commit is acknowledged only once the replica has it. */
+  Fleet(String name, int rows, boolean semiSync) throws Exception {
     int clusterPort = TestDatabase.freePort();
     cluster = new ClusterConfig(true, "tether-" + name + "-" + ProcessHandle.current().pid(), "127.0.0.1", clusterPort,
         List.of("127.0.0.1:" + clusterPort, "127.0.0.1:" + (clusterPort + 1), "127.0.0.1:" + (clusterPort + 2),
             "127.0.0.1:" + (clusterPort + 3)), null);
-    primary = TestDatabase.startPrivate(name + "-a", 1);
-    replica = TestDatabase.startPrivate(name + "-b", 2);
+    // semi-sync: the master side on the primary only, the slave side on the replica
+    primary = TestDatabase.startPrivate(name + "-a", 1, semiSync
+        ? List.of("--rpl-semi-sync-master-enabled=ON", "--rpl-semi-sync-master-timeout=30000") : List.of());
+    replica = TestDatabase.startPrivate(name + "-b", 2, semiSync
+        ? List.of("--rpl-semi-sync-slave-enabled=ON", "--rpl-semi-sync-master-timeout=30000") : List.of());
     replica.replicateFrom(primary);
     try (Connection admin = admin(primary); Statement s = admin.createStatement()) {
       s.execute("CREATE TABLE counters (id INT PRIMARY KEY, n BIGINT NOT NULL) ENGINE=InnoDB");
@@ -92,6 +105,12 @@ final class Fleet implements AutoCloseable {
       proxyPorts.add(port);
       nodes.add(await(ProxyNode.start(member(), config(port, "node-" + n))));
     }
+  }
+
+  /** Starts clients that retry after the documented errors of a failover, counting them. */
+  void startTolerantClients(int count) throws SQLException {
+    tolerant = true;
+    startClients(count);
   }
 
   /** Starts {@code count} clients spread over the nodes, each on its own counter row. */
@@ -143,15 +162,42 @@ final class Fleet implements AutoCloseable {
         try (ResultSet rs = s.executeQuery("SELECT n FROM counters WHERE id = " + id)) {
           rs.next();
         }
-        s.execute("BEGIN");
-        for (int k = 0; k < 3; k++) {
-          s.executeUpdate("UPDATE counters SET n = n + 1 WHERE id = " + id);
+        String step = "BEGIN";
+        try {
+          s.execute("BEGIN");
+          step = "UPDATE";
+          for (int k = 0; k < 3; k++) {
+            s.executeUpdate("UPDATE counters SET n = n + 1 WHERE id = " + id);
+          }
+          step = "COMMIT";
+          s.execute("COMMIT");
+          acknowledged.incrementAndGet();
+        } catch (SQLException e) {
+          if (!tolerant) {
+            throw e;
+          }
+          if (e.getErrorCode() == 1213 && "40001".equals(e.getSQLState())) {
+            lost.incrementAndGet(); // documented: rolled back, retry
+          } else if (e.getErrorCode() == 1105 && "HY000".equals(e.getSQLState())) {
+            if ("COMMIT".equals(step)) {
+              unknown.incrementAndGet(); // documented: outcome unknown
+            }
+            rollbackQuietly(s);
+          } else {
+            throw e;
+          }
         }
-        s.execute("COMMIT");
-        acknowledged.incrementAndGet();
       }
     } catch (SQLException e) {
       errors.add(e.getErrorCode() + " " + e.getSQLState() + " " + e.getMessage());
+    }
+  }
+
+  private static void rollbackQuietly(Statement s) {
+    try {
+      s.execute("ROLLBACK");
+    } catch (SQLException ignored) {
+      // the next round shows whether the connection works
     }
   }
 

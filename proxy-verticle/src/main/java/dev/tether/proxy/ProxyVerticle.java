@@ -126,6 +126,13 @@ public final class ProxyVerticle extends VerticleBase {
     return counted.future();
   }
 
+  /** Whether the current target answers with a greeting now (this node's vote in failure detection). */
+  public Future<Boolean> probeBackend() {
+    Promise<Boolean> reached = Promise.promise();
+    context.runOnContext(ignored -> connector.probe().onComplete(done -> reached.complete(done.succeeded())));
+    return reached.future();
+  }
+
   private void tick() {
     long now = System.currentTimeMillis();
     for (ClientConnection connection : new ArrayList<>(connections)) {

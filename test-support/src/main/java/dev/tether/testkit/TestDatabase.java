@@ -55,8 +55,13 @@ public final class TestDatabase {
 
   /** A fresh private server with its own server id, for replication topologies. */
   public static MariaDbServer startPrivate(String name, int serverId) throws IOException {
+    return startPrivate(name, serverId, java.util.List.of());
+  }
+
+  /** A fresh private server with its own server id and extra mariadbd options. */
+  public static MariaDbServer startPrivate(String name, int serverId, java.util.List<String> options) throws IOException {
     Path dir = Path.of("target", "mariadb-" + name + "-" + ProcessHandle.current().pid());
-    return MariaDbServer.start(dir, freePort(), serverId, java.util.List.of());
+    return MariaDbServer.start(dir, freePort(), serverId, options);
   }
 
   public static int freePort() {

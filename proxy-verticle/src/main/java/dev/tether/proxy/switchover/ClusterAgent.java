@@ -74,7 +74,7 @@ public final class ClusterAgent {
     return ack.map(done -> {
       SessionCounts counts = done.counts();
       return new PhaseAck(nodeId, command.phase(), command.epoch(), done.applied(), counts.sessions(),
-          counts.quiescent(), counts.inTransaction(), counts.migrating(), done.millis());
+          counts.quiescent(), counts.inTransaction(), counts.migrating(), done.millis(), done.reachesPrimary());
     });
   }
 }

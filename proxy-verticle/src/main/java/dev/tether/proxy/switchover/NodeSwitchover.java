@@ -27,7 +27,11 @@ public final class NodeSwitchover {
   private static final long POLL_MILLIS = 10;
 
   /** A phase's outcome on this node; {@code applied} is false for a stale epoch. */
-  public record Ack(String phase, long epoch, boolean applied, SessionCounts counts, long millis) {}
+  public record Ack(String phase, long epoch, boolean applied, SessionCounts counts, long millis, boolean reachesPrimary) {
+    public Ack(String phase, long epoch, boolean applied, SessionCounts counts, long millis) {
+      this(phase, epoch, applied, counts, millis, true);
+    }
+  }
 
   private final Vertx vertx;
   private final NodeServices services;
@@ -83,9 +87,12 @@ public final class NodeSwitchover {
         .map(counts -> new Ack("RESTORE", epoch, true, counts, System.currentTimeMillis() - started));
   }
 
-  /** Where the node's sessions stand now, with the epoch it follows; changes nothing. */
+  /** Where the node's sessions stand now, and whether it reaches the primary it follows; changes nothing. */
   public Future<Ack> status() {
-    return each(session -> { }).map(counts -> new Ack("STATUS", services.target().epoch(), true, counts, 0));
+    Future<Boolean> reaches = verticles.isEmpty() ? Future.succeededFuture(false)
+        : verticles.get(0).probeBackend();
+    return reaches.compose(reachable -> each(session -> { })
+        .map(counts -> new Ack("STATUS", services.target().epoch(), true, counts, 0, reachable)));
   }
 
   private Future<SessionCounts> each(Consumer<RelaySession> action) {
