@@ -1,11 +1,10 @@
 package dev.tether.coordinator;
 
 import dev.tether.cluster.HazelcastSetup;
+import dev.tether.config.CommandLine;
 import dev.tether.config.ConfigLoader;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,18 +15,9 @@ public final class CoordinatorMain {
   private CoordinatorMain() {}
 
   public static void main(String[] args) {
-    String configPath = null;
-    Map<String, String> overrides = new LinkedHashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      if ("--config".equals(args[i]) && i + 1 < args.length) {
-        configPath = args[++i];
-      } else if (args[i].contains("=")) {
-        String[] kv = args[i].split("=", 2);
-        overrides.put(kv[0].replaceFirst("^--", ""), kv[1]);
-      }
-    }
+    CommandLine command = CommandLine.parse(args);
     Vertx bootstrap = Vertx.vertx();
-    ConfigLoader.load(bootstrap, configPath, overrides)
+    ConfigLoader.load(bootstrap, command.configPath(), command.overrides())
         .andThen(loaded -> bootstrap.close())
         .compose(config -> HazelcastSetup.clusteredVertx(Vertx.builder(), config.cluster(), new VertxOptions())
             .compose(vertx -> vertx.deployVerticle(new CoordinatorVerticle(config, new MariaDbFlavor()))))

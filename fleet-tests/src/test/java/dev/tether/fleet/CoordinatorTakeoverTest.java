@@ -9,10 +9,10 @@ import dev.tether.cluster.Topology;
 import dev.tether.config.TetherConfig;
 import dev.tether.coordinator.CoordinatorVerticle;
 import dev.tether.coordinator.MariaDbFlavor;
+import dev.tether.testkit.Promotion;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
-import java.sql.Statement;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -51,17 +51,7 @@ class CoordinatorTakeoverTest {
 
       // 2. died after promoting: the next coordinator finishes the switchover
       leaveHalfDone(dead, new Topology(0, primary, List.of(replica), Topology.Phase.PROMOTING, replica));
-      String position;
-      try (Connection c = Fleet.admin(fleet.primary); Statement s = c.createStatement()) {
-        s.execute("SET GLOBAL read_only = ON");
-        position = Fleet.scalar(c, "SELECT @@gtid_binlog_pos");
-      }
-      try (Connection c = Fleet.admin(fleet.replica); Statement s = c.createStatement()) {
-        assertEquals("0", Fleet.scalar(c, "SELECT MASTER_GTID_WAIT('" + position + "', 10)"));
-        s.execute("STOP SLAVE");
-        s.execute("RESET SLAVE ALL");
-        s.execute("SET GLOBAL read_only = OFF");
-      }
+      Promotion.planned(fleet.primary, fleet.replica);
       Fleet.await(next.deployVerticle(new CoordinatorVerticle(config, new MariaDbFlavor())));
       awaitTopology(next, Topology.Phase.STABLE, 1);
       Thread.sleep(500);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tether.cluster.Addresses;
 import dev.tether.cluster.PhaseAck;
 import dev.tether.cluster.PhaseCommand;
+import dev.tether.testkit.Promotion;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -35,7 +36,7 @@ class EventBusSwitchoverTest {
       fleet.startClients(8);
       Thread.sleep(500);
       List<PhaseAck> blocked = phase(coordinator, nodeIds, PhaseCommand.block(1, 2000));
-      promote(fleet);
+      Promotion.planned(fleet.primary, fleet.replica);
       List<PhaseAck> switched = phase(coordinator, nodeIds, PhaseCommand.switchTo(1, "127.0.0.1", fleet.replica.port()));
       phase(coordinator, nodeIds, PhaseCommand.restore(1));
       List<PhaseAck> stale = phase(coordinator, nodeIds, PhaseCommand.switchTo(1, "127.0.0.1", fleet.primary.port()));
@@ -62,23 +63,4 @@ class EventBusSwitchoverTest {
     return acks;
   }
 
-  private static void promote(Fleet fleet) throws Exception {
-    String position;
-    try (Connection c = Fleet.admin(fleet.primary); Statement s = c.createStatement()) {
-      s.execute("SET GLOBAL read_only = ON");
-      try (ResultSet rs = s.executeQuery("SELECT @@gtid_binlog_pos")) {
-        rs.next();
-        position = rs.getString(1);
-      }
-    }
-    try (Connection c = Fleet.admin(fleet.replica); Statement s = c.createStatement()) {
-      try (ResultSet rs = s.executeQuery("SELECT MASTER_GTID_WAIT('" + position + "', 10)")) {
-        rs.next();
-        assertEquals(0, rs.getInt(1));
-      }
-      s.execute("STOP SLAVE");
-      s.execute("RESET SLAVE ALL");
-      s.execute("SET GLOBAL read_only = OFF");
-    }
-  }
 }

@@ -1,5 +1,6 @@
 package dev.tether.proxy;
 
+import dev.tether.config.CommandLine;
 import dev.tether.config.ConfigLoader;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -8,8 +9,6 @@ import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,18 +33,13 @@ public final class ProxyMain {
   }
 
   public static void main(String[] args) {
-    String configPath = null;
-    Map<String, String> overrides = new LinkedHashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      if ("--config".equals(args[i]) && i + 1 < args.length) {
-        configPath = args[++i];
-      } else if (args[i].contains("=")) {
-        String[] kv = args[i].split("=", 2);
-        overrides.put(kv[0].replaceFirst("^--", ""), kv[1]);
-      } else {
-        System.err.println("usage: proxy [--config FILE] [key=value ...]");
-        System.exit(2);
-      }
+    CommandLine command;
+    try {
+      command = CommandLine.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
     }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     // Vert.x's per-socket byte meters would run on every relayed chunk: the node's own meters and
@@ -56,8 +50,7 @@ public final class ProxyMain {
     }
     VertxOptions options = new VertxOptions().setPreferNativeTransport(true).setMetricsOptions(metrics);
     Vertx bootstrap = Vertx.vertx();
-    String path = configPath;
-    ConfigLoader.load(bootstrap, path, overrides)
+    ConfigLoader.load(bootstrap, command.configPath(), command.overrides())
         .andThen(loaded -> bootstrap.close())
         .compose(config -> vertxFor(config, options, registry)
             .compose(vertx -> {

@@ -9,6 +9,7 @@ import dev.tether.proxy.it.ProxyHarness.Driver;
 import dev.tether.proxy.it.ProxyHarness.Route;
 import dev.tether.proxy.switchover.NodeSwitchover.Ack;
 import dev.tether.testkit.MariaDbServer;
+import dev.tether.testkit.Promotion;
 import dev.tether.testkit.TestDatabase;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -69,7 +70,7 @@ class PlannedSwitchoverTest {
 
       long started = System.nanoTime();
       Ack blocked = await(proxy.node().switchover().block(1, Duration.ofSeconds(2)));
-      promote(primary, replica);
+      Promotion.planned(primary, replica);
       Ack switched = await(proxy.node().switchover().switchTo(new BackendTarget("127.0.0.1", replica.port(), 1)));
       Ack restored = await(proxy.node().switchover().restore(1));
       long pauseMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
@@ -128,7 +129,7 @@ class PlannedSwitchoverTest {
         s.execute("INSERT INTO slow VALUES (1)"); // and then the client dawdles past the window
         Ack blocked = await(proxy.node().switchover().block(1, Duration.ofMillis(300)));
         assertEquals(1, blocked.counts().inTransaction(), "still in its transaction when the window closed");
-        promote(primary, replica);
+        Promotion.planned(primary, replica);
         await(proxy.node().switchover().switchTo(new BackendTarget("127.0.0.1", replica.port(), 1)));
         await(proxy.node().switchover().restore(1));
         SQLException lost = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
@@ -149,26 +150,6 @@ class PlannedSwitchoverTest {
     }
   }
 
-  /** What a coordinator does between BLOCK and SWITCH on MariaDB. */
-  private static void promote(MariaDbServer oldPrimary, MariaDbServer newPrimary) throws SQLException {
-    String position;
-    try (Connection c = admin(oldPrimary); Statement s = c.createStatement()) {
-      s.execute("SET GLOBAL read_only = ON");
-      try (ResultSet rs = s.executeQuery("SELECT @@gtid_binlog_pos")) {
-        rs.next();
-        position = rs.getString(1);
-      }
-    }
-    try (Connection c = admin(newPrimary); Statement s = c.createStatement()) {
-      try (ResultSet rs = s.executeQuery("SELECT MASTER_GTID_WAIT('" + position + "', 10)")) {
-        rs.next();
-        assertEquals(0, rs.getInt(1), "the replica caught up");
-      }
-      s.execute("STOP SLAVE");
-      s.execute("RESET SLAVE ALL");
-      s.execute("SET GLOBAL read_only = OFF");
-    }
-  }
 
   private static Connection admin(MariaDbServer server) throws SQLException {
     return DriverManager.getConnection(server.jdbcUrl(MariaDbServer.ADMIN_USER, MariaDbServer.ADMIN_PASSWORD));

@@ -1,0 +1,41 @@
+package dev.tether.testkit;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * A planned promotion done by hand, for tests that play the coordinator: fence the old primary,
+ * wait until the replica applied its GTID position, make the replica the writable primary.
+ */
+public final class Promotion {
+  private Promotion() {}
+
+  public static void planned(MariaDbServer oldPrimary, MariaDbServer newPrimary) throws SQLException {
+    String position;
+    try (Connection c = admin(oldPrimary); Statement s = c.createStatement()) {
+      s.execute("SET GLOBAL read_only = ON");
+      try (ResultSet rs = s.executeQuery("SELECT @@gtid_binlog_pos")) {
+        rs.next();
+        position = rs.getString(1);
+      }
+    }
+    try (Connection c = admin(newPrimary); Statement s = c.createStatement()) {
+      try (ResultSet rs = s.executeQuery("SELECT MASTER_GTID_WAIT('" + position + "', 10)")) {
+        rs.next();
+        if (rs.getInt(1) != 0) {
+          throw new SQLException("the replica did not catch up with " + position);
+        }
+      }
+      s.execute("STOP SLAVE");
+      s.execute("RESET SLAVE ALL");
+      s.execute("SET GLOBAL read_only = OFF");
+    }
+  }
+
+  private static Connection admin(MariaDbServer server) throws SQLException {
+    return DriverManager.getConnection(server.jdbcUrl(MariaDbServer.ADMIN_USER, MariaDbServer.ADMIN_PASSWORD));
+  }
+}
