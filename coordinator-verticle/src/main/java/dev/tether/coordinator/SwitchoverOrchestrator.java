@@ -178,18 +178,67 @@ final class SwitchoverOrchestrator {
       if (current.phase() != Topology.Phase.STABLE) {
         return Future.failedFuture("a switchover is already in progress (" + current.phase() + ")");
       }
-      String target = requestedTarget != null ? requestedTarget : current.replicas().get(0);
-      if (!current.replicas().contains(target)) {
-        return Future.failedFuture(target + " is not a replica of " + current.primary());
-      }
-      long epoch = current.epoch() + 1;
-      report.put("from", current.primary()).put("to", target).put("epoch", epoch);
-      return save(current.withPhase(Topology.Phase.BLOCKING, target))
-          .compose(ignored -> timed(report, "block", () -> broadcast(PhaseCommand.block(epoch, config.blockWindow().toMillis()))))
-          .compose(ignored -> save(current.withPhase(Topology.Phase.PROMOTING, target)))
-          .compose(ignored -> timed(report, "promote", () -> promote(current.primary(), target)))
-          .compose(ignored -> finish(current, target, report));
+      return (requestedTarget != null ? Future.succeededFuture(requestedTarget) : mostAdvanced(current.replicas()))
+          .compose(target -> plannedTo(current, target, report));
     }).map(done -> report.put("totalMillis", System.currentTimeMillis() - started));
+  }
+
+  /** The reachable replica that has applied the most (highest GTID sequence), for a switchover without a target. */
+  private Future<String> mostAdvanced(List<String> replicas) {
+    List<Future<String>> positions = new ArrayList<>();
+    for (String replica : replicas) {
+      positions.add(servers.value(replica, flavor.readPosition()).recover(unreachable -> Future.succeededFuture(null)));
+    }
+    return Future.all(positions).compose(all -> {
+      String best = null;
+      long bestSequence = -1;
+      for (int i = 0; i < replicas.size(); i++) {
+        long sequence = GtidPositions.highestSequence(all.resultAt(i));
+        if (all.resultAt(i) != null && sequence > bestSequence) {
+          best = replicas.get(i);
+          bestSequence = sequence;
+        }
+      }
+      return best == null ? Future.failedFuture("no reachable replica") : Future.succeededFuture(best);
+    });
+  }
+
+  private Future<Void> plannedTo(Topology current, String target, JsonObject report) {
+    if (!current.replicas().contains(target)) {
+      return Future.failedFuture(target + " is not a replica of " + current.primary());
+    }
+    long epoch = current.epoch() + 1;
+    report.put("from", current.primary()).put("to", target).put("epoch", epoch);
+    return save(current.withPhase(Topology.Phase.BLOCKING, target))
+        .compose(ignored -> timed(report, "block", () -> broadcast(PhaseCommand.block(epoch, config.blockWindow().toMillis()))))
+        .compose(ignored -> save(current.withPhase(Topology.Phase.PROMOTING, target)))
+        .compose(ignored -> timed(report, "promote", () -> promote(current.primary(), target)))
+        .compose(ignored -> finish(current, target, report))
+        .compose(ignored -> disconnectClients(current.primary()));
+  }
+
+  /**
+   * Fencing's second half: after SWITCH, whatever is still connected to the old primary (clients
+   * that bypass the proxies) is disconnected, so nothing keeps reading a server that now follows.
+   */
+  private Future<Void> disconnectClients(String oldPrimary) {
+    String query = "SELECT GROUP_CONCAT(ID) FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID()"
+        + " AND USER NOT IN ('system user', 'event_scheduler', " + ReplicationFlavor.quote(config.adminUser()) + ", "
+        + ReplicationFlavor.quote(config.replicationUser()) + ") AND COMMAND NOT IN ('Binlog Dump', 'Binlog Dump GTID')";
+    return servers.value(oldPrimary, query).compose(ids -> {
+      if (ids == null || ids.isBlank()) {
+        return Future.succeededFuture();
+      }
+      List<String> kills = new ArrayList<>();
+      for (String id : ids.split(",")) {
+        kills.add("KILL CONNECTION " + Long.parseLong(id.trim()));
+      }
+      log.info("fencing {}: disconnecting {} client connection(s)", oldPrimary, kills.size());
+      return servers.run(oldPrimary, kills).recover(e -> Future.succeededFuture()); // they may be gone already
+    }).recover(e -> {
+      log.warn("could not disconnect the clients of {}: {}", oldPrimary, e.getMessage());
+      return Future.succeededFuture();
+    });
   }
 
   /** Every node's sessions: per node and in total. */

@@ -42,6 +42,7 @@ class CoordinatorSwitchoverTest {
       assertEquals("127.0.0.1:" + fleet.primary.port(), topology.getString("primary"));
       assertEquals(401, send(adminPort, "wrong-token", "GET", "/topology", null).statusCode());
 
+      Connection bypassing = java.sql.DriverManager.getConnection(fleet.primary.jdbcUrl("app", "app"));
       fleet.startClients(CLIENTS);
       Thread.sleep(1000);
       JsonObject sessions = get(adminPort, config.coordinator().token(), "/sessions");
@@ -57,6 +58,8 @@ class CoordinatorSwitchoverTest {
         assertEquals("2", Fleet.scalar(c, "SELECT @@server_id"), "on the new primary");
       }
       assertEquals(fleet.acknowledged.get() * 3, fleet.committedOn(fleet.replica), "exactly the acknowledged commits");
+      assertTrue(!bypassing.isValid(2), "a client connected straight to the old primary was disconnected (fencing)");
+      bypassing.close();
       System.out.println("coordinator switchover report: " + report.encode());
 
       // the active coordinator dies; the standby takes over within seconds and can switch back
