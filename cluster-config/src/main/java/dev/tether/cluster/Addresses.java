@@ -7,6 +7,9 @@ public final class Addresses {
   /** Prefix of each proxy node's control address: switchover phases are requests sent here. */
   public static final String PROXY_CONTROL = "tether.proxy.control.";
 
+  /** Shared map: user name → password and auth plugin, the users every node authenticates. */
+  public static final String USERS_MAP = "tether.users";
+
   /** Shared map: node id → what the node said about itself when it registered. */
   public static final String NODES_MAP = "tether.nodes";
 

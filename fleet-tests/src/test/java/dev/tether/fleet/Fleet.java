@@ -107,6 +107,15 @@ final class Fleet implements AutoCloseable {
     }
   }
 
+  /** A node whose own configuration names no user: it authenticates only the fleet's shared users. */
+  void startNodeWithoutUsers() throws Exception {
+    int port = TestDatabase.freePort();
+    proxyPorts.add(port);
+    TetherConfig base = config(port, "node-" + nodes.size());
+    nodes.add(await(ProxyNode.start(member(), new TetherConfig(base.proxy(), base.backend(), base.session(),
+        base.cluster(), base.coordinator(), List.of()))));
+  }
+
   /** Starts clients that retry after the documented errors of a failover, counting them. */
   void startTolerantClients(int count) throws SQLException {
     tolerant = true;

@@ -1,6 +1,8 @@
 package dev.tether.proxy;
 
+import dev.tether.cluster.ClusterUserStore;
 import dev.tether.config.StaticUserStore;
+import dev.tether.config.UserStore;
 import dev.tether.config.TetherConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -42,9 +44,12 @@ public final class ProxyNode {
 
   /** Starts a node; {@code registry} may be shared with Vert.x's own metrics. */
   public static Future<ProxyNode> start(Vertx vertx, TetherConfig config, PrometheusMeterRegistry registry) {
-    return vertx.executeBlocking(() -> new NodeServices(config, new StaticUserStore(config.users()),
+    Future<UserStore> users = vertx.isClustered()
+        ? ClusterUserStore.start(vertx, config.users()).map(store -> (UserStore) store)
+        : Future.succeededFuture(new StaticUserStore(config.users()));
+    return users.compose(store -> vertx.executeBlocking(() -> new NodeServices(config, store,
             TlsMaterial.serverContext(config.proxy().tls()), TlsMaterial.rsaKeys(config.proxy().tls()),
-            new ProxyMetrics(registry)))
+            new ProxyMetrics(registry))))
         .compose(services -> {
           List<ProxyVerticle> verticles = new CopyOnWriteArrayList<>();
           return vertx.deployVerticle(() -> {
