@@ -16,8 +16,10 @@ import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -28,8 +30,8 @@ public final class ProxyVerticle extends VerticleBase {
   private final NodeServices services;
 
   // confined to this verticle's event loop
-  private final Set<ClientConnection> connections = new HashSet<>();
-  private final Set<RelaySession> sessions = new HashSet<>();
+  /** Every open client connection, with its session once logged in (null before). */
+  private final Map<ClientConnection, RelaySession> connections = new HashMap<>();
   private BackendConnector connector;
   private NetServer server;
   private NetClient client;
@@ -61,7 +63,7 @@ public final class ProxyVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    for (ClientConnection connection : new ArrayList<>(connections)) {
+    for (ClientConnection connection : new ArrayList<>(connections.keySet())) {
       connection.close();
     }
     return server.close().compose(closed -> client.close());
@@ -77,7 +79,7 @@ public final class ProxyVerticle extends VerticleBase {
     }
     services.metrics().accepted();
     ClientConnection connection = new ClientConnection(socket, services.nextConnectionId());
-    connections.add(connection);
+    connections.put(connection, null);
     connection.closeListener(() -> {
       connections.remove(connection);
       services.metrics().clientConnections().decrementAndGet();
@@ -94,12 +96,7 @@ public final class ProxyVerticle extends VerticleBase {
       }
       new FrontendHandshake(services, connection, connector, (client, login, backend, okSequence) -> {
         RelaySession session = new RelaySession(vertx, services, client, connector, login, backend);
-        sessions.add(session);
-        client.closeListener(() -> {
-          sessions.remove(session);
-          connections.remove(client);
-          services.metrics().clientConnections().decrementAndGet();
-        });
+        connections.replace(client, session);
         session.start(okSequence);
       }).start(probed.result());
     });
@@ -115,7 +112,8 @@ public final class ProxyVerticle extends VerticleBase {
       int quiescent = 0;
       int inTransaction = 0;
       int migrating = 0;
-      for (RelaySession session : new ArrayList<>(sessions)) {
+      List<RelaySession> sessions = connections.values().stream().filter(Objects::nonNull).toList();
+      for (RelaySession session : sessions) {
         action.accept(session);
         quiescent += session.quiescent() ? 1 : 0;
         inTransaction += session.inTransaction() ? 1 : 0;
@@ -135,7 +133,7 @@ public final class ProxyVerticle extends VerticleBase {
 
   private void tick() {
     long now = System.currentTimeMillis();
-    for (ClientConnection connection : new ArrayList<>(connections)) {
+    for (ClientConnection connection : new ArrayList<>(connections.keySet())) {
       connection.tick(now);
     }
   }

@@ -84,7 +84,7 @@ final class StateLearner {
     return trackingNarrowed;
   }
 
-  /** The first frame of a command about to be sent; returns the client statement id it names, or -1. */
+  /** The first frame of a command about to be sent: notes what it will change once it succeeds. */
   void onCommand(Buffer payload) {
     pending = Pending.NONE;
     failed = false;
