@@ -21,6 +21,7 @@ public final class ProxyMetrics {
   public static final String STATEMENTS_FAILED_BY_LOSS = "tether.proxy.statements.failed.by.loss";
   public static final String HOLD_TIME = "tether.proxy.session.hold";
   public static final String STATE_REFRESHES = "tether.proxy.session.state.refreshes";
+  public static final String TEMPORARY_TABLES_COPIED = "tether.proxy.temporary.tables.copied";
 
   private final MeterRegistry registry;
   private final AtomicInteger clientConnections = new AtomicInteger();
@@ -31,6 +32,7 @@ public final class ProxyMetrics {
   private final Counter reconnected;
   private final Counter retried;
   private final Counter refreshes;
+  private final Counter temporaryTablesCopied;
   private final Timer held;
 
   public ProxyMetrics(MeterRegistry registry) {
@@ -48,6 +50,9 @@ public final class ProxyMetrics {
         .description("reads re-sent after their backend connection was lost").register(registry);
     refreshes = Counter.builder(STATE_REFRESHES)
         .description("user variables / LAST_INSERT_ID read back after a state change").register(registry);
+    temporaryTablesCopied = Counter.builder(TEMPORARY_TABLES_COPIED)
+        .description("temporary tables recreated, rows included, on a new primary at a planned switchover")
+        .register(registry);
     held = Timer.builder(HOLD_TIME).description("time sessions were held while reconnecting")
         .publishPercentileHistogram().publishPercentiles(0.5, 0.99).register(registry);
   }
@@ -69,6 +74,14 @@ public final class ProxyMetrics {
   /** A statement that failed because its connection was lost, by outcome (transaction_lost, outcome_unknown, ...). */
   public void failedByLoss(String outcome) {
     registry.counter(STATEMENTS_FAILED_BY_LOSS, "outcome", outcome).increment();
+  }
+
+  public void temporaryTablesCopied(int tables) {
+    temporaryTablesCopied.increment(tables);
+  }
+
+  public double temporaryTablesCopiedCount() {
+    return temporaryTablesCopied.count();
   }
 
   public void stateRefreshed() {

@@ -35,17 +35,29 @@ final class InternalExchange implements FrameSink {
   private final ArrayDeque<Request> requests = new ArrayDeque<>();
   private final List<TextResult> results = new ArrayList<>();
   private final Promise<List<TextResult>> done = Promise.promise();
+  private final long maxResponseBytes;
+  private long responseBytes;
   private List<Buffer> frames = new ArrayList<>();
 
-  private InternalExchange(BackendConnection backend, boolean deprecateEof) {
+  private InternalExchange(BackendConnection backend, boolean deprecateEof, long maxResponseBytes) {
     this.backend = backend;
     this.deprecateEof = deprecateEof;
+    this.maxResponseBytes = maxResponseBytes;
     this.tracker = new ResponseTracker(deprecateEof);
   }
 
   /** Sends every request and completes with their responses in order; fails if the connection closes. */
   static Future<List<TextResult>> run(BackendConnection backend, boolean deprecateEof, List<Request> requests) {
-    InternalExchange exchange = new InternalExchange(backend, deprecateEof);
+    return run(backend, deprecateEof, requests, Long.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #run(BackendConnection, boolean, List)}, failing with {@link ResponseTooLarge} once the
+   * responses together exceed {@code maxResponseBytes}; the connection is then unusable.
+   */
+  static Future<List<TextResult>> run(BackendConnection backend, boolean deprecateEof, List<Request> requests,
+                                      long maxResponseBytes) {
+    InternalExchange exchange = new InternalExchange(backend, deprecateEof, maxResponseBytes);
     if (requests.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
@@ -62,9 +74,21 @@ final class InternalExchange implements FrameSink {
     return exchange.done.future();
   }
 
+  /** The responses outgrew the bound the caller set. */
+  static final class ResponseTooLarge extends RuntimeException {
+    ResponseTooLarge(long maxBytes) {
+      super("the response exceeded " + maxBytes + " bytes", null, false, false);
+    }
+  }
+
   @Override
   public void onFrame(int sequenceId, Buffer payload, Buffer frame) {
     if (done.future().isComplete()) {
+      return;
+    }
+    responseBytes += payload.length();
+    if (responseBytes > maxResponseBytes) {
+      done.tryFail(new ResponseTooLarge(maxResponseBytes));
       return;
     }
     frames.add(payload);

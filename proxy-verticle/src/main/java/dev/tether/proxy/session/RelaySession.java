@@ -20,6 +20,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -179,6 +180,11 @@ public final class RelaySession implements ClientConnection.Owner {
     }
   }
 
+  /**
+   * Leaves the old backend for the node's current target. The old primary still answers here, so
+   * an open transaction is rolled back on it and its temporary tables are read, to be recreated on
+   * the new connection; if that read fails, the tables are reported lost as after any loss.
+   */
   private void migrate() {
     switchPending = false;
     boolean wasInTransaction = inTransaction();
@@ -187,8 +193,35 @@ public final class RelaySession implements ClientConnection.Owner {
     }
     BackendConnection old = backend;
     old.closeHandler(null);
-    old.close();
-    recover(null, lossNotice(wasInTransaction));
+    Set<String> tables = learner.state().temporaryTables();
+    int copyLimit = services.config().session().temporaryTableCopyLimit();
+    if (tables.isEmpty() || copyLimit == 0) {
+      old.close();
+      recover(null, wasInTransaction, null);
+      return;
+    }
+    phase = Phase.RECONNECTING;
+    long bound = vertx.setTimer(services.config().session().holdWindow().toMillis(), id -> old.close());
+    TemporaryTableCopy.read(old, deprecateEof, tables, wasInTransaction, copyLimit).onComplete(read -> {
+      vertx.cancelTimer(bound);
+      old.close();
+      if (phase == Phase.CLOSED) {
+        return;
+      }
+      if (read.failed()) {
+        log.info("session {}: temporary tables not copied: {}", client.connectionId(), read.cause().getMessage());
+        recover(null, wasInTransaction, null);
+        return;
+      }
+      SessionState state = learner.state();
+      for (String gone : tables) {
+        if (!read.result().tables().contains(gone)) {
+          state = state.withTemporaryTable(gone, false);
+        }
+      }
+      learner.state(state);
+      recover(null, wasInTransaction, read.result());
+    });
   }
 
   /** Turns on session tracking on the backend, then answers the client's login with OK. */
@@ -655,7 +688,7 @@ public final class RelaySession implements ClientConnection.Owner {
       return;
     }
     switch (phase) {
-      case IDLE, REFRESHING, HELD -> recover(null, lossNotice(inTransaction()));
+      case IDLE, REFRESHING, HELD -> recover(null, inTransaction(), null);
       case AWAITING -> onLostInFlight();
       case STARTING, RECEIVING, UPLOADING, CHANGE_USER_AUTH -> end(ErrPacket.of(ErrorCode.BACKEND_UNAVAILABLE,
           "Tether: lost the connection to the database during the command"), nextSequenceToClient());
@@ -674,7 +707,7 @@ public final class RelaySession implements ClientConnection.Owner {
         && RetryPolicy.mayResend(payloadOf(retryFrame), responseStarted, statusBeforeCommand, learner.state())
         ? retryFrame : null;
     if (resend != null) {
-      recover(resend, lossNotice(false));
+      recover(resend, false, null);
       return;
     }
     ErrPacket error;
@@ -696,7 +729,7 @@ public final class RelaySession implements ClientConnection.Owner {
     }
     services.metrics().failedByLoss(outcome);
     client.sendError(error, nextSequenceToClient());
-    recover(null, lossNotice(wasInTransaction && !"transaction_lost".equals(outcome)));
+    recover(null, wasInTransaction && !"transaction_lost".equals(outcome), null);
   }
 
   /** What the next statement must be told after a loss: a lost transaction, or lost temporary tables. */
@@ -724,8 +757,13 @@ public final class RelaySession implements ClientConnection.Owner {
         + " transaction was rolled back; retry the transaction (the connection is usable again).");
   }
 
-  /** Holds the session while a new backend connection is made and the state replayed on it. */
-  private void recover(Buffer resend, ErrPacket nextNotice) {
+  /**
+   * Holds the session while a new backend connection is made and the state replayed on it. The next
+   * statement is then told of what could not come along: the open transaction when
+   * {@code transactionLost}, and the temporary tables unless {@code tables} recreates them.
+   */
+  private void recover(Buffer resend, boolean transactionLost, TemporaryTableCopy tables) {
+    ErrPacket nextNotice = tables == null ? lossNotice(transactionLost) : transactionLost ? transactionLost() : null;
     phase = Phase.RECONNECTING;
     long heldSince = System.currentTimeMillis();
     int cap = services.config().session().historyCap();
@@ -740,7 +778,7 @@ public final class RelaySession implements ClientConnection.Owner {
       return;
     }
     long deadline = heldSince + services.config().session().holdWindow().toMillis();
-    SessionRecovery.reconnect(vertx, connector, login, state, deprecateEof, deadline, client.connectionId())
+    SessionRecovery.reconnect(vertx, connector, login, state, tables, deprecateEof, deadline, client.connectionId())
         .onComplete(recovered -> {
           if (phase == Phase.CLOSED) {
             if (recovered.succeeded()) {
@@ -758,6 +796,14 @@ public final class RelaySession implements ClientConnection.Owner {
           }
           backend = recovered.result().backend();
           backendEpoch = backend.target().epoch();
+          String copyFailure = recovered.result().tableCopyFailure();
+          ErrPacket told = nextNotice;
+          if (copyFailure != null) {
+            log.info("session {}: temporary tables not recreated: {}", client.connectionId(), copyFailure);
+            told = lossNotice(transactionLost);
+          } else if (tables != null) {
+            services.metrics().temporaryTablesCopied(tables.tables().size());
+          }
           backend.closeListener(() -> services.metrics().backendConnections().decrementAndGet());
           services.metrics().backendConnections().incrementAndGet();
           listen();
@@ -767,8 +813,10 @@ public final class RelaySession implements ClientConnection.Owner {
           log.debug("session {}: rebuilt on backend thread {} after {} ms", client.connectionId(), backend.threadId(),
               System.currentTimeMillis() - heldSince);
           becomeIdle();
+          if (told != null) {
+            notice = told; // a notice not yet delivered stays until a newer one replaces it
+          }
           if (backendEpoch != connector.target().epoch()) {
-            notice = nextNotice;
             migrate(); // the target moved while this session was reconnecting
             return;
           }
@@ -777,7 +825,6 @@ public final class RelaySession implements ClientConnection.Owner {
             startCommand(0, payloadOf(resend), resend);
             flushToBackend();
           }
-          notice = nextNotice;
           drainQueue();
         });
   }

@@ -18,24 +18,27 @@ final class SessionRecovery {
   private static final long FIRST_BACKOFF_MILLIS = 50;
   private static final long MAX_BACKOFF_MILLIS = 1_000;
 
-  record Recovered(BackendConnection backend, Map<Long, Long> statementIds) {}
+  /** The rebuilt connection, where each client statement id lives on it, and why temporary tables were not copied. */
+  record Recovered(BackendConnection backend, Map<Long, Long> statementIds, String tableCopyFailure) {}
 
   private SessionRecovery() {}
 
+  /** Rebuilds {@code state}; {@code tables}, when not null, are temporary tables to recreate with it. */
   static Future<Recovered> reconnect(Vertx vertx, BackendConnector connector, ClientLogin login, SessionState state,
-                                     boolean deprecateEof, long deadlineMillis, long sessionId) {
+                                     TemporaryTableCopy tables, boolean deprecateEof, long deadlineMillis,
+                                     long sessionId) {
     Promise<Recovered> result = Promise.promise();
-    attempt(vertx, connector, login.withDatabase(state.schema()), state, deprecateEof, deadlineMillis, sessionId,
-        FIRST_BACKOFF_MILLIS, result);
+    attempt(vertx, connector, login.withDatabase(state.schema()), state, tables, deprecateEof, deadlineMillis,
+        sessionId, FIRST_BACKOFF_MILLIS, result);
     return result.future();
   }
 
   private static void attempt(Vertx vertx, BackendConnector connector, ClientLogin login, SessionState state,
-                              boolean deprecateEof, long deadlineMillis, long sessionId, long backoff,
-                              Promise<Recovered> result) {
+                              TemporaryTableCopy tables, boolean deprecateEof, long deadlineMillis, long sessionId,
+                              long backoff, Promise<Recovered> result) {
     connector.connect(login.toLoginRequest())
-        .compose(backend -> SessionReplayer.replay(backend, state, deprecateEof, sessionId)
-            .map(ids -> new Recovered(backend, ids))
+        .compose(backend -> SessionReplayer.replay(backend, state, tables, deprecateEof, sessionId)
+            .map(replayed -> new Recovered(backend, replayed.statementIds(), replayed.tableCopyFailure()))
             .onFailure(failed -> backend.close()))
         .onComplete(done -> {
           if (done.succeeded()) {
@@ -52,8 +55,8 @@ final class SessionRecovery {
                 + cause.getMessage()));
             return;
           }
-          vertx.setTimer(backoff, id -> attempt(vertx, connector, login, state, deprecateEof, deadlineMillis, sessionId,
-              Math.min(backoff * 2, MAX_BACKOFF_MILLIS), result));
+          vertx.setTimer(backoff, id -> attempt(vertx, connector, login, state, tables, deprecateEof, deadlineMillis,
+              sessionId, Math.min(backoff * 2, MAX_BACKOFF_MILLIS), result));
         });
   }
 

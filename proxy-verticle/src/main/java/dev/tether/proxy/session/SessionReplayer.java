@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * Rebuilds a {@link SessionState} on a fresh backend connection (already logged in with the user,
  * schema and handshake collation): session tracking first, then only the dirty parts — system
  * variables, user variables, LAST_INSERT_ID, SQL-level PREPAREs, next-transaction characteristics
- * and binary prepared statements — pipelined in one round trip, each reply checked.
+ * and binary prepared statements — pipelined in one round trip, each reply checked. A planned
+ * switchover also brings the session's temporary tables, recreated before the variables.
  */
 final class SessionReplayer {
   private static final Logger log = LoggerFactory.getLogger(SessionReplayer.class);
@@ -32,13 +33,35 @@ final class SessionReplayer {
 
   private SessionReplayer() {}
 
+  /**
+   * What a replay produced: where each client statement id now lives on the backend, and why the
+   * temporary tables could not be recreated (null when they were, or there were none to copy).
+   */
+  record Replayed(Map<Long, Long> statementIds, String tableCopyFailure) {}
+
   /** Replays {@code state}; completes with where each client statement id now lives on the backend. */
   static Future<Map<Long, Long>> replay(BackendConnection backend, SessionState state, boolean deprecateEof,
                                         long sessionId) {
+    return replay(backend, state, null, deprecateEof, sessionId).map(Replayed::statementIds);
+  }
+
+  /**
+   * Replays {@code state}, recreating the temporary tables of {@code tables} first when it is not
+   * null. A table that cannot be recreated does not fail the replay: every copied table is dropped
+   * again and the reason returned, so the session goes on without them and is told so.
+   */
+  static Future<Replayed> replay(BackendConnection backend, SessionState state, TemporaryTableCopy tables,
+                                 boolean deprecateEof, long sessionId) {
     List<InternalExchange.Request> requests = new ArrayList<>();
     List<String> described = new ArrayList<>();
     requests.add(InternalExchange.Request.query(TRACKING));
     described.add("session tracking");
+    int copyFrom = requests.size();
+    if (tables != null) {
+      tables.statements().forEach(sql -> requests.add(InternalExchange.Request.query(sql)));
+      described.add(tables.tables().size() + " temporary table(s)");
+    }
+    int copyTo = requests.size();
     if (state.isDirty(SessionState.SYSTEM_VARIABLES)) {
       requests.add(InternalExchange.Request.query(setSystemVariables(state.systemVariables())));
       described.add(state.systemVariables().size() + " system variable(s)");
@@ -72,11 +95,14 @@ final class SessionReplayer {
     if (!clientIds.isEmpty()) {
       described.add(clientIds.size() + " prepared statement(s)");
     }
-    return InternalExchange.run(backend, deprecateEof, requests).map(results -> {
+    return InternalExchange.run(backend, deprecateEof, requests).compose(results -> {
+      String copyFailure = null;
       int firstPrepare = results.size() - clientIds.size();
       for (int i = 0; i < firstPrepare; i++) {
         TextResult result = results.get(i);
-        if (result.isError()) {
+        if (result.isError() && i >= copyFrom && i < copyTo) {
+          copyFailure = copyFailure != null ? copyFailure : result.error().errorCode() + ": " + result.error().message();
+        } else if (result.isError()) {
           throw new ReplayFailure("replay_step_failed", "replaying a session step failed with "
               + result.error().errorCode() + ": " + result.error().message());
         }
@@ -93,7 +119,13 @@ final class SessionReplayer {
         ids.put(clientId, result.prepareOk().statementId());
       }
       log.debug("session {}: replayed {}", sessionId, String.join(", ", described));
-      return ids;
+      Replayed replayed = new Replayed(ids, copyFailure);
+      if (copyFailure == null) {
+        return Future.succeededFuture(replayed);
+      }
+      String drop = TemporaryTableCopy.portable("DROP TEMPORARY TABLE IF EXISTS " + String.join(", ", tables.tables()));
+      return InternalExchange.run(backend, deprecateEof, List.of(InternalExchange.Request.query(drop)))
+          .map(dropped -> replayed);
     });
   }
 

@@ -23,9 +23,11 @@ final class StateLearner {
   private static final Pattern SQL_PREPARE = Pattern.compile("(?is)^\\s*PREPARE\\s+(`[^`]+`|\\w+)\\s+FROM\\s.*");
   private static final Pattern SQL_DEALLOCATE = Pattern.compile("(?is)^\\s*(?:DEALLOCATE|DROP)\\s+PREPARE\\s+(`[^`]+`|\\w+).*");
   private static final Pattern CREATE_TEMPORARY = Pattern.compile(
-      "(?is)^\\s*CREATE\\s+(?:OR\\s+REPLACE\\s+)?TEMPORARY\\s+TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?([`\\w.]+).*");
+      "(?is)^\\s*CREATE\\s+(?:OR\\s+REPLACE\\s+)?TEMPORARY\\s+TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?("
+          + TableName.PATTERN + ").*");
   private static final Pattern DROP_TABLE = Pattern.compile(
-      "(?is)^\\s*DROP\\s+(?:TEMPORARY\\s+)?TABLES?\\s+(?:IF\\s+EXISTS\\s+)?([`\\w.,\\s]+?)\\s*(?:RESTRICT|CASCADE)?\\s*;?\\s*$");
+      "(?is)^\\s*DROP\\s+(?:TEMPORARY\\s+)?TABLES?\\s+(?:IF\\s+EXISTS\\s+)?(" + TableName.LIST_PATTERN
+          + ")\\s*(?:RESTRICT|CASCADE)?\\s*;?\\s*$");
 
   /**
    * Session variables the server reports but that cannot be set, so replay must not try: last_gtid
@@ -155,15 +157,8 @@ final class StateLearner {
       switch (pending) {
         case SQL_PREPARE -> state = state.withSqlPrepared(nameOf(pendingText, SQL_PREPARE), pendingText);
         case SQL_DEALLOCATE -> state = state.withSqlPrepared(nameOf(pendingText, SQL_DEALLOCATE), null);
-        case CREATE_TEMPORARY -> state = state.withTemporaryTable(nameOf(pendingText, CREATE_TEMPORARY), true);
-        case DROP_TABLES -> {
-          Matcher m = DROP_TABLE.matcher(pendingText);
-          if (m.matches()) {
-            for (String table : m.group(1).split(",")) {
-              state = state.withTemporaryTable(normalise(table), false);
-            }
-          }
-        }
+        case CREATE_TEMPORARY -> temporaryTables(CREATE_TEMPORARY, true);
+        case DROP_TABLES -> temporaryTables(DROP_TABLE, false);
         case NEXT_TRANSACTION -> state = state.withNextTransaction(pendingText);
         case RESET -> {
           state = state.afterReset();
@@ -282,6 +277,15 @@ final class StateLearner {
     if (payload.length() >= typesEnd && payload.getUnsignedByte(flagAt) == 1
         && !statements.hasTypes(clientId, payload, flagAt + 1, typesEnd)) {
       statements.rememberTypes(clientId, payload.getBytes(flagAt + 1, typesEnd)); // copied only when they change
+    }
+  }
+
+  private void temporaryTables(Pattern statement, boolean exist) {
+    Matcher m = statement.matcher(pendingText);
+    if (m.matches()) {
+      for (TableName table : TableName.parseList(m.group(1), state.schema())) {
+        state = state.withTemporaryTable(table.quoted(), exist);
+      }
     }
   }
 

@@ -150,6 +150,91 @@ class PlannedSwitchoverTest {
     }
   }
 
+  @Test
+  void temporaryTablesMoveWithTheirRowsBesideUserVariablesAndPreparedStatements() throws Exception {
+    MariaDbServer primary = TestDatabase.startPrivate("switch-tmp-a", 1);
+    MariaDbServer replica = TestDatabase.startPrivate("switch-tmp-b", 2);
+    try (ProxyHarness proxy = ProxyHarness.start(primary.port(), Map.of())) {
+      replica.replicateFrom(primary);
+      try (Connection admin = admin(primary); Statement s = admin.createStatement()) {
+        s.execute("CREATE DATABASE other");
+      }
+      Connection c = proxy.connect(Driver.MARIADB, Route.PROXY, "useServerPrepStmts=true");
+      try (Statement s = c.createStatement()) {
+        s.execute("SET @who = 'tmp ✓', SESSION time_zone = '+03:00', SESSION sql_mode = 'ANSI_QUOTES,NO_AUTO_VALUE_ON_ZERO'");
+        s.execute("CREATE TEMPORARY TABLE Mixed (id INT AUTO_INCREMENT PRIMARY KEY, big BIGINT UNSIGNED,"
+            + " amount DECIMAL(30,10), f FLOAT, d DOUBLE, u VARCHAR(40) CHARACTER SET utf8mb4,"
+            + " l CHAR(5) CHARACTER SET latin1, raw BLOB, day DATE, at DATETIME(6), ts TIMESTAMP(3) NULL, span TIME,"
+            + " y YEAR, flags BIT(10), e ENUM('a','b'), st SET('x','y','z'), j JSON, hidden INT INVISIBLE DEFAULT 9,"
+            + " twice INT AS (id * 2) VIRTUAL) ENGINE=InnoDB");
+        s.execute("INSERT INTO Mixed (id, big, amount, f, d, u, l, raw, day, at, ts, span, y, flags, e, st, j, hidden)"
+            + " VALUES (0, 18446744073709551615, -12345678901234567890.0123456789, 1.0000001, 1e-1 + 2e-1,"
+            + " 'emoji \uD83D\uDE00 and ''quotes''', 'caf\u00e9', X'00FF27225C0D0A', '2024-02-29',"
+            + " '2024-02-29 23:59:59.999999', '2024-03-31 02:30:00.123', '-838:59:59', 2155, b'1010101010',"
+            + " 'b', 'x,z', '{\"k\": [1, 2]}', 42),"
+            + " (NULL, 0, 0, -0.5, 1.7976931348623157e308, '', ' ', X'', '1000-01-01', '9999-12-31 23:59:59',"
+            + " NULL, '00:00:00.000', 1901, b'0', 'a', '', NULL, DEFAULT),"
+            + " (NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
+            + " NULL)");
+        s.execute("CREATE TEMPORARY TABLE other.\"Tëmp `odd`\" (k VARCHAR(10) PRIMARY KEY) ENGINE=MEMORY");
+        s.execute("INSERT INTO other.\"Tëmp `odd`\" VALUES ('one'), ('two')");
+      }
+      String mixed = fingerprint(c, "Mixed", MIXED_COLUMNS);
+      String definition = showCreate(c, "Mixed");
+      String odd = fingerprint(c, "other.\"Tëmp `odd`\"", "k");
+      PreparedStatement prepared = c.prepareStatement("SELECT COUNT(*) FROM Mixed WHERE id > ?");
+
+      await(proxy.node().switchover().block(1, Duration.ofSeconds(2)));
+      Promotion.planned(primary, replica);
+      Ack switched = await(proxy.node().switchover().switchTo(new BackendTarget("127.0.0.1", replica.port(), 1)));
+      await(proxy.node().switchover().restore(1));
+
+      assertEquals(0, switched.counts().migrating());
+      assertEquals("2", ThroughProxy.scalar(c, "SELECT @@server_id"), "on the new primary");
+      assertEquals(mixed, fingerprint(c, "Mixed", MIXED_COLUMNS), "every row and value, byte for byte");
+      assertEquals(definition, showCreate(c, "Mixed"), "the same definition, AUTO_INCREMENT counter included");
+      assertEquals(odd, fingerprint(c, "other.\"Tëmp `odd`\"", "k"));
+      assertEquals("tmp ✓|+03:00|ANSI_QUOTES,NO_AUTO_VALUE_ON_ZERO",
+          ThroughProxy.scalar(c, "SELECT CONCAT_WS('|', @who, @@time_zone, @@sql_mode)"));
+      prepared.setInt(1, 0);
+      try (ResultSet rs = prepared.executeQuery()) {
+        assertTrue(rs.next());
+        assertEquals(2, rs.getInt(1), "the prepared statement reads the copied table");
+      }
+      try (Statement s = c.createStatement()) {
+        s.execute("INSERT INTO Mixed (u) VALUES ('after')");
+        assertEquals("4", ThroughProxy.scalar(c, "SELECT id FROM Mixed WHERE u = 'after'"),
+            "the counter the three-row insert left (it reserved one more), not MAX(id) + 1");
+        s.execute("DROP TEMPORARY TABLE Mixed");
+      }
+      assertEquals(2, proxy.node().metrics().temporaryTablesCopiedCount());
+      c.close();
+      assertTrue(proxy.awaitNoConnections());
+    } finally {
+      replica.stop();
+      primary.stop();
+    }
+  }
+
+  private static final String[] MIXED_COLUMNS = {"id", "big", "amount", "CAST(f AS DOUBLE)", "d", "u", "l", "raw", "day",
+      "at", "UNIX_TIMESTAMP(ts)", "span", "y", "flags", "e", "st", "j", "hidden", "twice"};
+
+  private static String showCreate(Connection c, String table) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW CREATE TABLE " + table)) {
+      assertTrue(rs.next());
+      return rs.getString(2);
+    }
+  }
+
+  /** Every value of the table as hex, in order: equal fingerprints mean identical rows. */
+  private static String fingerprint(Connection c, String table, String... columns) throws SQLException {
+    StringBuilder hex = new StringBuilder("CONCAT_WS('|'");
+    for (String column : columns) {
+      hex.append(", IFNULL(HEX(CONCAT(").append(column).append(")), 'NULL')");
+    }
+    hex.append(')');
+    return ThroughProxy.scalar(c, "SELECT GROUP_CONCAT(" + hex + " ORDER BY 1 SEPARATOR ';') FROM " + table);
+  }
 
   private static Connection admin(MariaDbServer server) throws SQLException {
     return DriverManager.getConnection(server.jdbcUrl(MariaDbServer.ADMIN_USER, MariaDbServer.ADMIN_PASSWORD));

@@ -239,7 +239,7 @@ class SessionSurvivesBackendLossTest extends ThroughProxy {
       killBackend(proxy, c);
       SQLException lost = assertThrows(SQLException.class, () -> s.executeQuery("SELECT * FROM scratch").close());
       assertEquals(1105, lost.getErrorCode());
-      assertTrue(lost.getMessage().contains("temporary tables scratch"), lost.getMessage());
+      assertTrue(lost.getMessage().contains("temporary tables `tether`.`scratch`"), lost.getMessage());
       assertEquals("1", scalar(c, "SELECT 1"));
       SQLException gone = assertThrows(SQLException.class, () -> s.executeQuery("SELECT * FROM scratch").close());
       assertEquals(1146, gone.getErrorCode());
