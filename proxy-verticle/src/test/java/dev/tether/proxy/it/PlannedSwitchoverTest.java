@@ -116,7 +116,7 @@ class PlannedSwitchoverTest {
   }
 
   @Test
-  void aTransactionStillOpenAfterTheBlockWindowIsRolledBackAndReportedOnAConnectionThatMoves() throws Exception {
+  void aTransactionStillOpenAfterTheBlockWindowIsRolledBackAndReportedOnAConnectionThatMovesWithItsTemporaryTable() throws Exception {
     MariaDbServer primary = TestDatabase.startPrivate("switch-trx-a", 1);
     MariaDbServer replica = TestDatabase.startPrivate("switch-trx-b", 2);
     try (ProxyHarness proxy = ProxyHarness.start(primary.port(), Map.of())) {
@@ -125,7 +125,10 @@ class PlannedSwitchoverTest {
         s.execute("CREATE TABLE slow (id INT PRIMARY KEY)");
       }
       try (Connection c = proxy.connect(Driver.MARIADB, Route.PROXY, ""); Statement s = c.createStatement()) {
+        s.execute("CREATE TEMPORARY TABLE kept (v INT) ENGINE=InnoDB");
+        s.execute("INSERT INTO kept VALUES (1)");
         c.setAutoCommit(false);
+        s.execute("INSERT INTO kept VALUES (2)");
         s.execute("INSERT INTO slow VALUES (1)"); // and then the client dawdles past the window
         Ack blocked = await(proxy.node().switchover().block(1, Duration.ofMillis(300)));
         assertEquals(1, blocked.counts().inTransaction(), "still in its transaction when the window closed");
@@ -142,6 +145,8 @@ class PlannedSwitchoverTest {
         c.commit();
         assertEquals("2", ThroughProxy.scalar(c, "SELECT @@server_id"), "the same connection, on the new primary");
         assertEquals("2", ThroughProxy.scalar(c, "SELECT COUNT(*) FROM slow"), "the retried transaction, once");
+        assertEquals("1", ThroughProxy.scalar(c, "SELECT GROUP_CONCAT(v) FROM kept"),
+            "the temporary table moved as the rollback left it");
       }
       assertTrue(proxy.awaitNoConnections());
     } finally {
