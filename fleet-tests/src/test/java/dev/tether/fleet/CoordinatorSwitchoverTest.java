@@ -13,6 +13,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +23,8 @@ import org.junit.jupiter.api.Test;
  * The fleet end to end: two proxy nodes, an active and a standby coordinator, all cluster members on
  * loopback. A planned switchover through the admin API while 32 clients loop transactions through
  * both nodes keeps every connection with zero client errors, and the new primary holds exactly the
- * acknowledged commits. Then the active coordinator dies, the standby takes over, and switches back.
+ * acknowledged commits, and a session with a temporary table, a user variable and a prepared
+ * statement keeps them all. Then the active coordinator dies, the standby takes over, and switches back.
  */
 class CoordinatorSwitchoverTest {
   private static final int CLIENTS = 32;
@@ -43,10 +47,19 @@ class CoordinatorSwitchoverTest {
       assertEquals(401, send(adminPort, "wrong-token", "GET", "/topology", null).statusCode());
 
       Connection bypassing = java.sql.DriverManager.getConnection(fleet.primary.jdbcUrl("app", "app"));
+      Connection stateful = java.sql.DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + fleet.proxyPorts.get(1)
+          + "/tether?user=app&password=app&sslMode=disable&useServerPrepStmts=true");
+      try (Statement s = stateful.createStatement()) {
+        s.execute("SET @carried = 'über', SESSION sql_mode = 'ANSI_QUOTES'");
+        s.execute("CREATE TEMPORARY TABLE scratch (k INT PRIMARY KEY, v VARCHAR(20)) ENGINE=InnoDB");
+        s.execute("INSERT INTO scratch VALUES (1, 'één'), (2, NULL)");
+      }
+      PreparedStatement lookup = stateful.prepareStatement("SELECT CONCAT_WS('|', v, @carried, @@sql_mode, @@server_id)"
+          + " FROM scratch WHERE k = ?");
       fleet.startClients(CLIENTS);
       Thread.sleep(1000);
       JsonObject sessions = get(adminPort, config.coordinator().token(), "/sessions");
-      assertEquals(CLIENTS, sessions.getInteger("sessions"), sessions.encode());
+      assertEquals(CLIENTS + 1, sessions.getInteger("sessions"), "the clients and the stateful session: " + sessions.encode());
       assertEquals(2, sessions.getJsonArray("nodes").size());
       JsonObject report = post(adminPort, config.coordinator().token(), "/switchover", new JsonObject());
       Thread.sleep(1000);
@@ -58,6 +71,13 @@ class CoordinatorSwitchoverTest {
         assertEquals("2", Fleet.scalar(c, "SELECT @@server_id"), "on the new primary");
       }
       assertEquals(fleet.acknowledged.get() * 3, fleet.committedOn(fleet.replica), "exactly the acknowledged commits");
+      lookup.setInt(1, 1);
+      try (ResultSet rs = lookup.executeQuery()) {
+        assertTrue(rs.next());
+        assertEquals("één|über|ANSI_QUOTES|2", rs.getString(1),
+            "temporary table rows, user variable, sql_mode and prepared statement, on the new primary");
+      }
+      stateful.close();
       assertTrue(!bypassing.isValid(2), "a client connected straight to the old primary was disconnected (fencing)");
       bypassing.close();
       System.out.println("coordinator switchover report: " + report.encode());
