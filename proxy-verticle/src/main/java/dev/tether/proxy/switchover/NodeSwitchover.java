@@ -33,25 +33,29 @@ public final class NodeSwitchover {
     }
   }
 
-  private final Vertx vertx;
+  private final SwitchoverClock clock;
   private final NodeServices services;
   private final List<ProxyVerticle> verticles;
   private volatile long blockedEpoch = -1;
 
   public NodeSwitchover(Vertx vertx, NodeServices services, List<ProxyVerticle> verticles) {
-    this.vertx = vertx;
+    this(SwitchoverClock.of(vertx), services, verticles);
+  }
+
+  public NodeSwitchover(SwitchoverClock clock, NodeServices services, List<ProxyVerticle> verticles) {
+    this.clock = clock;
     this.services = services;
     this.verticles = verticles;
   }
 
   /** Holds new work and completes when every session is quiescent or {@code window} has passed. */
   public Future<Ack> block(long epoch, Duration window) {
-    long started = System.currentTimeMillis();
+    long started = clock.millis();
     if (epoch <= services.target().epoch()) {
       return Future.succeededFuture(new Ack("BLOCK", epoch, false, SessionCounts.NONE, 0));
     }
     blockedEpoch = epoch;
-    vertx.setTimer(Math.max(window.toMillis(), services.config().session().holdWindow().toMillis()), id -> {
+    clock.schedule(Math.max(window.toMillis(), services.config().session().holdWindow().toMillis()), () -> {
       if (blockedEpoch == epoch) {
         log.warn("switchover epoch {}: no RESTORE within the hold window; restoring by itself", epoch);
         restore(epoch);
@@ -59,12 +63,12 @@ public final class NodeSwitchover {
     });
     return each(RelaySession::block)
         .compose(first -> until(counts -> counts.quiescent() == counts.sessions(), started + window.toMillis()))
-        .map(counts -> new Ack("BLOCK", epoch, true, counts, System.currentTimeMillis() - started));
+        .map(counts -> new Ack("BLOCK", epoch, true, counts, clock.millis() - started));
   }
 
   /** Points the node at {@code target} and completes when every session has migrated (or the hold window ends). */
   public Future<Ack> switchTo(BackendTarget target) {
-    long started = System.currentTimeMillis();
+    long started = clock.millis();
     if (!services.target(target)) {
       log.info("switchover: ignoring stale epoch {} (current {})", target.epoch(), services.target().epoch());
       return Future.succeededFuture(new Ack("SWITCH", target.epoch(), false, SessionCounts.NONE, 0));
@@ -73,18 +77,23 @@ public final class NodeSwitchover {
     return each(RelaySession::switchBackend)
         .compose(first -> until(counts -> counts.migrating() == 0,
             started + services.config().session().holdWindow().toMillis()))
-        .map(counts -> new Ack("SWITCH", target.epoch(), true, counts, System.currentTimeMillis() - started));
+        .map(counts -> new Ack("SWITCH", target.epoch(), true, counts, clock.millis() - started));
   }
 
   /** Releases held work. */
   public Future<Ack> restore(long epoch) {
-    long started = System.currentTimeMillis();
+    long started = clock.millis();
     if (epoch < blockedEpoch) {
       return Future.succeededFuture(new Ack("RESTORE", epoch, false, SessionCounts.NONE, 0));
     }
     blockedEpoch = -1;
     return each(RelaySession::restore)
-        .map(counts -> new Ack("RESTORE", epoch, true, counts, System.currentTimeMillis() - started));
+        .map(counts -> new Ack("RESTORE", epoch, true, counts, clock.millis() - started));
+  }
+
+  /** The epoch whose BLOCK holds this node's new work, or -1 when nothing is held. */
+  public long blockedEpoch() {
+    return blockedEpoch;
   }
 
   /** Where the node's sessions stand now, and whether it reaches the primary it follows; changes nothing. */
@@ -113,10 +122,10 @@ public final class NodeSwitchover {
     each(session -> { }).onComplete(counted -> {
       if (counted.failed()) {
         result.fail(counted.cause());
-      } else if (done.test(counted.result()) || System.currentTimeMillis() >= deadlineMillis) {
+      } else if (done.test(counted.result()) || clock.millis() >= deadlineMillis) {
         result.complete(counted.result());
       } else {
-        vertx.setTimer(POLL_MILLIS, id -> poll(done, deadlineMillis, result));
+        clock.schedule(POLL_MILLIS, () -> poll(done, deadlineMillis, result));
       }
     });
   }
