@@ -17,6 +17,9 @@ public final class Addresses {
   public static final String TOPOLOGY_MAP = "tether.topology";
   public static final String TOPOLOGY_KEY = "current";
 
+  /** Shared map: "host:port" → the server's last health reading ({@link ServerHealth}), by the active coordinator. */
+  public static final String HEALTH_MAP = "tether.health";
+
   /** Cluster-wide lock held by the active coordinator. */
   public static final String COORDINATOR_LOCK = "tether.coordinator.leader";
 

@@ -7,13 +7,14 @@ import java.util.List;
  * The coordinator: its admin API (port and bearer token), the database servers it manages, the
  * credentials of its control connections and of replication, and the bounds of a switchover
  * (how long transactions get to finish when blocked; how long it waits for a node's acknowledgement),
- * and failure detection (how often the primary is probed; after how many failed probes in a row
- * the coordinator asks the others whether it is dead).
+ * failure detection (how often the primary is probed; after how many failed probes in a row
+ * the coordinator asks the others whether it is dead), and how often every server's health
+ * (reachability, read_only, GTID position, replication lag) is read.
  */
 public record CoordinatorConfig(int adminPort, String token, List<String> servers, String adminUser,
                                 String adminPassword, String replicationUser, String replicationPassword,
                                 Duration blockWindow, Duration phaseTimeout, Duration probeInterval,
-                                int suspectAfter) {
+                                int suspectAfter, Duration monitorInterval) {
   public CoordinatorConfig {
     servers = List.copyOf(servers);
   }

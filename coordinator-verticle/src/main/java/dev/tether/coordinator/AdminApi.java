@@ -10,7 +10,8 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
 /**
- * The coordinator's HTTP/JSON admin API, behind a bearer token: GET /health, GET /topology,
+ * The coordinator's HTTP/JSON admin API, behind a bearer token: GET /health, GET /topology (with
+ * each server's last health reading),
  * GET /sessions (per node: sessions, quiescent, in a transaction, migrating), POST /switchover
  * (optional {"target": "host:port"}). Served by the active coordinator only.
  */
@@ -28,7 +29,8 @@ final class AdminApi {
       }
     });
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP").put("role", "active")));
-    router.get("/topology").handler(ctx -> reply(ctx, orchestrator.topology().map(t -> t.toJson())));
+    router.get("/topology").handler(ctx -> reply(ctx, orchestrator.topology().compose(t ->
+        ServerMonitor.readings(vertx, config.servers()).map(servers -> t.toJson().put("servers", servers)))));
     router.get("/sessions").handler(ctx -> reply(ctx, orchestrator.sessions()));
     router.post("/switchover").handler(BodyHandler.create().setBodyLimit(4096)).handler(ctx -> {
       JsonObject body = ctx.body().length() > 0 ? ctx.body().asJsonObject() : new JsonObject();

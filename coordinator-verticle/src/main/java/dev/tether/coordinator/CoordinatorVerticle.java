@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One coordinator process. Active while it holds the cluster-wide leader lock (Hazelcast releases
  * it when its holder dies), standby otherwise, retrying every second. On becoming active it
- * finishes or rolls back any switchover a previous coordinator left, then serves the admin API and
- * watches the primary for failures.
+ * finishes or rolls back any switchover a previous coordinator left, then serves the admin API,
+ * watches the primary for failures and reads every server's health.
  */
 public final class CoordinatorVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(CoordinatorVerticle.class);
@@ -22,6 +22,7 @@ public final class CoordinatorVerticle extends VerticleBase {
   private final ReplicationFlavor flavor;
   private SwitchoverOrchestrator orchestrator;
   private FailureDetector detector;
+  private ServerMonitor monitor;
   private Lock leadership;
   private HttpServer admin;
   private long retryTimer = -1;
@@ -62,6 +63,8 @@ public final class CoordinatorVerticle extends VerticleBase {
             log.info("admin API on {}:{}", config.cluster().host(), server.actualPort());
             detector = new FailureDetector(vertx, config.coordinator(), flavor, orchestrator);
             detector.start();
+            monitor = new ServerMonitor(vertx, config.coordinator(), flavor, orchestrator);
+            monitor.start();
           })
           .onFailure(e -> log.error("admin API failed to start: {}", e.getMessage()));
     });
@@ -71,6 +74,9 @@ public final class CoordinatorVerticle extends VerticleBase {
   public Future<?> stop() {
     if (detector != null) {
       detector.stop();
+    }
+    if (monitor != null) {
+      monitor.stop();
     }
     if (retryTimer >= 0) {
       vertx.cancelTimer(retryTimer);

@@ -56,6 +56,16 @@ public final class MariaDbFlavor implements ReplicationFlavor {
   }
 
   @Override
+  public String sqlRunningColumn() {
+    return "Slave_SQL_Running";
+  }
+
+  @Override
+  public String lagColumn() {
+    return "Seconds_Behind_Master";
+  }
+
+  @Override
   public String receivedPositionColumn() {
     return "Gtid_IO_Pos";
   }

@@ -44,6 +44,16 @@ public final class MySql8Flavor implements ReplicationFlavor {
   }
 
   @Override
+  public String sqlRunningColumn() {
+    return "Replica_SQL_Running";
+  }
+
+  @Override
+  public String lagColumn() {
+    return "Seconds_Behind_Source";
+  }
+
+  @Override
   public String receivedPositionColumn() {
     return "Retrieved_Gtid_Set";
   }

@@ -29,6 +29,12 @@ public interface ReplicationFlavor {
   /** Its column that is "Yes" while the replica is connected to its primary. */
   String ioRunningColumn();
 
+  /** Its column that is "Yes" while the replica applies what it received. */
+  String sqlRunningColumn();
+
+  /** Its column with the replica's lag in seconds (NULL when it cannot say). */
+  String lagColumn();
+
   /** Its column with the GTID position the replica has received (applied or not). */
   String receivedPositionColumn();
 

@@ -53,6 +53,26 @@ final class ServerControl {
     }), timeoutMillis);
   }
 
+  /** The first row of each query in turn, on one connection (null for a query with no row). */
+  Future<List<io.vertx.core.json.JsonObject>> rows(String server, List<String> queries, long timeoutMillis) {
+    return withConnection(server, connection -> {
+      List<io.vertx.core.json.JsonObject> firstRows = new java.util.ArrayList<>();
+      Future<Void> chain = Future.succeededFuture();
+      for (String sql : queries) {
+        chain = chain.compose(ignored -> connection.query(sql).execute().map(rows -> {
+          io.vertx.core.json.JsonObject first = null;
+          for (Row row : rows) {
+            first = row.toJson();
+            break;
+          }
+          firstRows.add(first);
+          return null;
+        }));
+      }
+      return chain.map(done -> firstRows);
+    }, timeoutMillis);
+  }
+
   /** Whether the server answers a trivial query within {@code timeoutMillis}. */
   Future<Boolean> answers(String server, long timeoutMillis) {
     return withConnection(server, connection -> connection.query("SELECT 1").execute().map(rows -> true), timeoutMillis)

@@ -42,8 +42,16 @@ class CoordinatorSwitchoverTest {
       Vertx standby = fleet.member();
       Fleet.await(standby.deployVerticle(new CoordinatorVerticle(config, new MariaDbFlavor())));
 
-      JsonObject topology = get(adminPort, config.coordinator().token(), "/topology");
+      JsonObject topology = awaitHealth(adminPort, config.coordinator().token());
       assertEquals("127.0.0.1:" + fleet.primary.port(), topology.getString("primary"));
+      JsonObject primaryHealth = topology.getJsonArray("servers").getJsonObject(0);
+      JsonObject replicaHealth = topology.getJsonArray("servers").getJsonObject(1);
+      assertEquals("PRIMARY", primaryHealth.getString("role"), topology.encode());
+      assertEquals(false, primaryHealth.getBoolean("readOnly"));
+      assertEquals("REPLICA", replicaHealth.getString("role"), topology.encode());
+      assertEquals(true, replicaHealth.getBoolean("replicating"));
+      assertEquals(0L, replicaHealth.getLong("lagSeconds"), "an idle replica does not lag");
+      assertTrue(replicaHealth.getString("gtidPosition").startsWith("0-1-"), topology.encode());
       assertEquals(401, send(adminPort, "wrong-token", "GET", "/topology", null).statusCode());
 
       Connection bypassing = java.sql.DriverManager.getConnection(fleet.primary.jdbcUrl("app", "app"));
@@ -94,6 +102,17 @@ class CoordinatorSwitchoverTest {
       }
       assertEquals(fleet.committedOn(fleet.replica), fleet.committedOn(fleet.primary), "nothing lost switching back");
     }
+  }
+
+  /** The topology once the monitor has read both servers. */
+  private JsonObject awaitHealth(int port, String token) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    JsonObject topology = get(port, token, "/topology");
+    while (topology.getJsonArray("servers").size() < 2 && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+      topology = get(port, token, "/topology");
+    }
+    return topology;
   }
 
   private void awaitAdmin(int port, String token) throws Exception {
