@@ -51,6 +51,7 @@ public final class CoordinatorVerticle extends VerticleBase {
         return;
       }
       leadership = acquired.result();
+      orchestrator.lead();
       log.info("coordinator active");
       orchestrator.resume()
           .recover(e -> {
@@ -72,6 +73,9 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (orchestrator != null) {
+      orchestrator.abdicate();
+    }
     if (detector != null) {
       detector.stop();
     }

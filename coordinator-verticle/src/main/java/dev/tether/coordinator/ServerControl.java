@@ -7,18 +7,23 @@ import io.vertx.mysqlclient.MySQLConnectOptions;
 import io.vertx.mysqlclient.MySQLConnection;
 import io.vertx.sqlclient.Row;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * The coordinator's control connections: one short-lived Vert.x MySQL client connection per
  * operation, as the configured admin user, every statement run in order and bounded in time.
+ * Statements that change a server run only while this coordinator may act: one that lost its
+ * leadership mid-switchover stops before its next statement instead of racing its successor.
  */
 final class ServerControl {
   private final Vertx vertx;
   private final CoordinatorConfig config;
+  private final BooleanSupplier mayAct;
 
-  ServerControl(Vertx vertx, CoordinatorConfig config) {
+  ServerControl(Vertx vertx, CoordinatorConfig config, BooleanSupplier mayAct) {
     this.vertx = vertx;
     this.config = config;
+    this.mayAct = mayAct;
   }
 
   /** Runs the statements in order on {@code server} ("host:port"). */
@@ -26,7 +31,8 @@ final class ServerControl {
     return withConnection(server, connection -> {
       Future<Void> chain = Future.succeededFuture();
       for (String sql : statements) {
-        chain = chain.compose(ignored -> connection.query(sql).execute().mapEmpty());
+        chain = chain.compose(ignored -> mayAct.getAsBoolean() ? connection.query(sql).execute().<Void>mapEmpty()
+            : Future.<Void>failedFuture("no longer the active coordinator: not running " + sql));
       }
       return chain;
     });

@@ -32,12 +32,24 @@ final class SwitchoverOrchestrator {
   private final ServerControl servers;
   /** A switchover or failover is running: the detector stays out of its way. */
   private boolean busy;
+  /** This coordinator holds the leader lock; cleared first thing when it stops. */
+  private volatile boolean leading;
 
   SwitchoverOrchestrator(Vertx vertx, CoordinatorConfig config, ReplicationFlavor flavor) {
     this.vertx = vertx;
     this.config = config;
     this.flavor = flavor;
-    this.servers = new ServerControl(vertx, config);
+    this.servers = new ServerControl(vertx, config, () -> leading);
+  }
+
+  /** Called on taking the leader lock: from now on this coordinator changes servers and topology. */
+  void lead() {
+    leading = true;
+  }
+
+  /** Called first when stopping: whatever is still in flight stops at its next step. */
+  void abdicate() {
+    leading = false;
   }
 
   Future<Topology> topology() {
@@ -268,11 +280,16 @@ final class SwitchoverOrchestrator {
       String target = current.target();
       log.warn("resuming a switchover left in {} (target {})", current.phase(), target);
       return servers.value(target, "SELECT @@read_only").compose(readOnly -> {
-        if ("0".equals(readOnly)) {
-          return finish(current, target, new JsonObject()).mapEmpty(); // promoted already: switch everyone to it
+        if ("0".equals(readOnly)) { // promoted already: make sure the old primary follows it, switch everyone to it
+          return current.primary().equals(target) ? finish(current, target, new JsonObject()).mapEmpty()
+              : repointIfDetached(current.primary(), target, true)
+                  .compose(ignored -> finish(current, target, new JsonObject()))
+                  .compose(ignored -> disconnectClients(current.primary()));
         }
-        // not promoted: roll back — the old primary takes writes again and held work is released
-        return servers.run(current.primary(), List.of("SET GLOBAL read_only = OFF"))
+        // not promoted: roll back — the target follows the old primary again (promotion may have
+        // stopped its replication before it failed), the old primary takes writes, held work goes on
+        return repointIfDetached(target, current.primary(), false)
+            .compose(ignored -> servers.run(current.primary(), List.of("SET GLOBAL read_only = OFF")))
             .compose(ignored -> broadcast(PhaseCommand.restore(current.epoch() + 1)))
             .compose(ignored -> save(current.withPhase(Topology.Phase.STABLE, null)))
             .mapEmpty();
@@ -280,8 +297,27 @@ final class SwitchoverOrchestrator {
     });
   }
 
+  /**
+   * A server a dead coordinator's promotion left detached, made a replica of {@code primary}, unless
+   * it already replicates (re-pointing twice could apply transactions twice). Best effort: an
+   * unreachable server stays fenced by read_only and the failure detector.
+   */
+  private Future<Void> repointIfDetached(String server, String primary, boolean wasPrimary) {
+    String[] hostPort = primary.split(":");
+    return servers.row(server, flavor.replicaStatus(), config.phaseTimeout().toMillis())
+        .compose(status -> status != null ? Future.<Void>succeededFuture()
+            : servers.run(server, flavor.replicateFrom(hostPort[0], Integer.parseInt(hostPort[1]),
+                config.replicationUser(), config.replicationPassword(), wasPrimary)))
+        .recover(unreachable -> {
+          log.warn("{} not re-pointed at {}: {}", server, primary, unreachable.getMessage());
+          return Future.succeededFuture();
+        });
+  }
+
+  /** SWITCH and RESTORE to {@code target}; {@code current} may already name it (a resumed SWITCHING). */
   private Future<Void> finish(Topology current, String target, JsonObject report) {
-    Topology next = current.promoted(target);
+    Topology next = current.primary().equals(target) ? current.withPhase(Topology.Phase.STABLE, null)
+        : current.promoted(target);
     String[] hostPort = target.split(":");
     return save(next.withPhase(Topology.Phase.SWITCHING, target))
         .compose(ignored -> timed(report, "switch", () -> broadcast(
@@ -307,6 +343,9 @@ final class SwitchoverOrchestrator {
 
   /** Sends a phase to every registered node and collects the acknowledgements that arrive in time. */
   Future<List<PhaseAck>> broadcast(PhaseCommand command) {
+    if (!leading && command.phase() != PhaseCommand.Phase.STATUS) {
+      return Future.failedFuture("no longer the active coordinator: " + command.phase() + " not sent");
+    }
     DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(config.phaseTimeout().toMillis());
     return vertx.sharedData().<String, JsonObject>getAsyncMap(Addresses.NODES_MAP)
         .compose(AsyncMap::keys)
@@ -368,6 +407,9 @@ final class SwitchoverOrchestrator {
   }
 
   private Future<Void> save(Topology topology) {
+    if (!leading) {
+      return Future.failedFuture("no longer the active coordinator: topology " + topology.toJson().encode() + " not saved");
+    }
     return map().compose(map -> map.put(Addresses.TOPOLOGY_KEY, topology.toJson()));
   }
 

@@ -8,10 +8,6 @@ import dev.tether.coordinator.CoordinatorVerticle;
 import dev.tether.coordinator.MariaDbFlavor;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,21 +24,20 @@ import org.junit.jupiter.api.Test;
  */
 class CoordinatorSwitchoverTest {
   private static final int CLIENTS = 32;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @Test
   void plannedSwitchoverThroughTheAdminApiThenTheStandbyTakesOverAndSwitchesBack() throws Exception {
     try (Fleet fleet = new Fleet("coord", CLIENTS)) {
       fleet.startNodes(2);
       TetherConfig config = fleet.config(0, "coordinator");
-      int adminPort = config.coordinator().adminPort();
+      AdminClient admin = new AdminClient(config.coordinator().adminPort(), config.coordinator().token());
       Vertx active = fleet.member();
       Fleet.await(active.deployVerticle(new CoordinatorVerticle(config, new MariaDbFlavor())));
-      awaitAdmin(adminPort, config.coordinator().token());
+      admin.awaitActive();
       Vertx standby = fleet.member();
       Fleet.await(standby.deployVerticle(new CoordinatorVerticle(config, new MariaDbFlavor())));
 
-      JsonObject topology = awaitHealth(adminPort, config.coordinator().token());
+      JsonObject topology = awaitHealth(admin);
       assertEquals("127.0.0.1:" + fleet.primary.port(), topology.getString("primary"));
       JsonObject primaryHealth = topology.getJsonArray("servers").getJsonObject(0);
       JsonObject replicaHealth = topology.getJsonArray("servers").getJsonObject(1);
@@ -52,7 +47,7 @@ class CoordinatorSwitchoverTest {
       assertEquals(true, replicaHealth.getBoolean("replicating"));
       assertEquals(0L, replicaHealth.getLong("lagSeconds"), "an idle replica does not lag");
       assertTrue(replicaHealth.getString("gtidPosition").startsWith("0-1-"), topology.encode());
-      assertEquals(401, send(adminPort, "wrong-token", "GET", "/topology", null).statusCode());
+      assertEquals(401, admin.send("wrong-token", "GET", "/topology", null).statusCode());
 
       Connection bypassing = java.sql.DriverManager.getConnection(fleet.primary.jdbcUrl("app", "app"));
       Connection stateful = java.sql.DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + fleet.proxyPorts.get(1)
@@ -66,10 +61,10 @@ class CoordinatorSwitchoverTest {
           + " FROM scratch WHERE k = ?");
       fleet.startClients(CLIENTS);
       Thread.sleep(1000);
-      JsonObject sessions = get(adminPort, config.coordinator().token(), "/sessions");
+      JsonObject sessions = admin.get("/sessions");
       assertEquals(CLIENTS + 1, sessions.getInteger("sessions"), "the clients and the stateful session: " + sessions.encode());
       assertEquals(2, sessions.getJsonArray("nodes").size());
-      JsonObject report = post(adminPort, config.coordinator().token(), "/switchover", new JsonObject());
+      JsonObject report = admin.post("/switchover", new JsonObject());
       Thread.sleep(1000);
       fleet.stopClients();
       assertTrue(fleet.errors.isEmpty(), "client errors: " + fleet.errors);
@@ -93,8 +88,8 @@ class CoordinatorSwitchoverTest {
       // the active coordinator dies; the standby takes over within seconds and can switch back
       Fleet.await(active.close());
       fleet.members.remove(active);
-      awaitAdmin(adminPort, config.coordinator().token());
-      JsonObject back = post(adminPort, config.coordinator().token(), "/switchover",
+      admin.awaitActive();
+      JsonObject back = admin.post("/switchover",
           new JsonObject().put("target", "127.0.0.1:" + fleet.primary.port()));
       assertEquals(2, back.getLong("epoch"));
       for (Connection c : fleet.connections) {
@@ -105,45 +100,13 @@ class CoordinatorSwitchoverTest {
   }
 
   /** The topology once the monitor has read both servers. */
-  private JsonObject awaitHealth(int port, String token) throws Exception {
+  private static JsonObject awaitHealth(AdminClient admin) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    JsonObject topology = get(port, token, "/topology");
+    JsonObject topology = admin.get("/topology");
     while (topology.getJsonArray("servers").size() < 2 && System.nanoTime() < deadline) {
       Thread.sleep(200);
-      topology = get(port, token, "/topology");
+      topology = admin.get("/topology");
     }
     return topology;
-  }
-
-  private void awaitAdmin(int port, String token) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
-      try {
-        if (send(port, token, "GET", "/health", null).statusCode() == 200) {
-          return;
-        }
-      } catch (java.io.IOException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("no active coordinator answered on " + port);
-  }
-
-  private JsonObject get(int port, String token, String path) throws Exception {
-    return new JsonObject(send(port, token, "GET", path, null).body());
-  }
-
-  private JsonObject post(int port, String token, String path, JsonObject body) throws Exception {
-    HttpResponse<String> response = send(port, token, "POST", path, body.encode());
-    assertEquals(200, response.statusCode(), response.body());
-    return new JsonObject(response.body());
-  }
-
-  private HttpResponse<String> send(int port, String token, String method, String path, String body) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + token);
-    request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A coordinator died in the middle of a switchover: the nodes are blocked and the shared topology
  * says PROMOTING. The coordinator that takes over rolls the switchover back when the target was
- * never promoted, and finishes it when it was: either way no node is left blocked.
+ * never promoted, and finishes it when it was: either way no node is left blocked. Shown twice: with
+ * the half-done state laid out by the test, and with a real active coordinator killed mid-switchover.
  */
 class CoordinatorTakeoverTest {
 
@@ -64,6 +65,69 @@ class CoordinatorTakeoverTest {
     }
   }
 
+  @Test
+  void theActiveCoordinatorKilledMidSwitchoverIsFinishedOrRolledBackByTheStandbyAndNoNodeStaysBlocked()
+      throws Exception {
+    try (Fleet fleet = new Fleet("midkill", 8)) {
+      fleet.startNodes(2);
+      TetherConfig config = fleet.config(0, "coordinator");
+      AdminClient admin = new AdminClient(config.coordinator().adminPort(), config.coordinator().token());
+      Vertx active = fleet.member();
+      Fleet.await(active.deployVerticle(new CoordinatorVerticle(config, new MariaDbFlavor())));
+      admin.awaitActive();
+      Vertx standby = fleet.member();
+      Fleet.await(standby.deployVerticle(new CoordinatorVerticle(config, new MariaDbFlavor())));
+      fleet.startClients(8);
+      Thread.sleep(500);
+
+      Thread request = new Thread(() -> {
+        try {
+          admin.post("/switchover", new JsonObject());
+        } catch (Exception expected) {
+          // the coordinator answering it dies
+        }
+      });
+      request.start();
+      Topology.Phase killedIn = awaitMidSwitchover(standby);
+      Fleet.await(active.close()); // its Hazelcast member leaves: the leader lock is free
+      fleet.members.remove(active);
+      Topology settled = awaitTopology(standby, Topology.Phase.STABLE, -1);
+      request.join(60_000);
+      Thread.sleep(1000);
+      long beforeStop = fleet.acknowledged.get();
+      Thread.sleep(500);
+      assertTrue(fleet.acknowledged.get() > beforeStop, "no node left blocked: clients commit");
+      fleet.stopClients();
+
+      assertTrue(fleet.errors.isEmpty(), "client errors: " + fleet.errors);
+      boolean finished = settled.epoch() == 1;
+      var primary = finished ? fleet.replica : fleet.primary;
+      String serverId = finished ? "2" : "1";
+      for (Connection c : fleet.connections) {
+        assertEquals(serverId, Fleet.scalar(c, "SELECT @@server_id"), "every session on the settled primary");
+      }
+      assertEquals(fleet.acknowledged.get() * 3, fleet.committedOn(primary), "exactly the acknowledged commits");
+      assertEquals("127.0.0.1:" + primary.port(), settled.primary());
+      System.out.printf("coordinator killed in %s; the standby %s the switchover%n", killedIn,
+          finished ? "finished" : "rolled back");
+    }
+  }
+
+  /** Waits until the shared topology shows a switchover under way, past BLOCK. */
+  private static Topology.Phase awaitMidSwitchover(Vertx member) throws Exception {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      JsonObject json = Fleet.await(member.sharedData().<String, JsonObject>getAsyncMap(Addresses.TOPOLOGY_MAP)
+          .compose(map -> map.get(Addresses.TOPOLOGY_KEY)));
+      Topology.Phase phase = json == null ? null : Topology.fromJson(json).phase();
+      if (phase == Topology.Phase.PROMOTING || phase == Topology.Phase.SWITCHING) {
+        return phase;
+      }
+      Thread.sleep(2);
+    }
+    throw new AssertionError("the switchover never got past BLOCK");
+  }
+
   /** What a coordinator leaves behind if it dies after BLOCK: blocked nodes and a half-done topology. */
   private static void leaveHalfDone(Vertx coordinator, Topology topology) throws Exception {
     Fleet.await(coordinator.sharedData().<String, JsonObject>getAsyncMap(Addresses.TOPOLOGY_MAP)
@@ -76,13 +140,15 @@ class CoordinatorTakeoverTest {
     }
   }
 
-  private static void awaitTopology(Vertx member, Topology.Phase phase, long epoch) throws Exception {
+  /** Waits for {@code phase} at {@code epoch} (any epoch when negative) and returns that topology. */
+  private static Topology awaitTopology(Vertx member, Topology.Phase phase, long epoch) throws Exception {
     long deadline = System.nanoTime() + 30_000_000_000L;
     while (System.nanoTime() < deadline) {
       JsonObject json = Fleet.await(member.sharedData().<String, JsonObject>getAsyncMap(Addresses.TOPOLOGY_MAP)
           .compose(map -> map.get(Addresses.TOPOLOGY_KEY)));
-      if (json != null && Topology.fromJson(json).phase() == phase && Topology.fromJson(json).epoch() == epoch) {
-        return;
+      Topology topology = json == null ? null : Topology.fromJson(json);
+      if (topology != null && topology.phase() == phase && (epoch < 0 || topology.epoch() == epoch)) {
+        return topology;
       }
       Thread.sleep(100);
     }
