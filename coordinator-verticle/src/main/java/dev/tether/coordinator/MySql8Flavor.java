@@ -2,7 +2,11 @@ package dev.tether.coordinator;
 
 import java.util.List;
 
-/** MySQL 8: gtid_executed, WAIT_FOR_EXECUTED_GTID_SET, CHANGE REPLICATION SOURCE ... SOURCE_AUTO_POSITION. */
+/**
+ * MySQL 8: gtid_executed, WAIT_FOR_EXECUTED_GTID_SET, CHANGE REPLICATION SOURCE ... SOURCE_AUTO_POSITION.
+ * Replication users default to caching_sha2_password, which over a plain connection needs the
+ * source's RSA public key: GET_SOURCE_PUBLIC_KEY asks for it.
+ */
 public final class MySql8Flavor implements ReplicationFlavor {
   @Override
   public String readPosition() {
@@ -29,7 +33,7 @@ public final class MySql8Flavor implements ReplicationFlavor {
     return List.of("SET GLOBAL super_read_only = ON", "STOP REPLICA",
         "CHANGE REPLICATION SOURCE TO SOURCE_HOST=" + ReplicationFlavor.quote(host) + ", SOURCE_PORT=" + port
             + ", SOURCE_USER=" + ReplicationFlavor.quote(user) + ", SOURCE_PASSWORD=" + ReplicationFlavor.quote(password)
-            + ", SOURCE_AUTO_POSITION=1",
+            + ", SOURCE_AUTO_POSITION=1, GET_SOURCE_PUBLIC_KEY=1",
         "START REPLICA");
   }
 

@@ -28,6 +28,6 @@ class FlavorSqlTest {
     assertEquals("SELECT WAIT_FOR_EXECUTED_GTID_SET('uuid:1-5', 3)", flavor.waitFor("uuid:1-5", 3));
     assertEquals(List.of("SET GLOBAL super_read_only = ON"), flavor.fence());
     assertEquals("CHANGE REPLICATION SOURCE TO SOURCE_HOST='db2', SOURCE_PORT=3306, SOURCE_USER='repl',"
-        + " SOURCE_PASSWORD='pw', SOURCE_AUTO_POSITION=1", flavor.replicateFrom("db2", 3306, "repl", "pw", false).get(2));
+        + " SOURCE_PASSWORD='pw', SOURCE_AUTO_POSITION=1, GET_SOURCE_PUBLIC_KEY=1", flavor.replicateFrom("db2", 3306, "repl", "pw", false).get(2));
   }
 }
