@@ -1,7 +1,6 @@
 package dev.tether.coordinator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tether.config.TetherConfig;
 import io.vertx.core.Future;
@@ -10,7 +9,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.testcontainers.DockerClientFactory;
+import dev.tether.testkit.DockerEngine;
 import org.testcontainers.containers.Network;
 import org.testcontainers.mysql.MySQLContainer;
 
@@ -24,13 +23,7 @@ class MySql8PromotionContainerTest {
 
   @Test
   void aReplicaIsPromotedAndTheOldPrimaryFollowsItWithTheMySql8Flavor() throws Exception {
-    boolean docker;
-    try {
-      docker = DockerClientFactory.instance().isDockerAvailable();
-    } catch (Throwable e) {
-      docker = false;
-    }
-    assumeTrue(docker, "no Docker engine on this machine: the MySQL 8 promotion test needs Testcontainers");
+    DockerEngine.assumeAvailable("the MySQL 8 promotion test");
     ReplicationFlavor flavor = new MySql8Flavor();
     try (Network network = Network.newNetwork();
          MySQLContainer first = server(network, "db1", 1);

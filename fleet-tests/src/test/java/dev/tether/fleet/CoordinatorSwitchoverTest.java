@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tether.config.TetherConfig;
-import dev.tether.coordinator.CoordinatorVerticle;
-import dev.tether.coordinator.MariaDbFlavor;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
@@ -31,11 +29,9 @@ class CoordinatorSwitchoverTest {
       fleet.startNodes(2);
       TetherConfig config = fleet.config(0, "coordinator");
       AdminClient admin = new AdminClient(config.coordinator().adminPort(), config.coordinator().token());
-      Vertx active = fleet.member();
-      Fleet.await(active.deployVerticle(new CoordinatorVerticle(config, new MariaDbFlavor())));
+      Vertx active = fleet.coordinator(config);
       admin.awaitActive();
-      Vertx standby = fleet.member();
-      Fleet.await(standby.deployVerticle(new CoordinatorVerticle(config, new MariaDbFlavor())));
+      Vertx standby = fleet.coordinator(config);
 
       JsonObject topology = awaitHealth(admin);
       assertEquals("127.0.0.1:" + fleet.primary.port(), topology.getString("primary"));

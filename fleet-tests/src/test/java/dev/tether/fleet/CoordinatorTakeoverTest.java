@@ -72,11 +72,9 @@ class CoordinatorTakeoverTest {
       fleet.startNodes(2);
       TetherConfig config = fleet.config(0, "coordinator");
       AdminClient admin = new AdminClient(config.coordinator().adminPort(), config.coordinator().token());
-      Vertx active = fleet.member();
-      Fleet.await(active.deployVerticle(new CoordinatorVerticle(config, new MariaDbFlavor())));
+      Vertx active = fleet.coordinator(config);
       admin.awaitActive();
-      Vertx standby = fleet.member();
-      Fleet.await(standby.deployVerticle(new CoordinatorVerticle(config, new MariaDbFlavor())));
+      Vertx standby = fleet.coordinator(config);
       fleet.startClients(8);
       Thread.sleep(500);
 

@@ -31,8 +31,7 @@ class FailoverTest {
     try (Fleet fleet = new Fleet("failover", CLIENTS, true)) {
       fleet.startNodes(2);
       TetherConfig config = fleet.config(0, "coordinator");
-      Vertx coordinator = fleet.member();
-      Fleet.await(coordinator.deployVerticle(new CoordinatorVerticle(config, new MariaDbFlavor())));
+      Vertx coordinator = fleet.coordinator(config);
       fleet.startTolerantClients(CLIENTS);
       Thread.sleep(1500);
 

@@ -6,6 +6,8 @@ import dev.tether.config.ClusterConfig;
 import dev.tether.config.ConfigLoader;
 import dev.tether.config.TetherConfig;
 import dev.tether.config.UserAccount;
+import dev.tether.coordinator.CoordinatorVerticle;
+import dev.tether.coordinator.MariaDbFlavor;
 import dev.tether.proxy.ProxyNode;
 import dev.tether.testkit.MariaDbServer;
 import dev.tether.testkit.TestDatabase;
@@ -76,6 +78,14 @@ final class Fleet implements AutoCloseable {
   Vertx member() throws Exception {
     Vertx vertx = await(HazelcastSetup.clusteredVertx(cluster));
     members.add(vertx);
+    return vertx;
+  }
+
+  /** A cluster member running a MariaDB coordinator: the active one if no other holds the lock, else a standby. */
+  Vertx coordinator(TetherConfig config) throws Exception {
+    Vertx vertx = member();
+    await(vertx.deployVerticle(new CoordinatorVerticle(config,
+        new MariaDbFlavor())));
     return vertx;
   }
 

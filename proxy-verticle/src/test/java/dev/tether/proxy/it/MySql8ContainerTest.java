@@ -2,7 +2,6 @@ package dev.tether.proxy.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tether.proxy.it.ProxyHarness.Driver;
 import dev.tether.proxy.it.ProxyHarness.Route;
@@ -11,7 +10,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.testcontainers.DockerClientFactory;
+import dev.tether.testkit.DockerEngine;
 import org.testcontainers.mysql.MySQLContainer;
 
 /**
@@ -22,13 +21,7 @@ class MySql8ContainerTest {
 
   @Test
   void mysql8BackendWithCachingSha2PasswordWorksThroughTheProxy() throws Exception {
-    boolean docker;
-    try {
-      docker = DockerClientFactory.instance().isDockerAvailable();
-    } catch (Throwable e) {
-      docker = false;
-    }
-    assumeTrue(docker, "no Docker engine on this machine: the MySQL 8 backend test needs Testcontainers");
+    DockerEngine.assumeAvailable("the MySQL 8 backend test");
     try (MySQLContainer mysql = new MySQLContainer("mysql:8.0").withDatabaseName("tether").withUsername("app")
         .withPassword("app")) {
       mysql.start();
