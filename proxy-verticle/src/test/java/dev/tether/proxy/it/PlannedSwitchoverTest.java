@@ -221,6 +221,43 @@ class PlannedSwitchoverTest {
     }
   }
 
+  @Test
+  void temporaryTablesOverTheCopyLimitAreReportedLostOnceAndTheSessionGoesOn() throws Exception {
+    MariaDbServer primary = TestDatabase.startPrivate("switch-big-a", 1);
+    MariaDbServer replica = TestDatabase.startPrivate("switch-big-b", 2);
+    try (ProxyHarness proxy = ProxyHarness.start(primary.port(), Map.of("session.temporaryTableCopyLimit", "4096"))) {
+      replica.replicateFrom(primary);
+      Connection c = proxy.connect(Driver.MARIADB, Route.PROXY, "");
+      try (Statement s = c.createStatement()) {
+        s.execute("SET @kept = 'yes'");
+        s.execute("CREATE TEMPORARY TABLE big (id INT PRIMARY KEY, pad CHAR(200))");
+        s.execute("INSERT INTO big SELECT seq, REPEAT('x', 200) FROM seq_1_to_100");
+      }
+      await(proxy.node().switchover().block(1, Duration.ofSeconds(2)));
+      Promotion.planned(primary, replica);
+      await(proxy.node().switchover().switchTo(new BackendTarget("127.0.0.1", replica.port(), 1)));
+      await(proxy.node().switchover().restore(1));
+
+      try (Statement s = c.createStatement()) {
+        SQLException lost = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
+            () -> s.executeQuery("SELECT COUNT(*) FROM big").close());
+        assertEquals(1105, lost.getErrorCode());
+        assertTrue(lost.getMessage().contains("`big`"), lost.getMessage());
+        assertEquals("yes|2", ThroughProxy.scalar(c, "SELECT CONCAT_WS('|', @kept, @@server_id)"),
+            "the rest of the session moved");
+        SQLException gone = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
+            () -> s.executeQuery("SELECT COUNT(*) FROM big").close());
+        assertEquals(1146, gone.getErrorCode(), "no partial copy left behind");
+      }
+      assertEquals(0, proxy.node().metrics().temporaryTablesCopiedCount());
+      c.close();
+      assertTrue(proxy.awaitNoConnections());
+    } finally {
+      replica.stop();
+      primary.stop();
+    }
+  }
+
   private static final String[] MIXED_COLUMNS = {"id", "big", "amount", "CAST(f AS DOUBLE)", "d", "u", "l", "raw", "day",
       "at", "UNIX_TIMESTAMP(ts)", "span", "y", "flags", "e", "st", "j", "hidden", "twice"};
 
