@@ -24,6 +24,11 @@ public record PhaseCommand(Phase phase, long epoch, String primaryHost, int prim
     return new PhaseCommand(Phase.BLOCK, epoch, null, 0, windowMillis);
   }
 
+  /** BLOCK naming the server SWITCH will name, so nodes can prepare their sessions' connections to it. */
+  public static PhaseCommand block(long epoch, long windowMillis, String targetHost, int targetPort) {
+    return new PhaseCommand(Phase.BLOCK, epoch, targetHost, targetPort, windowMillis);
+  }
+
   public static PhaseCommand switchTo(long epoch, String host, int port) {
     return new PhaseCommand(Phase.SWITCH, epoch, host, port, 0);
   }

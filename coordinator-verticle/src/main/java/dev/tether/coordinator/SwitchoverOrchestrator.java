@@ -222,7 +222,8 @@ final class SwitchoverOrchestrator {
     long epoch = current.epoch() + 1;
     report.put("from", current.primary()).put("to", target).put("epoch", epoch);
     return save(current.withPhase(Topology.Phase.BLOCKING, target))
-        .compose(ignored -> timed(report, "block", () -> broadcast(PhaseCommand.block(epoch, config.blockWindow().toMillis()))))
+        .compose(ignored -> timed(report, "block", () -> broadcast(PhaseCommand.block(epoch,
+            config.blockWindow().toMillis(), target.split(":")[0], Integer.parseInt(target.split(":")[1])))))
         .compose(ignored -> save(current.withPhase(Topology.Phase.PROMOTING, target)))
         .compose(ignored -> timed(report, "promote", () -> promote(current.primary(), target)))
         .compose(ignored -> finish(current, target, report))

@@ -16,6 +16,7 @@ public final class ProxyMetrics {
   public static final String PROTOCOL_ERRORS = "tether.proxy.protocol.errors";
   public static final String BUGS = "tether.proxy.bugs";
   public static final String SESSIONS_RECONNECTED = "tether.proxy.sessions.reconnected";
+  public static final String SESSIONS_STAGED = "tether.proxy.sessions.staged";
   public static final String REPLAYS_FAILED = "tether.proxy.replays.failed";
   public static final String STATEMENTS_RETRIED = "tether.proxy.statements.retried";
   public static final String STATEMENTS_FAILED_BY_LOSS = "tether.proxy.statements.failed.by.loss";
@@ -30,6 +31,7 @@ public final class ProxyMetrics {
   private final Counter authFailures;
   private final Counter protocolErrors;
   private final Counter reconnected;
+  private final Counter staged;
   private final Counter retried;
   private final Counter refreshes;
   private final Counter temporaryTablesCopied;
@@ -46,6 +48,8 @@ public final class ProxyMetrics {
     protocolErrors = Counter.builder(PROTOCOL_ERRORS).register(registry);
     reconnected = Counter.builder(SESSIONS_RECONNECTED)
         .description("sessions rebuilt on a new backend connection").register(registry);
+    staged = Counter.builder(SESSIONS_STAGED)
+        .description("sessions switched onto a connection prepared on the next primary during BLOCK").register(registry);
     retried = Counter.builder(STATEMENTS_RETRIED)
         .description("reads re-sent after their backend connection was lost").register(registry);
     refreshes = Counter.builder(STATE_REFRESHES)
@@ -65,6 +69,14 @@ public final class ProxyMetrics {
   /** A session that could not be rebuilt, by reason (history_over_cap, reconnect_timeout, replay_step_failed, ...). */
   public void replayFailed(String reason) {
     registry.counter(REPLAYS_FAILED, "reason", reason).increment();
+  }
+
+  public void staged() {
+    staged.increment();
+  }
+
+  public double stagedCount() {
+    return staged.count();
   }
 
   public void retried() {

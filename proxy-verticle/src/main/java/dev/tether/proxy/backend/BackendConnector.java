@@ -81,9 +81,13 @@ public final class BackendConnector {
             "Tether: cannot reach backend " + address + ": " + failure.getMessage())));
   }
 
-  /** Connects to the configured backend and logs in; must be called on the session's event loop. */
+  /** Connects to the current target and logs in; must be called on the session's event loop. */
   public Future<BackendConnection> connect(LoginRequest request) {
-    BackendTarget to = target.get();
+    return connect(request, target.get());
+  }
+
+  /** Connects to {@code to} and logs in; must be called on the session's event loop. */
+  public Future<BackendConnection> connect(LoginRequest request, BackendTarget to) {
     String address = to.address();
     return client.connect(to.port(), to.host())
         .recover(failure -> Future.failedFuture(ErrorCode.BACKEND_UNAVAILABLE.exception(

@@ -3,6 +3,7 @@ package dev.tether.proxy.session;
 import dev.tether.proxy.NodeServices;
 import dev.tether.proxy.backend.BackendConnection;
 import dev.tether.proxy.backend.BackendConnector;
+import dev.tether.proxy.backend.BackendTarget;
 import dev.tether.proxy.frontend.AuthExchange;
 import dev.tether.proxy.frontend.ClientConnection;
 import dev.tether.proxy.frontend.ClientLogin;
@@ -117,6 +118,9 @@ public final class RelaySession implements ClientConnection.Owner {
   private boolean switchPending;
   /** The epoch of the target the current backend connection was made to. */
   private long backendEpoch;
+  /** Switchover: the connection prepared on the next primary during BLOCK, and whether one is being made. */
+  private StagedBackend staged;
+  private boolean staging;
 
   public RelaySession(Vertx vertx, NodeServices services, ClientConnection client, BackendConnector connector,
                       ClientLogin login, BackendConnection backend) {
@@ -171,8 +175,53 @@ public final class RelaySession implements ClientConnection.Owner {
     }
   }
 
+  /**
+   * BLOCK naming the next primary: a quiescent session opens its connection there now and replays
+   * its state, so SWITCH only swaps connections. One attempt, no retries: a session that cannot be
+   * staged (an open transaction, temporary tables, a pending read-back) moves the ordinary way.
+   */
+  public void stage(BackendTarget next) {
+    SessionState state = learner.state();
+    if (!persistent || !blocked || staged != null || staging || (phase != Phase.IDLE && phase != Phase.HELD)
+        || inTransaction() || learner.refreshWanted() || !state.temporaryTables().isEmpty()
+        || state.size() > services.config().session().historyCap() || backendEpoch >= next.epoch()) {
+      return;
+    }
+    staging = true;
+    SessionRecovery.reconnect(vertx, connector, next, login, state, null, deprecateEof, System.currentTimeMillis(),
+        client.connectionId()).onComplete(done -> {
+          staging = false;
+          if (done.failed()) {
+            log.debug("session {}: not staged on {}: {}", client.connectionId(), next.address(), done.cause().getMessage());
+            return;
+          }
+          BackendConnection connection = done.result().backend();
+          services.metrics().backendConnections().incrementAndGet();
+          connection.closeListener(() -> services.metrics().backendConnections().decrementAndGet());
+          StagedBackend ready = new StagedBackend(done.result(), state, next);
+          if (phase == Phase.CLOSED || !blocked || learner.state() != state || backendEpoch >= next.epoch()) {
+            ready.discard(); // the moment passed while it was being made
+            return;
+          }
+          staged = ready;
+          connection.closeHandler(closed -> {
+            if (staged == ready) {
+              staged = null;
+            }
+          });
+        });
+  }
+
+  private void discardStaged() {
+    if (staged != null) {
+      staged.discard();
+      staged = null;
+    }
+  }
+
   /** RESTORE: held commands go on, to whichever backend the session now has. */
   public void restore() {
+    discardStaged();
     blocked = false;
     if (phase == Phase.HELD) {
       becomeIdle();
@@ -193,6 +242,16 @@ public final class RelaySession implements ClientConnection.Owner {
     }
     BackendConnection old = backend;
     old.closeHandler(null);
+    StagedBackend ready = staged;
+    staged = null;
+    if (ready != null && !wasInTransaction && ready.fits(learner.state(), connector.target())) {
+      old.close();
+      adopt(ready);
+      return;
+    }
+    if (ready != null) {
+      ready.discard();
+    }
     Set<String> tables = learner.state().temporaryTables();
     int copyLimit = services.config().session().temporaryTableCopyLimit();
     if (tables.isEmpty() || copyLimit == 0) {
@@ -222,6 +281,21 @@ public final class RelaySession implements ClientConnection.Owner {
       learner.state(state);
       recover(null, wasInTransaction, read.result());
     });
+  }
+
+  /** Moves the session onto its staged connection: already logged in, its state already replayed. */
+  private void adopt(StagedBackend ready) {
+    backend = ready.recovered().backend();
+    backendEpoch = backend.target().epoch();
+    listen();
+    statements.remap(ready.recovered().statementIds());
+    tracker.statusFlags(backend.statusFlags());
+    services.metrics().staged();
+    log.debug("session {}: switched to staged backend thread {}", client.connectionId(), backend.threadId());
+    if (phase != Phase.HELD) {
+      becomeIdle();
+      drainQueue();
+    }
   }
 
   /** Turns on session tracking on the backend, then answers the client's login with OK. */
@@ -303,6 +377,7 @@ public final class RelaySession implements ClientConnection.Owner {
 
   @Override
   public void onClosed() {
+    discardStaged();
     if (phase != Phase.CLOSED) {
       phase = Phase.CLOSED;
       backend.close();
@@ -348,6 +423,7 @@ public final class RelaySession implements ClientConnection.Owner {
     int command = payload.getUnsignedByte(0);
     switch (command) {
       case Command.COM_QUIT -> {
+        discardStaged();
         phase = Phase.CLOSED;
         backend.write(frame);
         backend.close();
@@ -918,6 +994,7 @@ public final class RelaySession implements ClientConnection.Owner {
       return;
     }
     phase = Phase.CLOSED;
+    discardStaged();
     if (!toClient.isEmpty()) {
       client.write(toClient.take());
     }

@@ -2,6 +2,7 @@ package dev.tether.proxy.session;
 
 import dev.tether.proxy.backend.BackendConnection;
 import dev.tether.proxy.backend.BackendConnector;
+import dev.tether.proxy.backend.BackendTarget;
 import dev.tether.proxy.frontend.ClientLogin;
 import dev.tether.proxy.protocol.MySqlException;
 import io.vertx.core.Future;
@@ -27,16 +28,23 @@ final class SessionRecovery {
   static Future<Recovered> reconnect(Vertx vertx, BackendConnector connector, ClientLogin login, SessionState state,
                                      TemporaryTableCopy tables, boolean deprecateEof, long deadlineMillis,
                                      long sessionId) {
+    return reconnect(vertx, connector, null, login, state, tables, deprecateEof, deadlineMillis, sessionId);
+  }
+
+  /** As above, on {@code to} rather than the connector's current target when it is not null. */
+  static Future<Recovered> reconnect(Vertx vertx, BackendConnector connector, BackendTarget to, ClientLogin login,
+                                     SessionState state, TemporaryTableCopy tables, boolean deprecateEof,
+                                     long deadlineMillis, long sessionId) {
     Promise<Recovered> result = Promise.promise();
-    attempt(vertx, connector, login.withDatabase(state.schema()), state, tables, deprecateEof, deadlineMillis,
+    attempt(vertx, connector, to, login.withDatabase(state.schema()), state, tables, deprecateEof, deadlineMillis,
         sessionId, FIRST_BACKOFF_MILLIS, result);
     return result.future();
   }
 
-  private static void attempt(Vertx vertx, BackendConnector connector, ClientLogin login, SessionState state,
-                              TemporaryTableCopy tables, boolean deprecateEof, long deadlineMillis, long sessionId,
-                              long backoff, Promise<Recovered> result) {
-    connector.connect(login.toLoginRequest())
+  private static void attempt(Vertx vertx, BackendConnector connector, BackendTarget to, ClientLogin login,
+                              SessionState state, TemporaryTableCopy tables, boolean deprecateEof, long deadlineMillis,
+                              long sessionId, long backoff, Promise<Recovered> result) {
+    connector.connect(login.toLoginRequest(), to != null ? to : connector.target())
         .compose(backend -> SessionReplayer.replay(backend, state, tables, deprecateEof, sessionId)
             .map(replayed -> new Recovered(backend, replayed.statementIds(), replayed.tableCopyFailure()))
             .onFailure(failed -> backend.close()))
@@ -55,8 +63,8 @@ final class SessionRecovery {
                 + cause.getMessage()));
             return;
           }
-          vertx.setTimer(backoff, id -> attempt(vertx, connector, login, state, tables, deprecateEof, deadlineMillis,
-              sessionId, Math.min(backoff * 2, MAX_BACKOFF_MILLIS), result));
+          vertx.setTimer(backoff, id -> attempt(vertx, connector, to, login, state, tables, deprecateEof,
+              deadlineMillis, sessionId, Math.min(backoff * 2, MAX_BACKOFF_MILLIS), result));
         });
   }
 

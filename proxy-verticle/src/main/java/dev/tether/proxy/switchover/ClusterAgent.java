@@ -66,7 +66,9 @@ public final class ClusterAgent {
 
   private Future<PhaseAck> execute(PhaseCommand command) {
     Future<NodeSwitchover.Ack> ack = switch (command.phase()) {
-      case BLOCK -> switchover.block(command.epoch(), Duration.ofMillis(command.windowMillis()));
+      case BLOCK -> switchover.block(command.epoch(), Duration.ofMillis(command.windowMillis()),
+          command.primaryHost() == null ? null
+              : new BackendTarget(command.primaryHost(), command.primaryPort(), command.epoch()));
       case SWITCH -> switchover.switchTo(new BackendTarget(command.primaryHost(), command.primaryPort(), command.epoch()));
       case RESTORE -> switchover.restore(command.epoch());
       case STATUS -> switchover.status();

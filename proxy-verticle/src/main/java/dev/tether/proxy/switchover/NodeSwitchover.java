@@ -50,6 +50,15 @@ public final class NodeSwitchover {
 
   /** Holds new work and completes when every session is quiescent or {@code window} has passed. */
   public Future<Ack> block(long epoch, Duration window) {
+    return block(epoch, window, null);
+  }
+
+  /**
+   * As {@link #block(long, Duration)}; when {@code next} names the coordinator's target, quiescent
+   * sessions then prepare their connection to it (while the coordinator promotes), so SWITCH swaps
+   * connections instead of opening them.
+   */
+  public Future<Ack> block(long epoch, Duration window, BackendTarget next) {
     long started = clock.millis();
     if (epoch <= services.target().epoch()) {
       return Future.succeededFuture(new Ack("BLOCK", epoch, false, SessionCounts.NONE, 0));
@@ -63,7 +72,12 @@ public final class NodeSwitchover {
     });
     return each(RelaySession::block)
         .compose(first -> until(counts -> counts.quiescent() == counts.sessions(), started + window.toMillis()))
-        .map(counts -> new Ack("BLOCK", epoch, true, counts, clock.millis() - started));
+        .map(counts -> {
+          if (next != null && blockedEpoch == epoch) {
+            each(session -> session.stage(next));
+          }
+          return new Ack("BLOCK", epoch, true, counts, clock.millis() - started);
+        });
   }
 
   /** Points the node at {@code target} and completes when every session has migrated (or the hold window ends). */

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
  * BLOCK → demote the old primary, wait for the replica to apply everything, promote it → SWITCH →
  * RESTORE, while clients loop short transactions and reads. Every connection survives with zero
  * client errors, sessions keep their state, and the new primary holds exactly the acknowledged commits.
+ * With the target named at BLOCK, sessions prepare their new connections while the replica is promoted.
  */
 class PlannedSwitchoverTest {
   private static final int CLIENTS = 16;
@@ -69,9 +70,14 @@ class PlannedSwitchoverTest {
       Thread.sleep(1000);
 
       long started = System.nanoTime();
-      Ack blocked = await(proxy.node().switchover().block(1, Duration.ofSeconds(2)));
+      BackendTarget next = new BackendTarget("127.0.0.1", replica.port(), 1);
+      Ack blocked = await(proxy.node().switchover().block(1, Duration.ofSeconds(2), next));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (proxy.openBackendConnections() < 2 * (CLIENTS + 1) && System.nanoTime() < deadline) {
+        Thread.sleep(5); // each held session prepares its connection to the replica
+      }
       Promotion.planned(primary, replica);
-      Ack switched = await(proxy.node().switchover().switchTo(new BackendTarget("127.0.0.1", replica.port(), 1)));
+      Ack switched = await(proxy.node().switchover().switchTo(next));
       Ack restored = await(proxy.node().switchover().restore(1));
       long pauseMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
       Ack stale = await(proxy.node().switchover().switchTo(new BackendTarget("127.0.0.1", primary.port(), 1)));
@@ -85,6 +91,7 @@ class PlannedSwitchoverTest {
       assertFalse(stale.applied(), "a repeated epoch is stale and ignored");
       assertEquals(CLIENTS + 1, blocked.counts().quiescent(), "every session quiescent within the block window");
       assertEquals(0, switched.counts().migrating(), "every session migrated");
+      assertEquals(CLIENTS + 1, proxy.node().metrics().stagedCount(), "every session switched onto its staged connection");
       for (Connection c : connections) {
         assertTrue(c.isValid(5));
         assertEquals("2", ThroughProxy.scalar(c, "SELECT @@server_id"), "on the new primary");
