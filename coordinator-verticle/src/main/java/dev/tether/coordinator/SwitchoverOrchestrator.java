@@ -169,6 +169,11 @@ final class SwitchoverOrchestrator {
         });
   }
 
+  /**
+   * Makes every replica of {@code next} replicate from its primary. After a planned switchover this
+   * runs once clients are released: until then the other replicas follow through the old primary,
+   * which replicates from the new one.
+   */
   private Future<Void> repointOthers(Topology next) {
     String[] hostPort = next.primary().split(":");
     Future<Void> chain = Future.succeededFuture();
@@ -227,7 +232,9 @@ final class SwitchoverOrchestrator {
         .compose(ignored -> save(current.withPhase(Topology.Phase.PROMOTING, target)))
         .compose(ignored -> timed(report, "promote", () -> promote(current.primary(), target)))
         .compose(ignored -> finish(current, target, report))
-        .compose(ignored -> disconnectClients(current.primary()));
+        .compose(ignored -> disconnectClients(current.primary()))
+        .compose(ignored -> repointOthers(new Topology(epoch, target,
+            current.replicas().stream().filter(r -> !r.equals(target)).toList(), Topology.Phase.STABLE, null)));
   }
 
   /**

@@ -170,7 +170,13 @@ public final class RelaySession implements ClientConnection.Owner {
       return;
     }
     switch (phase) {
-      case IDLE, HELD -> migrate();
+      case IDLE, HELD -> {
+        if (staging) {
+          switchPending = true; // its connection to the new primary is on its way: one per session there
+        } else {
+          migrate();
+        }
+      }
       default -> switchPending = true;
     }
   }
@@ -191,25 +197,34 @@ public final class RelaySession implements ClientConnection.Owner {
     SessionRecovery.reconnect(vertx, connector, next, login, state, null, deprecateEof, System.currentTimeMillis(),
         client.connectionId()).onComplete(done -> {
           staging = false;
-          if (done.failed()) {
-            log.debug("session {}: not staged on {}: {}", client.connectionId(), next.address(), done.cause().getMessage());
-            return;
+          settleStaging(done, state, next);
+          if (switchPending && (phase == Phase.IDLE || phase == Phase.HELD)) {
+            migrate(); // SWITCH came while the connection was being made
           }
-          BackendConnection connection = done.result().backend();
-          services.metrics().backendConnections().incrementAndGet();
-          connection.closeListener(() -> services.metrics().backendConnections().decrementAndGet());
-          StagedBackend ready = new StagedBackend(done.result(), state, next);
-          if (phase == Phase.CLOSED || !blocked || learner.state() != state || backendEpoch >= next.epoch()) {
-            ready.discard(); // the moment passed while it was being made
-            return;
-          }
-          staged = ready;
-          connection.closeHandler(closed -> {
-            if (staged == ready) {
-              staged = null;
-            }
-          });
         });
+  }
+
+  /** Keeps a staged connection that is still of use, and closes one that is not. */
+  private void settleStaging(io.vertx.core.AsyncResult<SessionRecovery.Recovered> done, SessionState state,
+                             BackendTarget next) {
+    if (done.failed()) {
+      log.debug("session {}: not staged on {}: {}", client.connectionId(), next.address(), done.cause().getMessage());
+      return;
+    }
+    BackendConnection connection = done.result().backend();
+    services.metrics().backendConnections().incrementAndGet();
+    connection.closeListener(() -> services.metrics().backendConnections().decrementAndGet());
+    StagedBackend ready = new StagedBackend(done.result(), state, next);
+    if (phase == Phase.CLOSED || !blocked || learner.state() != state || backendEpoch >= next.epoch()) {
+      ready.discard(); // the moment passed while it was being made
+      return;
+    }
+    staged = ready;
+    connection.closeHandler(closed -> {
+      if (staged == ready) {
+        staged = null;
+      }
+    });
   }
 
   private void discardStaged() {
@@ -692,7 +707,7 @@ public final class RelaySession implements ClientConnection.Owner {
   private void settle() {
     if (persistent && learner.refreshWanted() && lastWarnings == 0) {
       startRefresh();
-    } else if (switchPending) {
+    } else if (switchPending && !staging) {
       migrate();
     } else {
       becomeIdle();
