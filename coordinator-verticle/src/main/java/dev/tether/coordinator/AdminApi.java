@@ -13,12 +13,13 @@ import io.vertx.ext.web.handler.BodyHandler;
  * The coordinator's HTTP/JSON admin API, behind a bearer token: GET /health, GET /topology (with
  * each server's last health reading),
  * GET /sessions (per node: sessions, quiescent, in a transaction, migrating), POST /switchover
- * (optional {"target": "host:port"}). Served by the active coordinator only.
+ * (optional {"target": "host:port"}), GET /metrics (Prometheus). Served by the active coordinator only.
  */
 final class AdminApi {
   private AdminApi() {}
 
-  static Future<HttpServer> start(Vertx vertx, CoordinatorConfig config, String host, SwitchoverOrchestrator orchestrator) {
+  static Future<HttpServer> start(Vertx vertx, CoordinatorConfig config, String host, SwitchoverOrchestrator orchestrator,
+                                  CoordinatorMetrics metrics) {
     Router router = Router.router(vertx);
     router.route().handler(ctx -> {
       String header = ctx.request().getHeader("Authorization");
@@ -28,6 +29,8 @@ final class AdminApi {
         ctx.response().setStatusCode(401).end(new JsonObject().put("error", "missing or wrong bearer token").encode());
       }
     });
+    router.get("/metrics").handler(ctx -> ctx.response().putHeader("content-type", "text/plain; version=0.0.4")
+        .end(metrics.scrape()));
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP").put("role", "active")));
     router.get("/topology").handler(ctx -> reply(ctx, orchestrator.topology().compose(t ->
         ServerMonitor.readings(vertx, config.servers()).map(servers -> t.toJson().put("servers", servers)))));

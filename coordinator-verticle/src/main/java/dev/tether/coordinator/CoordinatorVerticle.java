@@ -2,6 +2,9 @@ package dev.tether.coordinator;
 
 import dev.tether.cluster.Addresses;
 import dev.tether.config.TetherConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -20,6 +23,8 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   private final TetherConfig config;
   private final ReplicationFlavor flavor;
+  private final MeterRegistry registry;
+  private CoordinatorMetrics metrics;
   private SwitchoverOrchestrator orchestrator;
   private FailureDetector detector;
   private ServerMonitor monitor;
@@ -28,13 +33,19 @@ public final class CoordinatorVerticle extends VerticleBase {
   private long retryTimer = -1;
 
   public CoordinatorVerticle(TetherConfig config, ReplicationFlavor flavor) {
+    this(config, flavor, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+  }
+
+  public CoordinatorVerticle(TetherConfig config, ReplicationFlavor flavor, MeterRegistry registry) {
     this.config = config;
     this.flavor = flavor;
+    this.registry = registry;
   }
 
   @Override
   public Future<?> start() {
-    orchestrator = new SwitchoverOrchestrator(vertx, config.coordinator(), flavor);
+    metrics = new CoordinatorMetrics(registry, config.coordinator().servers(), this::active);
+    orchestrator = new SwitchoverOrchestrator(vertx, config.coordinator(), flavor, metrics);
     contend();
     return Future.succeededFuture();
   }
@@ -58,13 +69,14 @@ public final class CoordinatorVerticle extends VerticleBase {
             log.error("could not resume the previous switchover: {}", e.getMessage());
             return Future.succeededFuture();
           })
-          .compose(ignored -> AdminApi.start(vertx, config.coordinator(), config.cluster().host(), orchestrator))
+          .compose(ignored -> AdminApi.start(vertx, config.coordinator(), config.cluster().host(), orchestrator,
+              metrics))
           .onSuccess(server -> {
             admin = server;
             log.info("admin API on {}:{}", config.cluster().host(), server.actualPort());
             detector = new FailureDetector(vertx, config.coordinator(), flavor, orchestrator);
             detector.start();
-            monitor = new ServerMonitor(vertx, config.coordinator(), flavor, orchestrator);
+            monitor = new ServerMonitor(vertx, config.coordinator(), flavor, orchestrator, metrics);
             monitor.start();
           })
           .onFailure(e -> log.error("admin API failed to start: {}", e.getMessage()));

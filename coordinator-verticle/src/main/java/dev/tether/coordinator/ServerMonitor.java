@@ -26,11 +26,14 @@ final class ServerMonitor {
   private final CoordinatorConfig config;
   private final ReplicationFlavor flavor;
   private final SwitchoverOrchestrator orchestrator;
+  private final CoordinatorMetrics metrics;
   private boolean reading;
   private long timer = -1;
 
-  ServerMonitor(Vertx vertx, CoordinatorConfig config, ReplicationFlavor flavor, SwitchoverOrchestrator orchestrator) {
+  ServerMonitor(Vertx vertx, CoordinatorConfig config, ReplicationFlavor flavor, SwitchoverOrchestrator orchestrator,
+                CoordinatorMetrics metrics) {
     this.vertx = vertx;
+    this.metrics = metrics;
     this.config = config;
     this.flavor = flavor;
     this.orchestrator = orchestrator;
@@ -81,6 +84,7 @@ final class ServerMonitor {
             List<Future<Void>> writes = new ArrayList<>();
             for (int i = 0; i < all.size(); i++) {
               ServerHealth now = all.resultAt(i);
+              metrics.reading(now);
               writes.add(map.get(now.server()).compose(before -> {
                 warnOnChange(before == null ? null : ServerHealth.fromJson(before), now);
                 return map.put(now.server(), now.toJson());

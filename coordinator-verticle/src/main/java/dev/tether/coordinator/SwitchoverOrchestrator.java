@@ -30,13 +30,15 @@ final class SwitchoverOrchestrator {
   private final CoordinatorConfig config;
   private final ReplicationFlavor flavor;
   private final ServerControl servers;
+  private final CoordinatorMetrics metrics;
   /** A switchover or failover is running: the detector stays out of its way. */
   private boolean busy;
   /** This coordinator holds the leader lock; cleared first thing when it stops. */
   private volatile boolean leading;
 
-  SwitchoverOrchestrator(Vertx vertx, CoordinatorConfig config, ReplicationFlavor flavor) {
+  SwitchoverOrchestrator(Vertx vertx, CoordinatorConfig config, ReplicationFlavor flavor, CoordinatorMetrics metrics) {
     this.vertx = vertx;
+    this.metrics = metrics;
     this.config = config;
     this.flavor = flavor;
     this.servers = new ServerControl(vertx, config, () -> leading);
@@ -71,10 +73,12 @@ final class SwitchoverOrchestrator {
       return Future.failedFuture("a switchover or failover is already running");
     }
     busy = true;
-    return plannedSwitchover(requestedTarget).eventually(() -> {
-      busy = false;
-      return Future.succeededFuture();
-    });
+    return plannedSwitchover(requestedTarget)
+        .andThen(done -> metrics.switchover("planned", done.succeeded()))
+        .eventually(() -> {
+          busy = false;
+          return Future.succeededFuture();
+        });
   }
 
   /**
@@ -106,7 +110,7 @@ final class SwitchoverOrchestrator {
           .compose(ignored -> broadcast(PhaseCommand.restore(withoutDead.epoch())))
           .compose(ignored -> save(withoutDead))
           .map(ignored -> report.put("totalMillis", System.currentTimeMillis() - started));
-    })).eventually(() -> {
+    })).andThen(done -> metrics.switchover("failover", done.succeeded())).eventually(() -> {
       busy = false;
       return Future.succeededFuture();
     });

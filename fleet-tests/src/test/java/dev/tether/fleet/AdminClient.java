@@ -36,6 +36,10 @@ final class AdminClient {
     throw new AssertionError("no active coordinator answered on " + port);
   }
 
+  String text(String path) throws Exception {
+    return send(token, "GET", path, null).body();
+  }
+
   JsonObject get(String path) throws Exception {
     return new JsonObject(send(token, "GET", path, null).body());
   }

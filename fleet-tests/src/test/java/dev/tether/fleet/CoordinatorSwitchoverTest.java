@@ -80,6 +80,11 @@ class CoordinatorSwitchoverTest {
       assertTrue(!bypassing.isValid(2), "a client connected straight to the old primary was disconnected (fencing)");
       bypassing.close();
       System.out.println("coordinator switchover report: " + report.encode());
+      String metrics = admin.text("/metrics");
+      assertTrue(metrics.contains("tether_coordinator_switchovers_total{kind=\"planned\",outcome=\"done\"} 1.0"), metrics);
+      assertTrue(metrics.contains("tether_coordinator_active 1.0"), metrics);
+      assertTrue(metrics.contains("tether_coordinator_server_up{server=\"127.0.0.1:" + fleet.replica.port() + "\"} 1.0"),
+          metrics);
 
       // the active coordinator dies; the standby takes over within seconds and can switch back
       Fleet.await(active.close());
