@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tether.cluster.Addresses;
 import dev.tether.cluster.PhaseAck;
 import dev.tether.cluster.PhaseCommand;
+import dev.tether.cluster.Topology;
 import dev.tether.testkit.Promotion;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -22,7 +23,8 @@ import org.junit.jupiter.api.Test;
  * The proxies' side of the protocol on its own: a bare cluster member plays the coordinator, finds
  * the nodes in the shared map and sends BLOCK → SWITCH → RESTORE over the clustered event bus, then
  * repeats an epoch, which every node must ignore. The second node has no users of its own: its
- * clients log in with the users the fleet shares through Hazelcast.
+ * clients log in with the users the fleet shares through Hazelcast. Last, a newer epoch appears only
+ * in the shared topology, as if its SWITCH were lost: the nodes follow it by themselves.
  */
 class EventBusSwitchoverTest {
 
@@ -52,6 +54,20 @@ class EventBusSwitchoverTest {
         assertEquals("2", Fleet.scalar(c, "SELECT @@server_id"));
       }
       assertEquals(fleet.acknowledged.get() * 3, fleet.committedOn(fleet.replica));
+
+      // a SWITCH that never arrives: the nodes follow the shared topology by themselves
+      Promotion.planned(fleet.replica, fleet.primary);
+      Topology back = new Topology(2, "127.0.0.1:" + fleet.primary.port(), List.of("127.0.0.1:" + fleet.replica.port()),
+          Topology.Phase.STABLE, null);
+      Fleet.await(coordinator.sharedData().<String, JsonObject>getAsyncMap(Addresses.TOPOLOGY_MAP)
+          .compose(map -> map.put(Addresses.TOPOLOGY_KEY, back.toJson())));
+      long deadline = System.nanoTime() + 15_000_000_000L;
+      for (Connection c : fleet.connections) {
+        while (!"1".equals(Fleet.scalar(c, "SELECT @@server_id")) && System.nanoTime() < deadline) {
+          Thread.sleep(100);
+        }
+        assertEquals("1", Fleet.scalar(c, "SELECT @@server_id"), "followed epoch 2 without its SWITCH");
+      }
     }
   }
 

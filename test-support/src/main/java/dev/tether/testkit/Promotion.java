@@ -8,7 +8,8 @@ import java.sql.Statement;
 
 /**
  * A planned promotion done by hand, for tests that play the coordinator: fence the old primary,
- * wait until the replica applied its GTID position, make the replica the writable primary.
+ * wait until the replica applied its GTID position, make the replica the writable primary, and let
+ * the old primary replicate from it (so a test can switch back).
  */
 public final class Promotion {
   private Promotion() {}
@@ -32,6 +33,13 @@ public final class Promotion {
       s.execute("STOP SLAVE");
       s.execute("RESET SLAVE ALL");
       s.execute("SET GLOBAL read_only = OFF");
+    }
+    try (Connection c = admin(oldPrimary); Statement s = c.createStatement()) {
+      s.execute("STOP SLAVE");
+      s.execute("SET GLOBAL gtid_slave_pos = @@gtid_binlog_pos"); // it continues after what it has
+      s.execute("CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=" + newPrimary.port() + ", MASTER_USER='"
+          + MariaDbServer.ADMIN_USER + "', MASTER_PASSWORD='" + MariaDbServer.ADMIN_PASSWORD + "', MASTER_USE_GTID=slave_pos");
+      s.execute("START SLAVE");
     }
   }
 

@@ -3,6 +3,7 @@ package dev.tether.proxy.switchover;
 import dev.tether.cluster.Addresses;
 import dev.tether.cluster.PhaseAck;
 import dev.tether.cluster.PhaseCommand;
+import dev.tether.cluster.Topology;
 import dev.tether.proxy.SessionCounts;
 import dev.tether.proxy.backend.BackendTarget;
 import io.vertx.core.Future;
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * A proxy node's presence in the fleet: registers the node in the shared nodes map and carries out
  * the switchover phases a coordinator sends to the node's control address, answering each with a
  * {@link PhaseAck}. A node that loses the cluster keeps serving on the last target it followed and
- * never promotes anything itself.
+ * never promotes anything itself. Every second it also reads the shared topology, to follow what it
+ * may have missed: a promoted newer epoch, or the end of a switchover that left it blocked.
  */
 public final class ClusterAgent {
   private static final Logger log = LoggerFactory.getLogger(ClusterAgent.class);
@@ -25,7 +27,10 @@ public final class ClusterAgent {
   private final Vertx vertx;
   private final String nodeId;
   private final NodeSwitchover switchover;
+  private static final long CATCH_UP_MILLIS = 1000;
+
   private MessageConsumer<JsonObject> consumer;
+  private long catchUpTimer = -1;
 
   public ClusterAgent(Vertx vertx, String nodeId, NodeSwitchover switchover) {
     this.vertx = vertx;
@@ -54,10 +59,46 @@ public final class ClusterAgent {
     return consumer.completion()
         .compose(registered -> vertx.sharedData().<String, JsonObject>getAsyncMap(Addresses.NODES_MAP))
         .compose(nodes -> nodes.put(nodeId, registration.copy().put("nodeId", nodeId)))
-        .onSuccess(ignored -> log.info("node {} joined the fleet", nodeId));
+        .onSuccess(ignored -> {
+          log.info("node {} joined the fleet", nodeId);
+          catchUpTimer = vertx.setPeriodic(CATCH_UP_MILLIS, id -> catchUp());
+        });
+  }
+
+  /**
+   * Follows the shared topology where a phase message was missed (dropped, or answered after the
+   * coordinator's phase timeout): a newer epoch whose primary is promoted (SWITCHING or STABLE) is
+   * switched to, and a block still held when the topology, read after the block began, says no
+   * switchover is under way is released. Epoch fencing makes both harmless when nothing was missed.
+   */
+  private void catchUp() {
+    long asked = System.currentTimeMillis();
+    vertx.sharedData().<String, JsonObject>getAsyncMap(Addresses.TOPOLOGY_MAP)
+        .compose(map -> map.get(Addresses.TOPOLOGY_KEY))
+        .onSuccess(json -> {
+          if (json == null) {
+            return;
+          }
+          Topology topology = Topology.fromJson(json);
+          boolean promoted = topology.phase() == Topology.Phase.SWITCHING || topology.phase() == Topology.Phase.STABLE;
+          if (promoted && topology.epoch() > switchover.epoch()) {
+            String[] hostPort = topology.primary().split(":");
+            log.warn("node {}: following epoch {} ({}) from the shared topology: its SWITCH did not arrive", nodeId,
+                topology.epoch(), topology.primary());
+            switchover.switchTo(new BackendTarget(hostPort[0], Integer.parseInt(hostPort[1]), topology.epoch()));
+          }
+          long blocked = switchover.blockedEpoch();
+          if (topology.phase() == Topology.Phase.STABLE && blocked != -1 && switchover.blockedAtMillis() < asked) {
+            log.warn("node {}: releasing the block of epoch {}: no switchover is under way", nodeId, blocked);
+            switchover.restore(blocked);
+          }
+        });
   }
 
   public Future<Void> stop() {
+    if (catchUpTimer >= 0) {
+      vertx.cancelTimer(catchUpTimer);
+    }
     return consumer == null ? Future.succeededFuture() : consumer.unregister()
         .compose(ignored -> vertx.sharedData().<String, JsonObject>getAsyncMap(Addresses.NODES_MAP))
         .compose(nodes -> nodes.remove(nodeId))

@@ -37,6 +37,7 @@ public final class NodeSwitchover {
   private final NodeServices services;
   private final List<ProxyVerticle> verticles;
   private volatile long blockedEpoch = -1;
+  private volatile long blockedAtMillis;
 
   public NodeSwitchover(Vertx vertx, NodeServices services, List<ProxyVerticle> verticles) {
     this(SwitchoverClock.of(vertx), services, verticles);
@@ -64,6 +65,7 @@ public final class NodeSwitchover {
       return Future.succeededFuture(new Ack("BLOCK", epoch, false, SessionCounts.NONE, 0));
     }
     blockedEpoch = epoch;
+    blockedAtMillis = clock.millis();
     clock.schedule(Math.max(window.toMillis(), services.config().session().holdWindow().toMillis()), () -> {
       if (blockedEpoch == epoch) {
         log.warn("switchover epoch {}: no RESTORE within the hold window; restoring by itself", epoch);
@@ -108,6 +110,16 @@ public final class NodeSwitchover {
   /** The epoch whose BLOCK holds this node's new work, or -1 when nothing is held. */
   public long blockedEpoch() {
     return blockedEpoch;
+  }
+
+  /** When the current BLOCK began (meaningful while {@link #blockedEpoch()} is not -1). */
+  public long blockedAtMillis() {
+    return blockedAtMillis;
+  }
+
+  /** The epoch of the primary this node follows. */
+  public long epoch() {
+    return services.target().epoch();
   }
 
   /** Where the node's sessions stand now, and whether it reaches the primary it follows; changes nothing. */
