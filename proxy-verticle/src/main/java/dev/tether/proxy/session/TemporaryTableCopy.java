@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
 record TemporaryTableCopy(Set<String> tables, List<String> statements) {
   private static final int ER_NO_SUCH_TABLE = 1146;
   private static final int INSERT_BATCH_CHARS = 1 << 20;
+  /** No statement may near one 16 MiB frame or a default max_allowed_packet: a larger row is not copied. */
+  private static final int MAX_STATEMENT_CHARS = 8 << 20;
   private static final Pattern QUOTABLE = Pattern.compile("[ -~&&[^'\\\\]]*");
   private static final Pattern TEXT_TYPES = Pattern.compile(
       "(tinyint|smallint|mediumint|int|integer|bigint|decimal|numeric|float|double|real|date|datetime|timestamp"
@@ -143,13 +145,21 @@ record TemporaryTableCopy(Set<String> tables, List<String> statements) {
       }
       sql.append(')');
       if (sql.length() >= INSERT_BATCH_CHARS) {
-        statements.add(portable(sql.toString()));
+        statements.add(bounded(portable(sql.toString()), table));
         sql = null;
       }
     }
     if (sql != null) {
-      statements.add(portable(sql.toString()));
+      statements.add(bounded(portable(sql.toString()), table));
     }
+  }
+
+  private static String bounded(String statement, String table) {
+    if (statement.length() > MAX_STATEMENT_CHARS) {
+      throw new IllegalStateException("a row of " + table + " is too large to copy (" + statement.length()
+          + " characters of SQL)");
+    }
+    return statement;
   }
 
   private static String literal(String type, byte[] value) {
