@@ -42,6 +42,7 @@ for phase in block promote switch restore; do
   printf '  %-8s %s ms\n' "$phase" "$(sed -E "s/.*\"$phase\":\\{\"millis\":([0-9]+).*/\\1/" <<<"$report")"
 done
 echo "  total    $(sed -E 's/.*"totalMillis":([0-9]+).*/\1/' <<<"$report") ms"
+echo "longest client-visible pause (a command held by a node): $(sed -E 's/.*"longestHoldMillis":([0-9]+).*/\1/' <<<"$report") ms"
 echo "switching back to $from"
 admin POST /switchover "{\"target\":\"$from\"}" >/dev/null
 rm -f "$out"

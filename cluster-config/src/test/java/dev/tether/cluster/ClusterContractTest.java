@@ -33,7 +33,7 @@ class ClusterContractTest {
         PhaseCommand.restore(8))) {
       assertEquals(command, PhaseCommand.fromJson(command.toJson()));
     }
-    PhaseAck ack = new PhaseAck("proxy-6033", PhaseCommand.Phase.SWITCH, 8, true, 32, 32, 0, 0, 41, false);
+    PhaseAck ack = new PhaseAck("proxy-6033", PhaseCommand.Phase.SWITCH, 8, true, 32, 32, 0, 0, 41, false, 0);
     assertEquals(ack, PhaseAck.fromJson(ack.toJson()));
   }
 }

@@ -390,6 +390,9 @@ final class SwitchoverOrchestrator {
       JsonArray acked = new JsonArray();
       acks.forEach(ack -> acked.add(ack.toJson()));
       report.put(phase, new JsonObject().put("millis", System.currentTimeMillis() - started).put("acks", acked));
+      if ("restore".equals(phase)) { // the client-visible pause: the longest any node held a command
+        report.put("longestHoldMillis", acks.stream().mapToLong(PhaseAck::longestHoldMillis).max().orElse(0));
+      }
       return null;
     });
   }

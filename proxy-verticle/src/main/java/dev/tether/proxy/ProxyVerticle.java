@@ -112,14 +112,16 @@ public final class ProxyVerticle extends VerticleBase {
       int quiescent = 0;
       int inTransaction = 0;
       int migrating = 0;
+      long longestHold = 0;
       List<RelaySession> sessions = connections.values().stream().filter(Objects::nonNull).toList();
       for (RelaySession session : sessions) {
         action.accept(session);
         quiescent += session.quiescent() ? 1 : 0;
         inTransaction += session.inTransaction() ? 1 : 0;
         migrating += session.migrating() ? 1 : 0;
+        longestHold = Math.max(longestHold, session.lastHoldMillis());
       }
-      counted.complete(new SessionCounts(sessions.size(), quiescent, inTransaction, migrating));
+      counted.complete(new SessionCounts(sessions.size(), quiescent, inTransaction, migrating, longestHold));
     });
     return counted.future();
   }

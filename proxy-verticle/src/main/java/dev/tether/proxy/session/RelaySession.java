@@ -114,6 +114,9 @@ public final class RelaySession implements ClientConnection.Owner {
   private ChangeUserRequest changeUserRequest;
   /** Switchover: hold new work outside transactions. */
   private boolean blocked;
+  /** Switchover: when this BLOCK first held a command (0: none yet), and how long the last BLOCK held one. */
+  private long heldSinceMillis;
+  private long lastHoldMillis;
   /** Switchover: move to the node's new target as soon as the command in flight ends. */
   private boolean switchPending;
   /** The epoch of the target the current backend connection was made to. */
@@ -148,6 +151,12 @@ public final class RelaySession implements ClientConnection.Owner {
   /** BLOCK: from now on the session's next command outside a transaction waits for {@link #restore}. */
   public void block() {
     blocked = true;
+    lastHoldMillis = 0;
+  }
+
+  /** How long a command of this session waited in the last switchover (known once it is restored). */
+  public long lastHoldMillis() {
+    return lastHoldMillis;
   }
 
   /** True when nothing of this session is at the backend: no command in flight, no open transaction. */
@@ -238,6 +247,8 @@ public final class RelaySession implements ClientConnection.Owner {
   public void restore() {
     discardStaged();
     blocked = false;
+    lastHoldMillis = heldSinceMillis == 0 ? 0 : System.currentTimeMillis() - heldSinceMillis;
+    heldSinceMillis = 0;
     if (phase == Phase.HELD) {
       becomeIdle();
       drainQueue();
@@ -459,6 +470,9 @@ public final class RelaySession implements ClientConnection.Owner {
       default -> { }
     }
     if (blocked && !inTransaction()) {
+      if (heldSinceMillis == 0) {
+        heldSinceMillis = System.currentTimeMillis();
+      }
       phase = Phase.HELD; // switchover: new work waits for RESTORE
       queued.addFirst(new QueuedFrame(sequenceId, payload, frame));
       queuedBytes += frame.length();

@@ -117,7 +117,8 @@ public final class ClusterAgent {
     return ack.map(done -> {
       SessionCounts counts = done.counts();
       return new PhaseAck(nodeId, command.phase(), command.epoch(), done.applied(), counts.sessions(),
-          counts.quiescent(), counts.inTransaction(), counts.migrating(), done.millis(), done.reachesPrimary());
+          counts.quiescent(), counts.inTransaction(), counts.migrating(), done.millis(), done.reachesPrimary(),
+          counts.longestHoldMillis());
     });
   }
 }
