@@ -27,11 +27,11 @@ class CoordinatorSwitchoverTest {
   void plannedSwitchoverThroughTheAdminApiThenTheStandbyTakesOverAndSwitchesBack() throws Exception {
     try (Fleet fleet = new Fleet("coord", CLIENTS)) {
       fleet.startNodes(2);
-      TetherConfig config = fleet.config(0, "coordinator");
-      AdminClient admin = new AdminClient(config.coordinator().adminPort(), config.coordinator().token());
-      Vertx active = fleet.coordinator(config);
-      admin.awaitActive();
-      Vertx standby = fleet.coordinator(config);
+      Fleet.Coordinators coordinators = fleet.activeAndStandby();
+      TetherConfig config = coordinators.config();
+      AdminClient admin = coordinators.admin();
+      Vertx active = coordinators.active();
+      Vertx standby = coordinators.standby();
 
       JsonObject topology = awaitHealth(admin);
       assertEquals("127.0.0.1:" + fleet.primary.port(), topology.getString("primary"));

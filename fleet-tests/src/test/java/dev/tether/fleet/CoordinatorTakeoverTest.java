@@ -70,11 +70,11 @@ class CoordinatorTakeoverTest {
       throws Exception {
     try (Fleet fleet = new Fleet("midkill", 8)) {
       fleet.startNodes(2);
-      TetherConfig config = fleet.config(0, "coordinator");
-      AdminClient admin = new AdminClient(config.coordinator().adminPort(), config.coordinator().token());
-      Vertx active = fleet.coordinator(config);
-      admin.awaitActive();
-      Vertx standby = fleet.coordinator(config);
+      Fleet.Coordinators coordinators = fleet.activeAndStandby();
+      TetherConfig config = coordinators.config();
+      AdminClient admin = coordinators.admin();
+      Vertx active = coordinators.active();
+      Vertx standby = coordinators.standby();
       fleet.startClients(8);
       Thread.sleep(500);
 

@@ -89,6 +89,18 @@ final class Fleet implements AutoCloseable {
     return vertx;
   }
 
+  /** An active and a standby coordinator, one configuration, and the admin API client. */
+  record Coordinators(TetherConfig config, AdminClient admin, Vertx active, Vertx standby) {}
+
+  /** Starts a coordinator, waits until it is active, then starts a standby. */
+  Coordinators activeAndStandby() throws Exception {
+    TetherConfig config = config(0, "coordinator");
+    AdminClient admin = new AdminClient(config.coordinator().adminPort(), config.coordinator().token());
+    Vertx active = coordinator(config);
+    admin.awaitActive();
+    return new Coordinators(config, admin, active, coordinator(config));
+  }
+
   /** Node configuration: this fleet's cluster and primary, the local test users, admin API on a free port. */
   TetherConfig config(int proxyPort, String nodeId) {
     Map<String, String> keys = new HashMap<>();

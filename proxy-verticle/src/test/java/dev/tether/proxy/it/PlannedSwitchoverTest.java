@@ -127,9 +127,7 @@ class PlannedSwitchoverTest {
       ProxyHarness proxy = pair.proxy();
       MariaDbServer primary = pair.primary();
       MariaDbServer replica = pair.replica();
-      try (Connection admin = admin(primary); Statement s = admin.createStatement()) {
-        s.execute("CREATE TABLE slow (id INT PRIMARY KEY)");
-      }
+      pair.onPrimary("CREATE TABLE slow (id INT PRIMARY KEY)");
       try (Connection c = proxy.connect(Driver.MARIADB, Route.PROXY, ""); Statement s = c.createStatement()) {
         s.execute("CREATE TEMPORARY TABLE kept (v INT) ENGINE=InnoDB");
         s.execute("INSERT INTO kept VALUES (1)");
@@ -162,11 +160,7 @@ class PlannedSwitchoverTest {
   void temporaryTablesMoveWithTheirRowsBesideUserVariablesAndPreparedStatements() throws Exception {
     try (Pair pair = Pair.start("switch-tmp", Map.of())) {
       ProxyHarness proxy = pair.proxy();
-      MariaDbServer primary = pair.primary();
-      MariaDbServer replica = pair.replica();
-      try (Connection admin = admin(primary); Statement s = admin.createStatement()) {
-        s.execute("CREATE DATABASE other");
-      }
+      pair.onPrimary("CREATE DATABASE other");
       Connection c = proxy.connect(Driver.MARIADB, Route.PROXY, "useServerPrepStmts=true");
       try (Statement s = c.createStatement()) {
         s.execute("SET @who = 'tmp ✓', SESSION time_zone = '+03:00', SESSION sql_mode = 'ANSI_QUOTES,NO_AUTO_VALUE_ON_ZERO'");
@@ -222,8 +216,6 @@ class PlannedSwitchoverTest {
   void temporaryTablesOverTheCopyLimitAreReportedLostOnceAndTheSessionGoesOn() throws Exception {
     try (Pair pair = Pair.start("switch-big", Map.of("session.temporaryTableCopyLimit", "4096"))) {
       ProxyHarness proxy = pair.proxy();
-      MariaDbServer primary = pair.primary();
-      MariaDbServer replica = pair.replica();
       Connection c = proxy.connect(Driver.MARIADB, Route.PROXY, "");
       try (Statement s = c.createStatement()) {
         s.execute("SET @kept = 'yes'");
@@ -282,6 +274,12 @@ class PlannedSwitchoverTest {
         replica.stop();
         primary.stop();
         throw e;
+      }
+    }
+
+    void onPrimary(String sql) throws SQLException {
+      try (Connection admin = admin(primary); Statement s = admin.createStatement()) {
+        s.execute(sql);
       }
     }
 
