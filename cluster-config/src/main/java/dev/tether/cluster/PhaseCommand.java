@@ -25,8 +25,8 @@ public record PhaseCommand(Phase phase, long epoch, String primaryHost, int prim
   }
 
   /** BLOCK naming the server SWITCH will name, so nodes can prepare their sessions' connections to it. */
-  public static PhaseCommand block(long epoch, long windowMillis, String targetHost, int targetPort) {
-    return new PhaseCommand(Phase.BLOCK, epoch, targetHost, targetPort, windowMillis);
+  public static PhaseCommand block(long epoch, long windowMillis, ServerAddress target) {
+    return new PhaseCommand(Phase.BLOCK, epoch, target.host(), target.port(), windowMillis);
   }
 
   public static PhaseCommand switchTo(long epoch, String host, int port) {

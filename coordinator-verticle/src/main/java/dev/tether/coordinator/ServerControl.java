@@ -1,5 +1,6 @@
 package dev.tether.coordinator;
 
+import dev.tether.cluster.ServerAddress;
 import dev.tether.config.CoordinatorConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -91,8 +92,8 @@ final class ServerControl {
 
   private <T> Future<T> withConnection(String server, java.util.function.Function<MySQLConnection, Future<T>> work,
                                        long timeoutMillis) {
-    String[] hostPort = server.split(":");
-    MySQLConnectOptions options = new MySQLConnectOptions().setHost(hostPort[0]).setPort(Integer.parseInt(hostPort[1]))
+    ServerAddress address = ServerAddress.parse(server);
+    MySQLConnectOptions options = new MySQLConnectOptions().setHost(address.host()).setPort(address.port())
         .setUser(config.adminUser()).setPassword(config.adminPassword());
     return MySQLConnection.connect(vertx, options)
         .compose(connection -> work.apply(connection).eventually(() -> connection.close()))

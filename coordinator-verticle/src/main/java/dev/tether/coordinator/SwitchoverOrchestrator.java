@@ -3,6 +3,7 @@ package dev.tether.coordinator;
 import dev.tether.cluster.Addresses;
 import dev.tether.cluster.PhaseAck;
 import dev.tether.cluster.PhaseCommand;
+import dev.tether.cluster.ServerAddress;
 import dev.tether.cluster.Topology;
 import dev.tether.config.CoordinatorConfig;
 import io.vertx.core.Future;
@@ -97,7 +98,7 @@ final class SwitchoverOrchestrator {
     return topology().compose(current -> elect(current).compose(target -> {
       report.put("from", current.primary()).put("to", target).put("epoch", current.epoch() + 1);
       log.warn("failover: primary {} declared dead; promoting {}", current.primary(), target);
-      String[] hostPort = target.split(":");
+      ServerAddress address = ServerAddress.parse(target);
       Topology next = current.promoted(target);
       Topology withoutDead = new Topology(next.epoch(), next.primary(),
           next.replicas().stream().filter(r -> !r.equals(current.primary())).toList(), Topology.Phase.STABLE, null);
@@ -106,7 +107,7 @@ final class SwitchoverOrchestrator {
           .compose(ignored -> repointOthers(withoutDead))
           .compose(ignored -> save(withoutDead.withPhase(Topology.Phase.SWITCHING, target)))
           .compose(ignored -> timed(report, "switch", () -> broadcast(
-              PhaseCommand.switchTo(withoutDead.epoch(), hostPort[0], Integer.parseInt(hostPort[1])))))
+              PhaseCommand.switchTo(withoutDead.epoch(), address.host(), address.port()))))
           .compose(ignored -> broadcast(PhaseCommand.restore(withoutDead.epoch())))
           .compose(ignored -> save(withoutDead))
           .map(ignored -> report.put("totalMillis", System.currentTimeMillis() - started));
@@ -179,11 +180,9 @@ final class SwitchoverOrchestrator {
    * which replicates from the new one.
    */
   private Future<Void> repointOthers(Topology next) {
-    String[] hostPort = next.primary().split(":");
     Future<Void> chain = Future.succeededFuture();
     for (String replica : next.replicas()) {
-      chain = chain.compose(ignored -> servers.run(replica, flavor.replicateFrom(hostPort[0],
-          Integer.parseInt(hostPort[1]), config.replicationUser(), config.replicationPassword(), false))
+      chain = chain.compose(ignored -> servers.run(replica, follow(next.primary(), false))
           .recover(e -> {
             log.warn("could not re-point {} at {}: {}", replica, next.primary(), e.getMessage());
             return Future.succeededFuture();
@@ -232,7 +231,7 @@ final class SwitchoverOrchestrator {
     report.put("from", current.primary()).put("to", target).put("epoch", epoch);
     return save(current.withPhase(Topology.Phase.BLOCKING, target))
         .compose(ignored -> timed(report, "block", () -> broadcast(PhaseCommand.block(epoch,
-            config.blockWindow().toMillis(), target.split(":")[0], Integer.parseInt(target.split(":")[1])))))
+            config.blockWindow().toMillis(), ServerAddress.parse(target)))))
         .compose(ignored -> save(current.withPhase(Topology.Phase.PROMOTING, target)))
         .compose(ignored -> timed(report, "promote", () -> promote(current.primary(), target)))
         .compose(ignored -> finish(current, target, report))
@@ -315,11 +314,9 @@ final class SwitchoverOrchestrator {
    * unreachable server stays fenced by read_only and the failure detector.
    */
   private Future<Void> repointIfDetached(String server, String primary, boolean wasPrimary) {
-    String[] hostPort = primary.split(":");
     return servers.row(server, flavor.replicaStatus(), config.phaseTimeout().toMillis())
         .compose(status -> status != null ? Future.<Void>succeededFuture()
-            : servers.run(server, flavor.replicateFrom(hostPort[0], Integer.parseInt(hostPort[1]),
-                config.replicationUser(), config.replicationPassword(), wasPrimary)))
+            : servers.run(server, follow(primary, wasPrimary)))
         .recover(unreachable -> {
           log.warn("{} not re-pointed at {}: {}", server, primary, unreachable.getMessage());
           return Future.succeededFuture();
@@ -330,17 +327,16 @@ final class SwitchoverOrchestrator {
   private Future<Void> finish(Topology current, String target, JsonObject report) {
     Topology next = current.primary().equals(target) ? current.withPhase(Topology.Phase.STABLE, null)
         : current.promoted(target);
-    String[] hostPort = target.split(":");
+    ServerAddress address = ServerAddress.parse(target);
     return save(next.withPhase(Topology.Phase.SWITCHING, target))
         .compose(ignored -> timed(report, "switch", () -> broadcast(
-            PhaseCommand.switchTo(next.epoch(), hostPort[0], Integer.parseInt(hostPort[1])))))
+            PhaseCommand.switchTo(next.epoch(), address.host(), address.port()))))
         .compose(ignored -> timed(report, "restore", () -> broadcast(PhaseCommand.restore(next.epoch()))))
         .compose(ignored -> save(next))
         .onSuccess(ignored -> log.info("switchover done: primary {} at epoch {}", target, next.epoch()));
   }
 
   private Future<List<PhaseAck>> promote(String oldPrimary, String target) {
-    String[] targetHostPort = target.split(":");
     return servers.run(oldPrimary, flavor.fence())
         .compose(ignored -> servers.value(oldPrimary, flavor.readPosition()))
         .compose(position -> servers.value(target, flavor.waitFor(position == null ? "" : position,
@@ -348,9 +344,15 @@ final class SwitchoverOrchestrator {
         .compose(waited -> "0".equals(waited) ? Future.succeededFuture()
             : Future.failedFuture(target + " did not catch up with the old primary (" + waited + ")"))
         .compose(ignored -> servers.run(target, flavor.promote()))
-        .compose(ignored -> servers.run(oldPrimary, flavor.replicateFrom(targetHostPort[0],
-            Integer.parseInt(targetHostPort[1]), config.replicationUser(), config.replicationPassword(), true)))
+        .compose(ignored -> servers.run(oldPrimary, follow(target, true)))
         .map(ignored -> List.of());
+  }
+
+  /** The statements that make a server a replica of {@code primary}; {@code wasPrimary} for a demoted primary. */
+  private List<String> follow(String primary, boolean wasPrimary) {
+    ServerAddress address = ServerAddress.parse(primary);
+    return flavor.replicateFrom(address.host(), address.port(), config.replicationUser(), config.replicationPassword(),
+        wasPrimary);
   }
 
   /** Sends a phase to every registered node and collects the acknowledgements that arrive in time. */

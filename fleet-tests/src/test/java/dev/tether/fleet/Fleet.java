@@ -9,6 +9,7 @@ import dev.tether.config.UserAccount;
 import dev.tether.coordinator.CoordinatorVerticle;
 import dev.tether.coordinator.MariaDbFlavor;
 import dev.tether.proxy.ProxyNode;
+import dev.tether.testkit.CounterWorkload;
 import dev.tether.testkit.MariaDbServer;
 import dev.tether.testkit.TestDatabase;
 import io.vertx.core.Future;
@@ -25,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -40,16 +40,13 @@ final class Fleet implements AutoCloseable {
   final List<Vertx> members = new ArrayList<>();
   final List<ProxyNode> nodes = new ArrayList<>();
   final List<Integer> proxyPorts = new ArrayList<>();
-  final AtomicBoolean stop = new AtomicBoolean();
-  final AtomicLong acknowledged = new AtomicLong();
-  final ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
+  private final CounterWorkload workload = new CounterWorkload();
+  final AtomicLong acknowledged = workload.acknowledged;
+  final ConcurrentLinkedQueue<String> errors = workload.errors;
   /** Transactions reported rolled back (1213/40001) and writes reported "outcome unknown" (1105/HY000). */
-  final AtomicLong lost = new AtomicLong();
-  final AtomicLong unknown = new AtomicLong();
-  /** Clients carry on after the documented errors instead of stopping (failover tests). */
-  private boolean tolerant;
-  final List<Connection> connections = new ArrayList<>();
-  private final List<Thread> clients = new ArrayList<>();
+  final AtomicLong lost = workload.lost;
+  final AtomicLong unknown = workload.unknown;
+  final List<Connection> connections = workload.connections;
 
   Fleet(String name, int rows) throws Exception {
     this(name, rows, false);
@@ -67,12 +64,7 @@ final class Fleet implements AutoCloseable {
     replica = TestDatabase.startPrivate(name + "-b", 2, semiSync
         ? List.of("--rpl-semi-sync-slave-enabled=ON", "--rpl-semi-sync-master-timeout=30000") : List.of());
     replica.replicateFrom(primary);
-    try (Connection admin = admin(primary); Statement s = admin.createStatement()) {
-      s.execute("CREATE TABLE counters (id INT PRIMARY KEY, n BIGINT NOT NULL) ENGINE=InnoDB");
-      for (int i = 0; i < rows; i++) {
-        s.execute("INSERT INTO counters VALUES (" + i + ", 0)");
-      }
-    }
+    CounterWorkload.createTable(primary, rows);
   }
 
   Vertx member() throws Exception {
@@ -140,36 +132,25 @@ final class Fleet implements AutoCloseable {
 
   /** Starts clients that retry after the documented errors of a failover, counting them. */
   void startTolerantClients(int count) throws SQLException {
-    tolerant = true;
-    startClients(count);
+    workload.start(count, true, this::connectToANode);
   }
 
   /** Starts {@code count} clients spread over the nodes, each on its own counter row. */
   void startClients(int count) throws SQLException {
-    for (int i = 0; i < count; i++) {
-      Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + proxyPorts.get(i % proxyPorts.size())
-          + "/tether?user=app&password=app&sslMode=disable");
-      connections.add(c);
-      int id = i;
-      Thread t = new Thread(() -> loop(c, id));
-      clients.add(t);
-      t.start();
-    }
+    workload.start(count, false, this::connectToANode);
+  }
+
+  private Connection connectToANode(int index) throws SQLException {
+    return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + proxyPorts.get(index % proxyPorts.size())
+        + "/tether?user=app&password=app&sslMode=disable");
   }
 
   void stopClients() throws InterruptedException {
-    stop.set(true);
-    for (Thread t : clients) {
-      t.join(30_000);
-    }
+    workload.stop();
   }
 
   long committedOn(MariaDbServer server) throws SQLException {
-    try (Connection admin = admin(server); Statement s = admin.createStatement();
-         ResultSet rs = s.executeQuery("SELECT SUM(n) FROM counters")) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return CounterWorkload.committedOn(server);
   }
 
   static Connection admin(MariaDbServer server) throws SQLException {
@@ -187,57 +168,9 @@ final class Fleet implements AutoCloseable {
     return future.toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
   }
 
-  private void loop(Connection c, int id) {
-    try (Statement s = c.createStatement()) {
-      while (!stop.get()) {
-        try (ResultSet rs = s.executeQuery("SELECT n FROM counters WHERE id = " + id)) {
-          rs.next();
-        }
-        String step = "BEGIN";
-        try {
-          s.execute("BEGIN");
-          step = "UPDATE";
-          for (int k = 0; k < 3; k++) {
-            s.executeUpdate("UPDATE counters SET n = n + 1 WHERE id = " + id);
-          }
-          step = "COMMIT";
-          s.execute("COMMIT");
-          acknowledged.incrementAndGet();
-        } catch (SQLException e) {
-          if (!tolerant) {
-            throw e;
-          }
-          if (e.getErrorCode() == 1213 && "40001".equals(e.getSQLState())) {
-            lost.incrementAndGet(); // documented: rolled back, retry
-          } else if (e.getErrorCode() == 1105 && "HY000".equals(e.getSQLState())) {
-            if ("COMMIT".equals(step)) {
-              unknown.incrementAndGet(); // documented: outcome unknown
-            }
-            rollbackQuietly(s);
-          } else {
-            throw e;
-          }
-        }
-      }
-    } catch (SQLException e) {
-      errors.add(e.getErrorCode() + " " + e.getSQLState() + " " + e.getMessage());
-    }
-  }
-
-  private static void rollbackQuietly(Statement s) {
-    try {
-      s.execute("ROLLBACK");
-    } catch (SQLException ignored) {
-      // the next round shows whether the connection works
-    }
-  }
-
   @Override
   public void close() throws Exception {
-    stop.set(true);
-    for (Connection c : connections) {
-      c.close();
-    }
+    workload.close();
     for (ProxyNode node : nodes) {
       await(node.stop().recover(e -> Future.succeededFuture()));
     }

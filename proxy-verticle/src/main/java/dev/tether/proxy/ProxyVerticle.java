@@ -47,7 +47,8 @@ public final class ProxyVerticle extends VerticleBase {
         .setConnectTimeout((int) backend.connectTimeout().toMillis())
         .setTcpNoDelay(true)
         .setTcpKeepAlive(true));
-    connector = new BackendConnector(vertx, client, backend, services::target, services::identity);
+    connector = new BackendConnector(vertx, client, backend, services::target, services::identity,
+        services.metrics().backendConnections());
     var proxy = services.config().proxy();
     NetServerOptions options = new NetServerOptions()
         .setHost(proxy.host())

@@ -93,7 +93,7 @@ public final class BackendConnection implements FrameSink {
   }
 
   /** Runs once when the socket closes, whoever owns it then (for counting open connections). */
-  public void closeListener(Runnable listener) {
+  void closeListener(Runnable listener) {
     this.closeListener = listener;
   }
 

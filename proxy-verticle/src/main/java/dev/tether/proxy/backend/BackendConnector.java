@@ -19,6 +19,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -26,7 +27,8 @@ import java.util.function.Supplier;
  * Opens a backend connection and logs a user in, speaking whichever password plugin the server asks
  * for (mysql_native_password; caching_sha2_password fast path, and full path by RSA key exchange;
  * auth-switch). The whole login is bounded by the configured connect timeout. Each connection
- * goes to the current {@link BackendTarget}, which a switchover replaces.
+ * goes to the current {@link BackendTarget}, which a switchover replaces. Every logged-in
+ * connection is counted in {@code open} until its socket closes, whoever owns it by then.
  */
 public final class BackendConnector {
   private final Vertx vertx;
@@ -34,11 +36,13 @@ public final class BackendConnector {
   private final BackendConfig config;
   private final Supplier<BackendTarget> target;
   private final Consumer<BackendIdentity> identityListener;
+  private final AtomicInteger open;
 
   /** Connects to whatever {@code target} names at the moment of each connection. */
   public BackendConnector(Vertx vertx, NetClient client, BackendConfig config, Supplier<BackendTarget> target,
-                          Consumer<BackendIdentity> identityListener) {
+                          Consumer<BackendIdentity> identityListener, AtomicInteger open) {
     this.vertx = vertx;
+    this.open = open;
     this.client = client;
     this.config = config;
     this.target = target;
@@ -208,7 +212,10 @@ public final class BackendConnector {
     private void succeed(int statusFlags) {
       connection.loggedIn(BackendIdentity.of(greeting), greeting.connectionId(), capabilities, statusFlags);
       connection.closeHandler(null);
-      promise.tryComplete(connection);
+      if (promise.tryComplete(connection)) {
+        open.incrementAndGet();
+        connection.closeListener(open::decrementAndGet);
+      }
     }
 
     void fail(Throwable failure) {

@@ -2,6 +2,7 @@ package dev.tether.proxy.session;
 
 import dev.tether.proxy.backend.BackendConnection;
 import dev.tether.proxy.protocol.FrameSink;
+import dev.tether.proxy.protocol.Packets;
 import dev.tether.proxy.protocol.PayloadWriter;
 import dev.tether.proxy.protocol.ResponseTracker;
 import dev.tether.proxy.protocol.TextResult;
@@ -60,6 +61,12 @@ final class InternalExchange implements FrameSink {
     InternalExchange exchange = new InternalExchange(backend, deprecateEof, maxResponseBytes);
     if (requests.isEmpty()) {
       return Future.succeededFuture(List.of());
+    }
+    for (Request request : requests) {
+      if (request.payload().length() >= Packets.MAX_FRAME_PAYLOAD) { // the proxy's own commands are one frame
+        return Future.failedFuture(new ReplayFailure("replay_step_failed", "a statement of "
+            + request.payload().length() + " bytes does not fit one packet"));
+      }
     }
     exchange.requests.addAll(requests);
     backend.sink(exchange);

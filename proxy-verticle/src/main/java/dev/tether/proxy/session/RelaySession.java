@@ -142,8 +142,6 @@ public final class RelaySession implements ClientConnection.Owner {
     this.learner = new StateLearner(SessionState.initial(login.database()), statements);
     this.backend = backend;
     this.backendEpoch = backend.target().epoch();
-    backend.closeListener(() -> services.metrics().backendConnections().decrementAndGet());
-    services.metrics().backendConnections().incrementAndGet();
   }
 
   // ---- switchover --------------------------------------------------------------------------
@@ -221,8 +219,6 @@ public final class RelaySession implements ClientConnection.Owner {
       return;
     }
     BackendConnection connection = done.result().backend();
-    services.metrics().backendConnections().incrementAndGet();
-    connection.closeListener(() -> services.metrics().backendConnections().decrementAndGet());
     StagedBackend ready = new StagedBackend(done.result(), state, next);
     if (phase == Phase.CLOSED || !blocked || learner.state() != state || backendEpoch >= next.epoch()) {
       ready.discard(); // the moment passed while it was being made
@@ -659,7 +655,6 @@ public final class RelaySession implements ClientConnection.Owner {
     }
 
     private void onBackendFrame(int sequenceId, Buffer payload, Buffer frame) {
-      lastBackendMillis = System.currentTimeMillis();
       if (phase != Phase.AWAITING && phase != Phase.UPLOADING && phase != Phase.RECEIVING) {
         log.debug("session {}: unsolicited backend packet 0x{} in {}", client.connectionId(),
             payload.length() > 0 ? Integer.toHexString(payload.getUnsignedByte(0)) : "", phase);
@@ -699,6 +694,7 @@ public final class RelaySession implements ClientConnection.Owner {
 
     @Override
     public void onChunkEnd() {
+      lastBackendMillis = System.currentTimeMillis(); // once per read, not per frame
       if (!toClient.isEmpty()) {
         client.write(toClient.take());
         if (client.writeQueueFull()) {
@@ -909,8 +905,6 @@ public final class RelaySession implements ClientConnection.Owner {
           } else if (tables != null) {
             services.metrics().temporaryTablesCopied(tables.tables().size());
           }
-          backend.closeListener(() -> services.metrics().backendConnections().decrementAndGet());
-          services.metrics().backendConnections().incrementAndGet();
           listen();
           statements.remap(recovered.result().statementIds());
           tracker.statusFlags(backend.statusFlags());
@@ -979,8 +973,6 @@ public final class RelaySession implements ClientConnection.Owner {
               BackendConnection old = backend;
               login = next;
               backend = connected.result();
-              backend.closeListener(() -> services.metrics().backendConnections().decrementAndGet());
-              services.metrics().backendConnections().incrementAndGet();
               listen();
               old.closeHandler(null);
               old.close();

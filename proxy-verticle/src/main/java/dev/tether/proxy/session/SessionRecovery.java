@@ -54,10 +54,6 @@ final class SessionRecovery {
             return;
           }
           Throwable cause = done.cause();
-          if (cause instanceof IllegalStateException) { // e.g. a replay statement larger than a frame: final
-            result.fail(new ReplayFailure("replay_step_failed", cause.getMessage()));
-            return;
-          }
           if (cause instanceof ReplayFailure || isRefusal(cause)) {
             result.fail(cause instanceof ReplayFailure ? cause : new ReplayFailure("login_refused", cause.getMessage()));
             return;

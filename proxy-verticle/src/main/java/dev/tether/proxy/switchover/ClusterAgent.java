@@ -3,6 +3,7 @@ package dev.tether.proxy.switchover;
 import dev.tether.cluster.Addresses;
 import dev.tether.cluster.PhaseAck;
 import dev.tether.cluster.PhaseCommand;
+import dev.tether.cluster.ServerAddress;
 import dev.tether.cluster.Topology;
 import dev.tether.proxy.SessionCounts;
 import dev.tether.proxy.backend.BackendTarget;
@@ -82,10 +83,10 @@ public final class ClusterAgent {
           Topology topology = Topology.fromJson(json);
           boolean promoted = topology.phase() == Topology.Phase.SWITCHING || topology.phase() == Topology.Phase.STABLE;
           if (promoted && topology.epoch() > switchover.epoch()) {
-            String[] hostPort = topology.primary().split(":");
+            ServerAddress primary = ServerAddress.parse(topology.primary());
             log.warn("node {}: following epoch {} ({}) from the shared topology: its SWITCH did not arrive", nodeId,
                 topology.epoch(), topology.primary());
-            switchover.switchTo(new BackendTarget(hostPort[0], Integer.parseInt(hostPort[1]), topology.epoch()));
+            switchover.switchTo(new BackendTarget(primary.host(), primary.port(), topology.epoch()));
           }
           long blocked = switchover.blockedEpoch();
           if (topology.phase() == Topology.Phase.STABLE && blocked != -1 && switchover.blockedAtMillis() < asked) {

@@ -8,6 +8,7 @@ import dev.tether.proxy.backend.BackendTarget;
 import dev.tether.proxy.it.ProxyHarness.Driver;
 import dev.tether.proxy.it.ProxyHarness.Route;
 import dev.tether.proxy.switchover.NodeSwitchover.Ack;
+import dev.tether.testkit.CounterWorkload;
 import dev.tether.testkit.MariaDbServer;
 import dev.tether.testkit.Promotion;
 import dev.tether.testkit.TestDatabase;
@@ -18,13 +19,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,30 +39,15 @@ class PlannedSwitchoverTest {
       ProxyHarness proxy = pair.proxy();
       MariaDbServer primary = pair.primary();
       MariaDbServer replica = pair.replica();
-      try (Connection admin = admin(primary); Statement s = admin.createStatement()) {
-        s.execute("CREATE TABLE counters (id INT PRIMARY KEY, n BIGINT NOT NULL) ENGINE=InnoDB");
-        for (int i = 0; i < CLIENTS; i++) {
-          s.execute("INSERT INTO counters VALUES (" + i + ", 0)");
-        }
-      }
+      CounterWorkload.createTable(primary, CLIENTS);
       Connection stateful = proxy.connect(Driver.MARIADB, Route.PROXY, "useServerPrepStmts=true");
       try (Statement s = stateful.createStatement()) {
         s.execute("SET @kept = 'across primaries ✓', SESSION time_zone = '+03:00'");
       }
       PreparedStatement prepared = stateful.prepareStatement("SELECT ? * 2, @@server_id");
 
-      AtomicBoolean stop = new AtomicBoolean();
-      AtomicLong acknowledged = new AtomicLong();
-      ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
-      List<Thread> clients = new ArrayList<>();
-      List<Connection> connections = new ArrayList<>();
-      for (int i = 0; i < CLIENTS; i++) {
-        Connection c = proxy.connect(Driver.MARIADB, Route.PROXY, "");
-        connections.add(c);
-        int id = i;
-        clients.add(new Thread(() -> loop(c, id, stop, acknowledged, errors), "client-" + i));
-      }
-      clients.forEach(Thread::start);
+      CounterWorkload workload = new CounterWorkload();
+      workload.start(CLIENTS, false, index -> proxy.connect(Driver.MARIADB, Route.PROXY, ""));
       Thread.sleep(1000);
 
       long started = System.nanoTime();
@@ -83,16 +64,13 @@ class PlannedSwitchoverTest {
       Ack stale = await(proxy.node().switchover().switchTo(new BackendTarget("127.0.0.1", primary.port(), 1)));
 
       Thread.sleep(1500);
-      stop.set(true);
-      for (Thread t : clients) {
-        t.join(30_000);
-      }
-      assertTrue(errors.isEmpty(), "client errors: " + errors);
+      workload.stop();
+      assertTrue(workload.errors.isEmpty(), "client errors: " + workload.errors);
       assertFalse(stale.applied(), "a repeated epoch is stale and ignored");
       assertEquals(CLIENTS + 1, blocked.counts().quiescent(), "every session quiescent within the block window");
       assertEquals(0, switched.counts().migrating(), "every session migrated");
       assertEquals(CLIENTS + 1, proxy.node().metrics().stagedCount(), "every session switched onto its staged connection");
-      for (Connection c : connections) {
+      for (Connection c : workload.connections) {
         assertTrue(c.isValid(5));
         assertEquals("2", ThroughProxy.scalar(c, "SELECT @@server_id"), "on the new primary");
         c.close();
@@ -105,15 +83,10 @@ class PlannedSwitchoverTest {
         assertEquals(2, rs.getInt(2));
       }
       stateful.close();
-      long total;
-      try (Connection admin = admin(replica); Statement s = admin.createStatement();
-           ResultSet rs = s.executeQuery("SELECT SUM(n) FROM counters")) {
-        rs.next();
-        total = rs.getLong(1);
-      }
-      assertEquals(acknowledged.get() * 3, total, "the new primary holds exactly the acknowledged commits");
+      long total = CounterWorkload.committedOn(replica);
+      assertEquals(workload.acknowledged.get() * 3, total, "the new primary holds exactly the acknowledged commits");
       System.out.printf("planned switchover: %d commits acknowledged; block %d ms (%s), switch %d ms (%s),"
-          + " restore %d ms; switchover %d ms, longest command held %d ms%n", acknowledged.get(), blocked.millis(),
+          + " restore %d ms; switchover %d ms, longest command held %d ms%n", workload.acknowledged.get(), blocked.millis(),
           blocked.counts(), switched.millis(), switched.counts(), restored.millis(), pauseMillis,
           restored.counts().longestHoldMillis());
       assertTrue(restored.counts().longestHoldMillis() <= pauseMillis, "no command waited longer than the switchover");
@@ -309,24 +282,5 @@ class PlannedSwitchoverTest {
 
   private static <T> T await(io.vertx.core.Future<T> future) throws Exception {
     return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-  }
-
-  private static void loop(Connection c, int id, AtomicBoolean stop, AtomicLong acknowledged,
-                           ConcurrentLinkedQueue<String> errors) {
-    try (Statement s = c.createStatement()) {
-      while (!stop.get()) {
-        try (ResultSet rs = s.executeQuery("SELECT n FROM counters WHERE id = " + id)) {
-          rs.next();
-        }
-        s.execute("BEGIN");
-        for (int k = 0; k < 3; k++) {
-          s.executeUpdate("UPDATE counters SET n = n + 1 WHERE id = " + id);
-        }
-        s.execute("COMMIT");
-        acknowledged.incrementAndGet();
-      }
-    } catch (SQLException e) {
-      errors.add(e.getErrorCode() + " " + e.getSQLState() + " " + e.getMessage());
-    }
   }
 }
