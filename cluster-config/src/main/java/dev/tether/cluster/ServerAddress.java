@@ -11,6 +11,15 @@ public record ServerAddress(String host, int port) {
     return new ServerAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
   }
 
+  /** The same server: same port, and the same host name or both on loopback (127.0.0.1 and localhost). */
+  public boolean sameServer(ServerAddress other) {
+    return port == other.port && (host.equalsIgnoreCase(other.host) || (isLoopback(host) && isLoopback(other.host)));
+  }
+
+  private static boolean isLoopback(String host) {
+    return host.equalsIgnoreCase("localhost") || host.startsWith("127.") || host.equals("::1");
+  }
+
   @Override
   public String toString() {
     return host + ":" + port;

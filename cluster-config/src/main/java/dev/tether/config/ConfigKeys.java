@@ -52,6 +52,7 @@ public final class ConfigKeys {
   public static final String COORDINATOR_PROBE_INTERVAL_MS = "probeIntervalMs";
   public static final String COORDINATOR_SUSPECT_AFTER = "suspectAfterFailedProbes";
   public static final String COORDINATOR_MONITOR_INTERVAL_MS = "monitorIntervalMs";
+  public static final String COORDINATOR_AUTO_REJOIN = "autoRejoin";
 
   public static final String USERS = "users";
   public static final String USER_NAME = "name";

@@ -9,14 +9,22 @@ import java.util.List;
  * (how long transactions get to finish when blocked; how long it waits for a node's acknowledgement),
  * failure detection (how often the primary is probed; after how many failed probes in a row
  * the coordinator asks the others whether it is dead), and how often every server's health
- * (reachability, read_only, GTID position, replication lag) is read.
+ * (reachability, read_only, GTID position, replication lag) is read; and whether a fenced server
+ * whose history allows it is rejoined as a replica by itself ({@code autoRejoin}).
  */
 public record CoordinatorConfig(int adminPort, String token, List<String> servers, String adminUser,
                                 String adminPassword, String replicationUser, String replicationPassword,
                                 Duration blockWindow, Duration phaseTimeout, Duration probeInterval,
-                                int suspectAfter, Duration monitorInterval) {
+                                int suspectAfter, Duration monitorInterval, boolean autoRejoin) {
   public CoordinatorConfig {
     servers = List.copyOf(servers);
+  }
+
+  public CoordinatorConfig(int adminPort, String token, List<String> servers, String adminUser, String adminPassword,
+                           String replicationUser, String replicationPassword, Duration blockWindow,
+                           Duration phaseTimeout, Duration probeInterval, int suspectAfter, Duration monitorInterval) {
+    this(adminPort, token, servers, adminUser, adminPassword, replicationUser, replicationPassword, blockWindow,
+        phaseTimeout, probeInterval, suspectAfter, monitorInterval, true);
   }
 
   @Override

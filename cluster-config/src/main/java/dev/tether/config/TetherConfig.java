@@ -72,7 +72,8 @@ public record TetherConfig(ProxyConfig proxy, BackendConfig backend, SessionConf
         Duration.ofMillis(k.getLong(ConfigKeys.COORDINATOR_PHASE_TIMEOUT_MS, 10_000L)),
         Duration.ofMillis(k.getLong(ConfigKeys.COORDINATOR_PROBE_INTERVAL_MS, 500L)),
         k.getInteger(ConfigKeys.COORDINATOR_SUSPECT_AFTER, 3),
-        Duration.ofMillis(k.getLong(ConfigKeys.COORDINATOR_MONITOR_INTERVAL_MS, 2000L)));
+        Duration.ofMillis(k.getLong(ConfigKeys.COORDINATOR_MONITOR_INTERVAL_MS, 2000L)),
+        k.getBoolean(ConfigKeys.COORDINATOR_AUTO_REJOIN, true));
     return new TetherConfig(proxy, backend, session, cluster, coordinator, users(root.getJsonArray(ConfigKeys.USERS)));
   }
 

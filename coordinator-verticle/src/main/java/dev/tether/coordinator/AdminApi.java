@@ -8,12 +8,14 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.function.Function;
 
 /**
  * The coordinator's HTTP/JSON admin API, behind a bearer token: GET /health, GET /topology (with
  * each server's last health reading),
  * GET /sessions (per node: sessions, quiescent, in a transaction, migrating), POST /switchover
- * (optional {"target": "host:port"}), GET /metrics (Prometheus). Served by the active coordinator only.
+ * (optional {"target": "host:port"}), POST /rejoin, /replicas/remove, /replicas/add and /decide
+ * (each {"server": "host:port"}), GET /metrics (Prometheus). Served by the active coordinator only.
  */
 final class AdminApi {
   private AdminApi() {}
@@ -39,7 +41,23 @@ final class AdminApi {
       JsonObject body = ctx.body().length() > 0 ? ctx.body().asJsonObject() : new JsonObject();
       reply(ctx, orchestrator.planned(body.getString("target")));
     });
+    membership(router, "/rejoin", server -> orchestrator.membership().rejoin(server));
+    membership(router, "/replicas/remove", server -> orchestrator.membership().remove(server));
+    membership(router, "/replicas/add", server -> orchestrator.membership().add(server));
+    membership(router, "/decide", server -> orchestrator.membership().decide(server));
     return vertx.createHttpServer().requestHandler(router).listen(config.adminPort(), host);
+  }
+
+  private static void membership(Router router, String path, Function<String, Future<JsonObject>> change) {
+    router.post(path).handler(BodyHandler.create().setBodyLimit(4096)).handler(ctx -> {
+      String server = ctx.body().length() > 0 ? ctx.body().asJsonObject().getString("server") : null;
+      if (server == null) {
+        ctx.response().setStatusCode(400).putHeader("content-type", "application/json")
+            .end(new JsonObject().put("error", "expected {\"server\": \"host:port\"}").encode());
+        return;
+      }
+      reply(ctx, change.apply(server));
+    });
   }
 
   private static void reply(RoutingContext ctx, Future<JsonObject> result) {

@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
  * The active coordinator's watch over the primary: probes it every interval; after enough failed
  * probes in a row asks the proxy nodes and the replicas, and fails over only if they all agree
  * ({@link Agreement}). Also fences any configured server that is writable but not the primary — a
- * failed primary coming back (read_only does not survive a restart) is never writable again
- * without an operator.
+ * failed primary coming back (read_only does not survive a restart) is never writable again — and,
+ * each monitor interval, takes back fenced servers whose history allows it, or asks the servers
+ * again while no primary is decided.
  */
 final class FailureDetector {
   private static final Logger log = LoggerFactory.getLogger(FailureDetector.class);
@@ -29,6 +30,7 @@ final class FailureDetector {
   private int failedProbes;
   private boolean checking;
   private long timer = -1;
+  private long repairTimer = -1;
 
   FailureDetector(Vertx vertx, CoordinatorConfig config, ReplicationFlavor flavor, SwitchoverOrchestrator orchestrator) {
     this.vertx = vertx;
@@ -39,11 +41,25 @@ final class FailureDetector {
 
   void start() {
     timer = vertx.setPeriodic(config.probeInterval().toMillis(), id -> tick());
+    repairTimer = vertx.setPeriodic(config.monitorInterval().toMillis(), id -> repair());
+  }
+
+  private void repair() {
+    if (orchestrator.busy()) {
+      return;
+    }
+    orchestrator.rediscover()
+        .compose(topology -> topology.phase() == Topology.Phase.STABLE ? orchestrator.membership().rejoinDetached()
+            : Future.succeededFuture())
+        .onFailure(e -> log.debug("topology repair round failed: {}", e.getMessage()));
   }
 
   void stop() {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
+    }
+    if (repairTimer >= 0) {
+      vertx.cancelTimer(repairTimer);
     }
   }
 
@@ -54,7 +70,8 @@ final class FailureDetector {
     checking = true;
     long probeTimeout = Math.max(200, config.probeInterval().toMillis() * 2);
     orchestrator.topology()
-        .compose(topology -> orchestrator.servers().answers(topology.primary(), probeTimeout)
+        .compose(topology -> topology.phase() == Topology.Phase.UNDECIDED ? Future.succeededFuture()
+            : orchestrator.servers().answers(topology.primary(), probeTimeout)
             .compose(reached -> {
               failedProbes = reached ? 0 : failedProbes + 1;
               if (failedProbes < config.suspectAfter()) {

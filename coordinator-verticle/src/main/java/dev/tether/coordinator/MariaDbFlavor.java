@@ -26,8 +26,11 @@ public final class MariaDbFlavor implements ReplicationFlavor {
 
   @Override
   public List<String> promote() {
+    // wait_no_slave OFF: until a replica connects, commits (the epoch record first) do not stall for the
+    // semi-sync timeout; they are asynchronous then, as they would be once that timeout expired anyway
     return List.of("STOP SLAVE", "RESET SLAVE ALL", "SET GLOBAL rpl_semi_sync_slave_enabled = OFF",
-        "SET GLOBAL rpl_semi_sync_master_enabled = ON", "SET GLOBAL read_only = OFF");
+        "SET GLOBAL rpl_semi_sync_master_wait_no_slave = OFF", "SET GLOBAL rpl_semi_sync_master_enabled = ON",
+        "SET GLOBAL read_only = OFF");
   }
 
   @Override
@@ -79,5 +82,16 @@ public final class MariaDbFlavor implements ReplicationFlavor {
   public boolean readAllReceived(io.vertx.core.json.JsonObject status) {
     String state = status == null ? null : status.getString("Slave_SQL_Running_State");
     return state != null && state.contains("read all relay log");
+  }
+
+  @Override
+  public List<String> sourceColumns() {
+    return List.of("Master_Host", "Master_Port");
+  }
+
+  @Override
+  public String extraTransactionsQuery(String position, String fork) {
+    // MariaDB has no GTID set arithmetic: sequence numbers are compared here, against the fork
+    return "SELECT " + ReplicationFlavor.quote(MariaDbGtids.beyond(position, fork));
   }
 }

@@ -72,4 +72,15 @@ public final class MySql8Flavor implements ReplicationFlavor {
     String state = status == null ? null : status.getString("Replica_SQL_Running_State");
     return state != null && state.contains("read all relay log");
   }
+
+  @Override
+  public List<String> sourceColumns() {
+    return List.of("Source_Host", "Source_Port");
+  }
+
+  @Override
+  public String extraTransactionsQuery(String position, String fork) {
+    // GTID sets are exact: what that server executed and the primary did not, whatever the fork
+    return "SELECT GTID_SUBTRACT(" + ReplicationFlavor.quote(position) + ", @@GLOBAL.gtid_executed)";
+  }
 }

@@ -48,6 +48,17 @@ public interface ReplicationFlavor {
   /** Stops receiving from the (dead) primary, keeping what was received for applying. */
   List<String> stopReceiving();
 
+  /** The replica-status columns naming the server a replica replicates from: host, then port. */
+  List<String> sourceColumns();
+
+  /**
+   * A query, run on the primary, whose single value lists the transactions {@code position} (another
+   * server's) holds that the primary's history lacks: "" when none, so that server may follow the
+   * primary. {@code fork} is what the primary held when its history parted from that server's (the
+   * fork of the first epoch after the server's own, else the primary's current position).
+   */
+  String extraTransactionsQuery(String position, String fork);
+
   static String quote(String value) {
     return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
   }

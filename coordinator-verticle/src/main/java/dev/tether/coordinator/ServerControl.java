@@ -80,6 +80,17 @@ final class ServerControl {
     }, timeoutMillis);
   }
 
+  /** Every row of {@code query} as JSON, bounded by {@code timeoutMillis}. */
+  Future<List<io.vertx.core.json.JsonObject>> allRows(String server, String query, long timeoutMillis) {
+    return withConnection(server, connection -> connection.query(query).execute().map(rows -> {
+      List<io.vertx.core.json.JsonObject> all = new java.util.ArrayList<>();
+      for (Row row : rows) {
+        all.add(row.toJson());
+      }
+      return all;
+    }), timeoutMillis);
+  }
+
   /** Whether the server answers a trivial query within {@code timeoutMillis}. */
   Future<Boolean> answers(String server, long timeoutMillis) {
     return withConnection(server, connection -> connection.query("SELECT 1").execute().map(rows -> true), timeoutMillis)

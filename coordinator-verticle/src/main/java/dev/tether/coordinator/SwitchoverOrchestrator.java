@@ -8,7 +8,6 @@ import dev.tether.cluster.Topology;
 import dev.tether.config.CoordinatorConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
@@ -32,10 +31,16 @@ final class SwitchoverOrchestrator {
   private final ReplicationFlavor flavor;
   private final ServerControl servers;
   private final CoordinatorMetrics metrics;
-  /** A switchover or failover is running: the detector stays out of its way. */
+  private final FleetBroadcast fleet;
+  private final ServerFactsReader facts;
+  private final TopologyDiscovery discovery;
+  private final TopologyMembership membership;
+  /** A switchover, failover or rejoin is running: the detector stays out of its way. */
   private boolean busy;
   /** This coordinator holds the leader lock; cleared first thing when it stops. */
   private volatile boolean leading;
+  /** The discovery under way when several callers find no shared topology at once: one discovery, one epoch. */
+  private Future<Topology> discovering;
 
   SwitchoverOrchestrator(Vertx vertx, CoordinatorConfig config, ReplicationFlavor flavor, CoordinatorMetrics metrics) {
     this.vertx = vertx;
@@ -43,6 +48,11 @@ final class SwitchoverOrchestrator {
     this.config = config;
     this.flavor = flavor;
     this.servers = new ServerControl(vertx, config, () -> leading);
+    this.fleet = new FleetBroadcast(vertx, config, () -> leading);
+    this.facts = new ServerFactsReader(servers, flavor, config);
+    this.discovery = new TopologyDiscovery(servers, flavor, facts);
+    this.membership = new TopologyMembership(this, new Rejoiner(servers, flavor, config, facts), servers, flavor,
+        config);
   }
 
   /** Called on taking the leader lock: from now on this coordinator changes servers and topology. */
@@ -60,6 +70,23 @@ final class SwitchoverOrchestrator {
         .compose(json -> json != null ? Future.succeededFuture(Topology.fromJson(json)) : discover());
   }
 
+  /** No shared topology: the servers say which is the primary ({@link TopologyDiscovery}); saved once decided. */
+  private Future<Topology> discover() {
+    if (discovering == null) {
+      discovering = discovery.discover().compose(found -> save(found).map(found))
+          .andThen(done -> discovering = null);
+    }
+    return discovering;
+  }
+
+  /** While no primary is decided, the servers are asked again: an operator may have repaired them. */
+  Future<Topology> rediscover() {
+    return topology().compose(current -> current.phase() != Topology.Phase.UNDECIDED ? Future.succeededFuture(current)
+        : discovery.discover().compose(found -> found.phase() == Topology.Phase.UNDECIDED
+            && String.valueOf(found.undecidedReason()).equals(current.undecidedReason())
+            ? Future.succeededFuture(current) : save(found).map(found)));
+  }
+
   boolean busy() {
     return busy;
   }
@@ -68,42 +95,52 @@ final class SwitchoverOrchestrator {
     return servers;
   }
 
+  TopologyMembership membership() {
+    return membership;
+  }
+
   /** Planned switchover to {@code requestedTarget}, or to the first replica when null. */
   Future<JsonObject> planned(String requestedTarget) {
+    return exclusively(() -> plannedSwitchover(requestedTarget)
+        .andThen(done -> metrics.switchover("planned", done.succeeded())));
+  }
+
+  /** Runs {@code work} unless a switchover, failover or topology change is already running. */
+  <T> Future<T> exclusively(java.util.function.Supplier<Future<T>> work) {
     if (busy) {
-      return Future.failedFuture("a switchover or failover is already running");
+      return Future.failedFuture("a switchover, failover or topology change is already running");
     }
     busy = true;
-    return plannedSwitchover(requestedTarget)
-        .andThen(done -> metrics.switchover("planned", done.succeeded()))
-        .eventually(() -> {
-          busy = false;
-          return Future.succeededFuture();
-        });
+    return work.get().eventually(() -> {
+      busy = false;
+      return Future.succeededFuture();
+    });
   }
 
   /**
    * Unplanned failover after the primary was declared dead by agreement: the replica that received
    * the most is elected, applies everything it received, is promoted, the other replicas follow it,
    * and every node switches to it (their sessions are already held, retrying). The dead primary is
-   * left out; when it comes back the detector fences it read-only until an operator decides.
+   * detached; when it comes back it is fenced, and rejoined if it holds nothing the new primary lacks.
    */
   Future<JsonObject> failover() {
-    if (busy) {
-      return Future.failedFuture("a switchover or failover is already running");
-    }
-    busy = true;
+    return exclusively(this::failoverNow);
+  }
+
+  private Future<JsonObject> failoverNow() {
     long started = System.currentTimeMillis();
     JsonObject report = new JsonObject().put("kind", "failover");
     return topology().compose(current -> elect(current).compose(target -> {
       report.put("from", current.primary()).put("to", target).put("epoch", current.epoch() + 1);
       log.warn("failover: primary {} declared dead; promoting {}", current.primary(), target);
       ServerAddress address = ServerAddress.parse(target);
-      Topology next = current.promoted(target);
-      Topology withoutDead = new Topology(next.epoch(), next.primary(),
-          next.replicas().stream().filter(r -> !r.equals(current.primary())).toList(), Topology.Phase.STABLE, null);
+      Topology withoutDead = current.promoted(target).detaching(new Topology.Detached(current.primary(),
+          Topology.DetachReason.SUPERSEDED_PRIMARY, "declared dead at epoch " + current.epoch(), null));
       return save(current.withPhase(Topology.Phase.PROMOTING, target))
-          .compose(ignored -> timed(report, "promote", () -> servers.run(target, flavor.promote()).map(v -> List.of())))
+          .compose(ignored -> timed(report, "promote", () -> servers.value(target, flavor.readPosition())
+              .compose(fork -> servers.run(target, flavor.promote())
+                  .compose(done -> record(new EpochRecord(withoutDead.epoch(), target, fork, EpochRecord.FAILOVER))))
+              .map(v -> List.of())))
           .compose(ignored -> repointOthers(withoutDead))
           .compose(ignored -> save(withoutDead.withPhase(Topology.Phase.SWITCHING, target)))
           .compose(ignored -> timed(report, "switch", () -> broadcast(
@@ -111,10 +148,7 @@ final class SwitchoverOrchestrator {
           .compose(ignored -> broadcast(PhaseCommand.restore(withoutDead.epoch())))
           .compose(ignored -> save(withoutDead))
           .map(ignored -> report.put("totalMillis", System.currentTimeMillis() - started));
-    })).andThen(done -> metrics.switchover("failover", done.succeeded())).eventually(() -> {
-      busy = false;
-      return Future.succeededFuture();
-    });
+    })).andThen(done -> metrics.switchover("failover", done.succeeded()));
   }
 
   /** The reachable replica that received the most from the dead primary, once it applied all of it. */
@@ -233,7 +267,7 @@ final class SwitchoverOrchestrator {
         .compose(ignored -> timed(report, "block", () -> broadcast(PhaseCommand.block(epoch,
             config.blockWindow().toMillis(), ServerAddress.parse(target)))))
         .compose(ignored -> save(current.withPhase(Topology.Phase.PROMOTING, target)))
-        .compose(ignored -> timed(report, "promote", () -> promote(current.primary(), target)))
+        .compose(ignored -> timed(report, "promote", () -> promote(current.primary(), target, epoch)))
         .compose(ignored -> finish(current, target, report))
         .compose(ignored -> disconnectClients(current.primary()))
         .compose(ignored -> repointOthers(new Topology(epoch, target,
@@ -266,20 +300,7 @@ final class SwitchoverOrchestrator {
 
   /** Every node's sessions: per node and in total. */
   Future<JsonObject> sessions() {
-    return broadcast(PhaseCommand.status()).map(acks -> {
-      JsonArray nodes = new JsonArray();
-      int sessions = 0;
-      int inTransaction = 0;
-      int migrating = 0;
-      for (PhaseAck ack : acks) {
-        nodes.add(ack.toJson());
-        sessions += ack.sessions();
-        inTransaction += ack.inTransaction();
-        migrating += ack.migrating();
-      }
-      return new JsonObject().put("nodes", nodes).put("sessions", sessions).put("inTransaction", inTransaction)
-          .put("migrating", migrating);
-    });
+    return fleet.sessions();
   }
 
   /** A standby's duty on taking over: finish a switchover the previous coordinator left half done. */
@@ -292,8 +313,10 @@ final class SwitchoverOrchestrator {
       log.warn("resuming a switchover left in {} (target {})", current.phase(), target);
       return servers.value(target, "SELECT @@read_only").compose(readOnly -> {
         if ("0".equals(readOnly)) { // promoted already: make sure the old primary follows it, switch everyone to it
-          return current.primary().equals(target) ? finish(current, target, new JsonObject()).mapEmpty()
-              : repointIfDetached(current.primary(), target, true)
+          long epoch = current.primary().equals(target) ? current.epoch() : current.epoch() + 1;
+          Future<Void> recorded = record(new EpochRecord(epoch, target, null, EpochRecord.SWITCHOVER)); // if it died first
+          return current.primary().equals(target) ? recorded.compose(ignored -> finish(current, target, new JsonObject()))
+              : recorded.compose(ignored -> repointIfDetached(current.primary(), target, true))
                   .compose(ignored -> finish(current, target, new JsonObject()))
                   .compose(ignored -> disconnectClients(current.primary()));
         }
@@ -336,16 +359,26 @@ final class SwitchoverOrchestrator {
         .onSuccess(ignored -> log.info("switchover done: primary {} at epoch {}", target, next.epoch()));
   }
 
-  private Future<List<PhaseAck>> promote(String oldPrimary, String target) {
+  private Future<List<PhaseAck>> promote(String oldPrimary, String target, long epoch) {
     return servers.run(oldPrimary, flavor.fence())
         .compose(ignored -> servers.value(oldPrimary, flavor.readPosition()))
         .compose(position -> servers.value(target, flavor.waitFor(position == null ? "" : position,
             config.phaseTimeout().toSeconds())))
         .compose(waited -> "0".equals(waited) ? Future.succeededFuture()
             : Future.failedFuture(target + " did not catch up with the old primary (" + waited + ")"))
-        .compose(ignored -> servers.run(target, flavor.promote()))
+        .compose(ignored -> servers.value(target, flavor.readPosition()))
+        .compose(fork -> servers.run(target, flavor.promote())
+            .compose(ignored -> record(new EpochRecord(epoch, target, fork, EpochRecord.SWITCHOVER))))
         .compose(ignored -> servers.run(oldPrimary, follow(target, true)))
         .map(ignored -> List.of());
+  }
+
+  /**
+   * Writes an epoch's record on its primary, before any node is switched to it: the record (and not
+   * configuration or read_only) is what tells a fleet restarted from nothing which server is primary.
+   */
+  private Future<Void> record(EpochRecord record) {
+    return servers.run(record.primary(), record.writeStatements());
   }
 
   /** The statements that make a server a replica of {@code primary}; {@code wasPrimary} for a demoted primary. */
@@ -355,35 +388,8 @@ final class SwitchoverOrchestrator {
         wasPrimary);
   }
 
-  /** Sends a phase to every registered node and collects the acknowledgements that arrive in time. */
   Future<List<PhaseAck>> broadcast(PhaseCommand command) {
-    if (!leading && command.phase() != PhaseCommand.Phase.STATUS) {
-      return Future.failedFuture("no longer the active coordinator: " + command.phase() + " not sent");
-    }
-    DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(config.phaseTimeout().toMillis());
-    return vertx.sharedData().<String, JsonObject>getAsyncMap(Addresses.NODES_MAP)
-        .compose(AsyncMap::keys)
-        .compose(nodeIds -> {
-          List<Future<PhaseAck>> acks = new ArrayList<>();
-          for (String nodeId : nodeIds) {
-            acks.add(vertx.eventBus().<JsonObject>request(Addresses.proxyControl(nodeId), command.toJson(), delivery)
-                .map(reply -> PhaseAck.fromJson(reply.body()))
-                .recover(failure -> {
-                  log.warn("node {} did not acknowledge {} epoch {}: {}", nodeId, command.phase(), command.epoch(),
-                      failure.getMessage());
-                  return Future.succeededFuture(null);
-                }));
-          }
-          return Future.all(acks).map(all -> {
-            List<PhaseAck> answered = new ArrayList<>();
-            for (int i = 0; i < all.size(); i++) {
-              if (all.resultAt(i) != null) {
-                answered.add(all.resultAt(i));
-              }
-            }
-            return answered;
-          });
-        });
+    return fleet.send(command);
   }
 
   private Future<Void> timed(JsonObject report, String phase, java.util.function.Supplier<Future<List<PhaseAck>>> step) {
@@ -399,31 +405,7 @@ final class SwitchoverOrchestrator {
     });
   }
 
-  /** First start: the primary is the configured server that is not read-only. */
-  private Future<Topology> discover() {
-    List<Future<String>> readOnly = new ArrayList<>();
-    for (String server : config.servers()) {
-      readOnly.add(servers.value(server, "SELECT @@read_only").recover(e -> Future.succeededFuture("unreachable")));
-    }
-    return Future.join(readOnly).compose(all -> {
-      String primary = null;
-      List<String> replicas = new ArrayList<>();
-      for (int i = 0; i < config.servers().size(); i++) {
-        if ("0".equals(all.resultAt(i)) && primary == null) {
-          primary = config.servers().get(i);
-        } else {
-          replicas.add(config.servers().get(i));
-        }
-      }
-      if (primary == null) {
-        return Future.failedFuture("no writable server among " + config.servers());
-      }
-      Topology topology = new Topology(0, primary, replicas, Topology.Phase.STABLE, null);
-      return save(topology).map(topology);
-    });
-  }
-
-  private Future<Void> save(Topology topology) {
+  Future<Void> save(Topology topology) {
     if (!leading) {
       return Future.failedFuture("no longer the active coordinator: topology " + topology.toJson().encode() + " not saved");
     }

@@ -168,6 +168,19 @@ final class Fleet implements AutoCloseable {
     return future.toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
   }
 
+  /** Every node and cluster member stopped (the whole fleet, its shared topology gone with it); the servers keep running. */
+  void stopFleet() throws Exception {
+    for (ProxyNode node : nodes) {
+      await(node.stop().recover(e -> Future.succeededFuture()));
+    }
+    nodes.clear();
+    proxyPorts.clear();
+    for (Vertx vertx : members) {
+      await(vertx.close().recover(e -> Future.succeededFuture()));
+    }
+    members.clear();
+  }
+
   @Override
   public void close() throws Exception {
     workload.close();

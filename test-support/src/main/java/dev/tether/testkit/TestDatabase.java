@@ -9,9 +9,9 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 
 /**
- * The real MariaDB a test suite runs against: the local primary that {@code ./tether db} manages
- * (127.0.0.1:13306, or the port in TETHER_DB_PORT) when it answers with the test credentials,
- * otherwise a private server this JVM starts on a free loopback port and stops at exit.
+ * The real MariaDB a test suite runs against: a private server this JVM starts on a free loopback
+ * port and stops at exit, or, when TETHER_DB_PORT names one that answers with the test credentials,
+ * that server (e.g. a primary {@code ./tether db} and a coordinator already run).
  */
 public final class TestDatabase {
   private static TestDatabase shared;
@@ -35,9 +35,8 @@ public final class TestDatabase {
 
   private static TestDatabase locate() {
     String configured = System.getenv("TETHER_DB_PORT");
-    int launcherPort = configured != null ? Integer.parseInt(configured) : 13306;
-    if (answers(launcherPort)) {
-      return new TestDatabase(launcherPort, null);
+    if (configured != null && answers(Integer.parseInt(configured))) {
+      return new TestDatabase(Integer.parseInt(configured), null);
     }
     try {
       MariaDbServer server = startPrivate("shared");

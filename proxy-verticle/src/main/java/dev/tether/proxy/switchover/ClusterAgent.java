@@ -62,6 +62,7 @@ public final class ClusterAgent {
         .compose(nodes -> nodes.put(nodeId, registration.copy().put("nodeId", nodeId)))
         .onSuccess(ignored -> {
           log.info("node {} joined the fleet", nodeId);
+          catchUp(); // a node started after the topology was decided follows it at once, not a second later
           catchUpTimer = vertx.setPeriodic(CATCH_UP_MILLIS, id -> catchUp());
         });
   }

@@ -1,0 +1,112 @@
+package dev.tether.coordinator;
+
+import dev.tether.cluster.Topology;
+import dev.tether.cluster.Topology.DetachReason;
+import dev.tether.config.CoordinatorConfig;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which servers are in the topology, changed outside a switchover: a fenced server rejoined (by
+ * itself when {@code coordinator.autoRejoin}, or on an operator's {@code ./tether rejoin}), a replica
+ * removed from or added back to the topology, and an operator's decision of the primary when the
+ * servers could not tell. Each change runs exclusively of switchovers and is saved in the shared
+ * topology.
+ */
+final class TopologyMembership {
+  private static final Logger log = LoggerFactory.getLogger(TopologyMembership.class);
+
+  private final SwitchoverOrchestrator orchestrator;
+  private final Rejoiner rejoiner;
+  private final ServerControl servers;
+  private final ReplicationFlavor flavor;
+  private final CoordinatorConfig config;
+
+  TopologyMembership(SwitchoverOrchestrator orchestrator, Rejoiner rejoiner, ServerControl servers,
+                     ReplicationFlavor flavor, CoordinatorConfig config) {
+    this.orchestrator = orchestrator;
+    this.rejoiner = rejoiner;
+    this.servers = servers;
+    this.flavor = flavor;
+    this.config = config;
+  }
+
+  /** Examines one fenced server now: rejoined if its history allows, else detached with the reason. */
+  Future<JsonObject> rejoin(String server) {
+    return change(server, Topology.Phase.STABLE, current -> {
+      if (!current.isDetached(server)) {
+        return Future.failedFuture(server + " is not detached (replicas: " + current.replicas() + ")");
+      }
+      return rejoiner.examine(current, server);
+    });
+  }
+
+  /** The automatic rejoin: every detached server but those an operator removed, examined once. */
+  Future<Void> rejoinDetached() {
+    if (!config.autoRejoin() || orchestrator.busy()) {
+      return Future.succeededFuture();
+    }
+    return orchestrator.exclusively(() -> orchestrator.topology().compose(current -> {
+      if (current.phase() != Topology.Phase.STABLE) {
+        return Future.succeededFuture();
+      }
+      Future<Topology> chain = Future.succeededFuture(current);
+      for (Topology.Detached fenced : current.detached()) {
+        if (fenced.reason() != DetachReason.REMOVED_BY_OPERATOR) {
+          chain = chain.compose(t -> rejoiner.examine(t, fenced.server()));
+        }
+      }
+      return chain.compose(next -> next.equals(current) ? Future.succeededFuture() : orchestrator.save(next));
+    }));
+  }
+
+  /** Takes a replica out: it is no longer elected or re-pointed (its replication is left running). */
+  Future<JsonObject> remove(String server) {
+    return change(server, Topology.Phase.STABLE, current -> current.replicas().contains(server)
+        ? Future.succeededFuture(current.detaching(new Topology.Detached(server, DetachReason.REMOVED_BY_OPERATOR,
+            "removed by an operator", null)))
+        : Future.failedFuture(server + " is not a replica of " + current.primary()));
+  }
+
+  /** Takes a removed or detached server back, once it has caught up with the primary. */
+  Future<JsonObject> add(String server) {
+    return change(server, Topology.Phase.STABLE, current -> {
+      if (!current.isDetached(server)) {
+        return Future.failedFuture(server + " is not detached");
+      }
+      return servers.value(current.primary(), flavor.readPosition())
+          .compose(position -> servers.value(server, flavor.waitFor(position, config.phaseTimeout().toSeconds()))
+              .recover(notReplicating -> Future.succeededFuture("not replicating")))
+          .compose(caughtUp -> rejoiner.examine(current, server));
+    });
+  }
+
+  /** An operator's decision while no primary is decided: {@code primary} is made writable under a new epoch. */
+  Future<JsonObject> decide(String primary) {
+    return change(primary, Topology.Phase.UNDECIDED, current -> {
+      long epoch = current.epoch() + 1;
+      log.warn("operator decision: {} is the primary at epoch {}", primary, epoch);
+      Topology decided = new Topology(epoch, primary, java.util.List.of(), Topology.Phase.STABLE, null,
+          current.detached().stream().filter(d -> !d.server().equals(primary)).toList(), null);
+      return servers.run(primary, flavor.promote())
+          .compose(done -> servers.run(primary, new EpochRecord(epoch, primary, null, "operator").writeStatements()))
+          .map(done -> decided);
+    });
+  }
+
+  private Future<JsonObject> change(String server, Topology.Phase required,
+                                    java.util.function.Function<Topology, Future<Topology>> step) {
+    if (!config.servers().contains(server)) {
+      return Future.failedFuture(server + " is not a configured server " + config.servers());
+    }
+    return orchestrator.exclusively(() -> orchestrator.topology().compose(current -> {
+      if (current.phase() != required) {
+        return Future.failedFuture("not while the topology is " + current.phase()
+            + (current.undecidedReason() == null ? "" : " (" + current.undecidedReason() + ")"));
+      }
+      return step.apply(current).compose(next -> orchestrator.save(next).map(next.toJson()));
+    }));
+  }
+}
