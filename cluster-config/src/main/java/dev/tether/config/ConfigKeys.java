@@ -14,6 +14,7 @@ public final class ConfigKeys {
   public static final String PROXY_IDLE_TIMEOUT_S = "idleTimeoutSeconds";
   public static final String PROXY_MAX_ALLOWED_PACKET = "maxAllowedPacket";
   public static final String PROXY_AUTH_PLUGIN = "authPlugin";
+  public static final String PROXY_DRAIN_TIMEOUT_S = "drainTimeoutSeconds";
   public static final String PROXY_TLS = "tls";
   public static final String TLS_ENABLED = "enabled";
   public static final String TLS_CERT_PATH = "certPath";

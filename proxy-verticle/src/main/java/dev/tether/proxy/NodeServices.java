@@ -28,6 +28,7 @@ public final class NodeServices {
   /** Written by any event loop that sees a backend greeting; read when greeting clients. */
   private final AtomicReference<BackendIdentity> identity = new AtomicReference<>();
   private final AtomicLong connectionIds = new AtomicLong();
+  private final NodeDrain drain = new NodeDrain();
   /** Users who completed a caching_sha2_password full authentication on this node (the fast-auth cache). */
   private final Set<String> sha2Cache = ConcurrentHashMap.newKeySet();
 
@@ -87,6 +88,11 @@ public final class NodeServices {
 
   public void identity(BackendIdentity seen) {
     identity.set(seen);
+  }
+
+  /** Whether this node is being drained, and until when. */
+  public NodeDrain drain() {
+    return drain;
   }
 
   public long nextConnectionId() {

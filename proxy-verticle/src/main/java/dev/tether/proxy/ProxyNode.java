@@ -78,11 +78,28 @@ public final class ProxyNode {
     Router router = Router.router(vertx);
     router.get("/health").handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "UP")));
     router.get("/ready").handler(ctx -> {
-      boolean ready = services.identity() != null;
-      ctx.response().setStatusCode(ready ? 200 : 503).end(ready ? "ready" : "backend not seen yet");
+      boolean ready = services.identity() != null && !services.drain().draining();
+      ctx.response().setStatusCode(ready ? 200 : 503)
+          .end(ready ? "ready" : services.drain().draining() ? "draining" : "backend not seen yet");
     });
+    // POST /drain[?timeoutSeconds=N]: stop taking clients, close those left at the deadline; GET: how far it is
+    router.post("/drain").handler(ctx -> {
+      String asked = ctx.request().getParam("timeoutSeconds");
+      services.drain().start(asked != null ? java.time.Duration.ofSeconds(Long.parseLong(asked))
+          : services.config().proxy().drainTimeout(), System.currentTimeMillis());
+      log.info("draining: no new clients; the {} connected may leave until the deadline",
+          services.metrics().clientConnections().get());
+      ctx.json(drainStatus(services));
+    });
+    router.get("/drain").handler(ctx -> ctx.json(drainStatus(services)));
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
     return vertx.createHttpServer().requestHandler(router).listen(proxy.httpPort(), proxy.host());
+  }
+
+  private static io.vertx.core.json.JsonObject drainStatus(NodeServices services) {
+    return new io.vertx.core.json.JsonObject().put("draining", services.drain().draining())
+        .put("deadlineMillis", services.drain().deadlineMillis())
+        .put("clients", services.metrics().clientConnections().get());
   }
 
   public NodeServices services() {

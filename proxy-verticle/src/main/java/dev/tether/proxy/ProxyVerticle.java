@@ -27,6 +27,10 @@ import java.util.function.Consumer;
  * sessions and backend connections. Several instances share the port; each is single-threaded.
  */
 public final class ProxyVerticle extends VerticleBase {
+  /** What a client of a draining node sees: the error a server shutting down gives, so drivers reconnect. */
+  private static final ErrPacket DRAINING = ErrPacket.of(ErrorCode.SERVER_SHUTDOWN,
+      "Tether node draining: connect again through the load balancer");
+
   private final NodeServices services;
 
   // confined to this verticle's event loop
@@ -71,6 +75,11 @@ public final class ProxyVerticle extends VerticleBase {
   }
 
   private void accept(NetSocket socket) {
+    if (services.drain().draining()) {
+      services.metrics().rejected("draining");
+      socket.write(DRAINING.encode(0)).onComplete(written -> socket.close());
+      return;
+    }
     if (services.metrics().clientConnections().incrementAndGet() > services.config().proxy().maxConnections()) {
       services.metrics().clientConnections().decrementAndGet();
       services.metrics().rejected("too_many_connections");
@@ -136,8 +145,14 @@ public final class ProxyVerticle extends VerticleBase {
 
   private void tick() {
     long now = System.currentTimeMillis();
+    boolean closeAll = services.drain().expired(now);
     for (ClientConnection connection : new ArrayList<>(connections.keySet())) {
-      connection.tick(now);
+      if (closeAll) {
+        services.metrics().rejected("drained");
+        connection.closeWithError(DRAINING, 0);
+      } else {
+        connection.tick(now);
+      }
     }
   }
 }

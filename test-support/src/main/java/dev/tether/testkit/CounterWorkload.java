@@ -30,6 +30,10 @@ public final class CounterWorkload implements AutoCloseable {
   /** What ended a client: any error, or (tolerant clients) any error but the two documented ones. */
   public final ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
   public final List<Connection> connections = new ArrayList<>();
+  /** Clients whose connection was closed under them (a drained or killed proxy node), when that is expected. */
+  public final AtomicLong disconnected = new AtomicLong();
+  /** Set while a test closes connections on purpose: a client whose connection closes then just ends, counted. */
+  public volatile boolean disconnectsExpected;
   private final AtomicBoolean stop = new AtomicBoolean();
   private final List<Thread> clients = new ArrayList<>();
   private volatile boolean tolerant;
@@ -120,8 +124,17 @@ public final class CounterWorkload implements AutoCloseable {
         }
       }
     } catch (SQLException e) {
-      errors.add(e.getErrorCode() + " " + e.getSQLState() + " " + e.getMessage());
+      if (disconnectsExpected && isDisconnect(e)) {
+        disconnected.incrementAndGet();
+      } else {
+        errors.add(e.getErrorCode() + " " + e.getSQLState() + " " + e.getMessage());
+      }
     }
+  }
+
+  /** A connection lost or closed by its server: SQLSTATE class 08, or ER_SERVER_SHUTDOWN (a draining node). */
+  private static boolean isDisconnect(SQLException e) {
+    return e.getErrorCode() == 1053 || (e.getSQLState() != null && e.getSQLState().startsWith("08"));
   }
 
   private static void rollbackQuietly(Statement s) {

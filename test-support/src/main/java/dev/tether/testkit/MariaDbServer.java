@@ -58,8 +58,10 @@ public final class MariaDbServer implements AutoCloseable {
     boolean fresh = !Files.isDirectory(server.dataDir().resolve("mysql"));
     if (fresh) {
       Files.createDirectories(server.dataDir());
+      // a tmpdir of its own: concurrent installs sharing /tmp collide on their temporary tables (1051)
+      Path tmp = Files.createDirectories(server.dir().resolve("install-tmp"));
       run(List.of("mariadb-install-db", "--no-defaults", "--datadir=" + server.dataDir(), "--auth-root-authentication-method=socket",
-          "--skip-test-db"), dir.resolve("install.log"));
+          "--skip-test-db", "--tmpdir=" + tmp), dir.resolve("install.log"));
     }
     server.start();
     if (fresh) {
