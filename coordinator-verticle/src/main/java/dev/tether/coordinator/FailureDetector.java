@@ -27,6 +27,7 @@ final class FailureDetector {
   private final CoordinatorConfig config;
   private final ReplicationFlavor flavor;
   private final SwitchoverOrchestrator orchestrator;
+  private final PrimaryReopen reopen;
   private int failedProbes;
   private boolean checking;
   private long timer = -1;
@@ -37,6 +38,7 @@ final class FailureDetector {
     this.config = config;
     this.flavor = flavor;
     this.orchestrator = orchestrator;
+    this.reopen = new PrimaryReopen(orchestrator, flavor);
   }
 
   void start() {
@@ -75,7 +77,7 @@ final class FailureDetector {
             .compose(reached -> {
               failedProbes = reached ? 0 : failedProbes + 1;
               if (failedProbes < config.suspectAfter()) {
-                return fenceStrays(topology);
+                return reached ? reopen.check(topology).compose(done -> fenceStrays(topology)) : fenceStrays(topology);
               }
               return agree(topology).compose(dead -> {
                 if (!dead) {
