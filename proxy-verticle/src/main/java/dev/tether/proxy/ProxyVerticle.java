@@ -136,6 +136,9 @@ public final class ProxyVerticle extends VerticleBase {
 
   private void tick() {
     long now = System.currentTimeMillis();
+    if (services.identity() == null) { // readiness: the backend is seen by a probe, before any client logs in
+      connector.probe().onSuccess(services::identity);
+    }
     for (ClientConnection connection : new ArrayList<>(connections.keySet())) {
       connection.tick(now);
     }

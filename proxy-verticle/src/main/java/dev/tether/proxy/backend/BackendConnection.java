@@ -35,6 +35,7 @@ public final class BackendConnection implements FrameSink {
     this.address = target.address();
     this.sink = loginSink;
     socket.handler(new FrameDecoder(this));
+    socket.exceptionHandler(SocketErrors.BACKEND.handler(address));
     socket.closeHandler(ignored -> {
       closed = true;
       closeListener.run();

@@ -56,6 +56,7 @@ public final class ClientConnection implements FrameSink {
     this.connectionId = connectionId;
     this.remoteHost = socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().hostAddress();
     socket.handler(decoder);
+    socket.exceptionHandler(dev.tether.proxy.backend.SocketErrors.CLIENT.handler(remoteHost));
     socket.closeHandler(ignored -> {
       closed = true;
       if (owner != null) {
