@@ -25,13 +25,15 @@ class OperatorViewTest {
   private Fleet.Coordinators coordinators;
   private JsonObject report;
   private String newPrimary;
+  private int nodeHttpPort;
 
   @BeforeAll
   void fleetAfterASwitchover() throws Exception {
     fleet = new Fleet("opsview", 8);
     coordinators = fleet.activeAndStandby();
     fleet.startNodes(1);
-    fleet.startNodeWithHttp(dev.tether.testkit.TestDatabase.freePort());
+    nodeHttpPort = dev.tether.testkit.TestDatabase.freePort();
+    fleet.startNodeWithHttp(nodeHttpPort);
     fleet.startClients(4);
     Thread.sleep(1000);
     report = coordinators.admin().post("/switchover", new JsonObject());
@@ -105,6 +107,38 @@ class OperatorViewTest {
     assertEquals(401, response.statusCode());
     assertTrue(!response.body().contains("127.0.0.1"), response.body());
     assertEquals(401, coordinators.admin().send("wrong", "GET", "/status", null).statusCode());
+  }
+
+  @Test
+  void everyMetricTheDashboardQueriesIsServedByANodeOrTheCoordinator() throws Exception {
+    String scraped = new AdminClient(nodeHttpPort, "none").text("/metrics") + "\n" + coordinators.admin().text("/metrics");
+    java.util.Set<String> served = new java.util.TreeSet<>();
+    for (String line : scraped.split("\n")) {
+      java.util.regex.Matcher sample = java.util.regex.Pattern.compile("^(tether_[a-z0-9_]+)[{ ]").matcher(line);
+      if (sample.find()) {
+        served.add(sample.group(1));
+      }
+    }
+    JsonObject dashboard = new JsonObject(Files.readString(Path.of("..", "docker", "grafana", "dashboards", "tether.json")));
+    java.util.Set<String> queried = new java.util.TreeSet<>();
+    for (Object panel : dashboard.getJsonArray("panels")) {
+      for (Object target : ((JsonObject) panel).getJsonArray("targets")) {
+        java.util.regex.Matcher name = java.util.regex.Pattern.compile("tether_[a-z0-9_]+")
+            .matcher(((JsonObject) target).getString("expr"));
+        while (name.find()) {
+          queried.add(name.group());
+        }
+      }
+    }
+    assertTrue(queried.size() > 20, "the dashboard queries Tether's metrics: " + queried);
+    java.util.Set<String> missing = new java.util.TreeSet<>(queried);
+    missing.removeAll(served);
+    assertTrue(missing.isEmpty(), "queried by the dashboard but not served: " + missing + "\nserved: " + served);
+    for (String name : served) { // Prometheus conventions: base units, no milliseconds
+      assertTrue(!name.contains("millis") && !name.endsWith("_ms"), name + " is in base units");
+    }
+    assertTrue(served.contains("tether_proxy_commands_total") && scraped.contains("tether_proxy_commands_total{command=\"query\"}"),
+        "commands are counted by command");
   }
 
   private void awaitStatus(java.util.function.Predicate<JsonObject> condition) throws Exception {

@@ -33,6 +33,8 @@ public final class ProxyVerticle extends VerticleBase {
   /** Every open client connection, with its session once logged in (null before). */
   private final Map<ClientConnection, RelaySession> connections = new HashMap<>();
   private BackendConnector connector;
+  /** This event loop's sessions by state, counted each tick for the sessions gauge. */
+  private java.util.concurrent.atomic.AtomicIntegerArray sessionStates;
   private NetServer server;
   private NetClient client;
 
@@ -48,7 +50,8 @@ public final class ProxyVerticle extends VerticleBase {
         .setTcpNoDelay(true)
         .setTcpKeepAlive(true));
     connector = new BackendConnector(vertx, client, backend, services::target, services::identity,
-        services.metrics().backendConnections());
+        services.metrics().backendConnections()).traffic(services.metrics().backendTraffic());
+    sessionStates = services.metrics().sessionStates();
     var proxy = services.config().proxy();
     NetServerOptions options = new NetServerOptions()
         .setHost(proxy.host())
@@ -80,6 +83,7 @@ public final class ProxyVerticle extends VerticleBase {
     }
     services.metrics().accepted();
     ClientConnection connection = new ClientConnection(socket, services.nextConnectionId());
+    connection.traffic(services.metrics().clientTraffic());
     connections.put(connection, null);
     connection.closeListener(() -> {
       connections.remove(connection);
@@ -142,5 +146,6 @@ public final class ProxyVerticle extends VerticleBase {
     for (ClientConnection connection : new ArrayList<>(connections.keySet())) {
       connection.tick(now);
     }
+    SessionStates.count(connections.values(), sessionStates);
   }
 }

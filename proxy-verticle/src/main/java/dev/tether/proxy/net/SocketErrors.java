@@ -1,4 +1,4 @@
-package dev.tether.proxy.backend;
+package dev.tether.proxy.net;
 
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
