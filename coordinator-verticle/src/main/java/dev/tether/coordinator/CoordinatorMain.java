@@ -26,7 +26,8 @@ public final class CoordinatorMain {
       return;
     }
     HazelcastSetup.clusteredVertx(Vertx.builder(), config.cluster(), new VertxOptions())
-        .compose(vertx -> vertx.deployVerticle(new CoordinatorVerticle(config, new MariaDbFlavor())))
+        .compose(vertx -> FlavorDetection.detect(vertx, config.coordinator())
+            .compose(flavor -> vertx.deployVerticle(new CoordinatorVerticle(config, flavor))))
         .onSuccess(id -> log.info("coordinator started"))
         .onFailure(failure -> {
           log.error("coordinator failed to start: {}", failure.getMessage(), failure);
