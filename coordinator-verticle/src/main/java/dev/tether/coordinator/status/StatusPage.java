@@ -69,7 +69,8 @@ public final class StatusPage {
       html.append("<tr data-server=\"").append(esc(s.getString("server"))).append("\" data-role=\"").append(esc(role))
           .append("\"><td>").append(esc(s.getString("server"))).append("</td><td><span class=\"role ").append(esc(role))
           .append("\">").append(esc(role)).append("</span></td>")
-          .append(cell(s.getBoolean("reachable"), false)).append(cell(s.getBoolean("readOnly"), null))
+          .append(cell(s.getBoolean("reachable"), false))
+          .append(cell(Boolean.FALSE.equals(s.getBoolean("reachable")) ? null : s.getBoolean("readOnly"), null))
           .append(cell(s.getBoolean("replicating"), false)).append("<td>").append(dash(s.getValue("lagSeconds")))
           .append("</td><td>").append(esc(dash(s.getString("gtidPosition")))).append("</td><td class=\"bad\">")
           .append(esc(s.getString("error") == null ? "" : s.getString("error"))).append("</td></tr>");

@@ -38,7 +38,8 @@ public final class StatusText {
     for (int i = 0; i < readings.size(); i++) {
       JsonObject s = readings.getJsonObject(i);
       servers.row(s.getString("server"), s.getString("role"), yesNo(s.getBoolean("reachable")),
-          yesNo(s.getBoolean("readOnly")), yesNo(s.getBoolean("replicating")), s.getValue("lagSeconds"),
+          Boolean.FALSE.equals(s.getBoolean("reachable")) ? "-" : yesNo(s.getBoolean("readOnly")),
+          yesNo(s.getBoolean("replicating")), s.getValue("lagSeconds"),
           s.getString("gtidPosition"), s.getString("error"));
     }
     out.append(servers);

@@ -39,7 +39,7 @@ public final class SocketErrors {
   }
 
   void record(String peer, Throwable error) {
-    String key = peer + " (" + (error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage()) + ")";
+    String key = peer + ": " + (error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage());
     counts.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
     Context context = Vertx.currentContext();
     if (context == null) {
@@ -54,9 +54,9 @@ public final class SocketErrors {
     for (String key : counts.keySet()) {
       int count = counts.remove(key).get();
       if (warn) {
-        log.warn("{} {} connection(s) to {} ended by an error in the last second", count, side, key);
+        log.warn("{} {} connection(s) ended by an error in the last second, to {}", count, side, key);
       } else {
-        log.info("{} {} connection(s) from {} ended by an error in the last second", count, side, key);
+        log.info("{} {} connection(s) ended by an error in the last second, from {}", count, side, key);
       }
     }
   }
