@@ -42,9 +42,9 @@ public final class ProxyMetrics {
   public static final String MIGRATIONS = "tether.proxy.session.migrations";
   /** Session states of {@link #SESSIONS}, in the order {@link #sessionStates} takes them. */
   public static final java.util.List<String> SESSION_STATES = java.util.List.of("idle", "busy", "in_transaction", "migrating");
-  private static final java.time.Duration[] LATENCY_BUCKETS = java.util.stream.Stream.of(0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
-      25.0, 50.0, 100.0, 250.0, 500.0, 1000.0, 2500.0, 5000.0, 10000.0, 30000.0)
-      .map(ms -> java.time.Duration.ofNanos((long) (ms * 1_000_000))).toArray(java.time.Duration[]::new);
+  /** Bucket bounds of the backend response histogram, in milliseconds. */
+  private static final double[] LATENCY_BUCKETS_MS = {0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000,
+      10000, 30000};
 
   private final MeterRegistry registry;
   private final AtomicInteger clientConnections = new AtomicInteger();
@@ -59,13 +59,10 @@ public final class ProxyMetrics {
   private final Counter temporaryTablesCopied;
   private final Timer held;
   private final Timer switchoverHold;
-  private final Timer backendResponse;
+  private final LatencyHistogram backendResponse;
   private final Counter heldCommands;
-  private final Counter[] commands = new Counter[256];
-  private final Counter clientReceived;
-  private final Counter clientSent;
-  private final Counter backendReceived;
-  private final Counter backendSent;
+  /** Hot path, once or more per relayed command: plain adders read by function counters at scrape time. */
+  private final java.util.concurrent.atomic.LongAdder[] commands = new java.util.concurrent.atomic.LongAdder[256];
   private final dev.tether.proxy.net.ByteMeter clientTraffic;
   private final dev.tether.proxy.net.ByteMeter backendTraffic;
   /** Per event loop: its sessions by state, as it counted them last (written on that loop, read by scrapes). */
@@ -98,19 +95,20 @@ public final class ProxyMetrics {
     switchoverHold = Timer.builder(HOLD_TIME).tag("reason", "switchover")
         .description("time sessions were held: while reconnecting, or while a switchover blocked them")
         .publishPercentileHistogram().publishPercentiles(0.5, 0.99).register(registry);
-    backendResponse = Timer.builder(BACKEND_RESPONSE).description("from a command sent to the backend to its response complete")
-        .serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
+    backendResponse = new LatencyHistogram(registry, "tether_proxy_backend_response_seconds",
+        "from a command sent to the backend to its response complete", LATENCY_BUCKETS_MS);
     heldCommands = Counter.builder(HELD_COMMANDS).tag("reason", "switchover")
         .description("commands that waited for a switchover's RESTORE").register(registry);
-    clientReceived = Counter.builder(CLIENT_RECEIVED).baseUnit("bytes").description("bytes read from clients").register(registry);
-    clientSent = Counter.builder(CLIENT_SENT).baseUnit("bytes").description("bytes written to clients").register(registry);
-    backendReceived = Counter.builder(BACKEND_RECEIVED).baseUnit("bytes").description("bytes read from backends").register(registry);
-    backendSent = Counter.builder(BACKEND_SENT).baseUnit("bytes").description("bytes written to backends").register(registry);
-    clientTraffic = meter(clientReceived, clientSent);
-    backendTraffic = meter(backendReceived, backendSent);
+    clientTraffic = meter(bytes(CLIENT_RECEIVED, "bytes read from clients"), bytes(CLIENT_SENT, "bytes written to clients"));
+    backendTraffic = meter(bytes(BACKEND_RECEIVED, "bytes read from backends"), bytes(BACKEND_SENT, "bytes written to backends"));
+    java.util.Map<String, java.util.concurrent.atomic.LongAdder> byName = new java.util.HashMap<>();
     for (int command = 0; command < commands.length; command++) {
-      commands[command] = Counter.builder(COMMANDS).tag("command", commandName(command))
-          .description("commands sent to the backend, by command").register(registry);
+      commands[command] = byName.computeIfAbsent(commandName(command), name -> {
+        var adder = new java.util.concurrent.atomic.LongAdder();
+        io.micrometer.core.instrument.FunctionCounter.builder(COMMANDS, adder, java.util.concurrent.atomic.LongAdder::sum)
+            .tag("command", name).description("commands sent to the backend, by command").register(registry);
+        return adder;
+      });
     }
     for (int state = 0; state < SESSION_STATES.size(); state++) {
       int index = state;
@@ -162,7 +160,7 @@ public final class ProxyMetrics {
   }
 
   public void backendResponse(long nanos) {
-    backendResponse.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    backendResponse.record(nanos);
   }
 
   /** A command held by a switchover's BLOCK. */
@@ -187,16 +185,24 @@ public final class ProxyMetrics {
     return backendTraffic;
   }
 
-  private static dev.tether.proxy.net.ByteMeter meter(Counter received, Counter sent) {
+  private java.util.concurrent.atomic.LongAdder bytes(String name, String description) {
+    var adder = new java.util.concurrent.atomic.LongAdder();
+    io.micrometer.core.instrument.FunctionCounter.builder(name, adder, java.util.concurrent.atomic.LongAdder::sum)
+        .baseUnit("bytes").description(description).register(registry);
+    return adder;
+  }
+
+  private static dev.tether.proxy.net.ByteMeter meter(java.util.concurrent.atomic.LongAdder received,
+                                                      java.util.concurrent.atomic.LongAdder sent) {
     return new dev.tether.proxy.net.ByteMeter() {
       @Override
       public void received(int bytes) {
-        received.increment(bytes);
+        received.add(bytes);
       }
 
       @Override
       public void sent(int bytes) {
-        sent.increment(bytes);
+        sent.add(bytes);
       }
     };
   }
