@@ -121,11 +121,18 @@ public final class StatusPage {
     long start = now - span - span / 20;
     html.append("<div class=\"axis\" title=\"from ").append(CLOCK.format(Instant.ofEpochMilli(start))).append(" to ")
         .append(CLOCK.format(Instant.ofEpochMilli(now))).append(" UTC\">");
+    double labelled = Double.MAX_VALUE; // newest first: a label only where it does not run into the previous one
     for (int i = 0; i < runs.size(); i++) {
       JsonObject run = runs.getJsonObject(i);
-      double left = 100.0 * (run.getLong("startedAtMillis", now) - start) / (now - start);
-      html.append("<div class=\"tick\" style=\"left:").append(String.format("%.2f", Math.min(99.5, left))).append("%\"><span>")
-          .append(CLOCK.format(Instant.ofEpochMilli(run.getLong("startedAtMillis", now)))).append("</span></div>");
+      double left = Math.min(99.5, 100.0 * (run.getLong("startedAtMillis", now) - start) / (now - start));
+      String when = CLOCK.format(Instant.ofEpochMilli(run.getLong("startedAtMillis", now)));
+      html.append("<div class=\"tick\" title=\"").append(when).append(' ').append(esc(run.getString("kind")))
+          .append("\" style=\"left:").append(String.format("%.2f", left)).append("%\">");
+      if (labelled - left > 6) {
+        html.append("<span>").append(when).append("</span>");
+        labelled = left;
+      }
+      html.append("</div>");
     }
     html.append("</div><div class=\"legend\">");
     for (int p = 0; p < StatusText.PHASES.size(); p++) {
