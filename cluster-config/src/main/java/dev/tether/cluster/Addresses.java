@@ -20,6 +20,10 @@ public final class Addresses {
   /** Shared map: "host:port" → the server's last health reading ({@link ServerHealth}), by the active coordinator. */
   public static final String HEALTH_MAP = "tether.health";
 
+  /** Shared map: "recent" → the last switchover and failover reports, newest first (bounded), by the active coordinator. */
+  public static final String SWITCHOVERS_MAP = "tether.switchovers";
+  public static final String SWITCHOVERS_KEY = "recent";
+
   /** Cluster-wide lock held by the active coordinator. */
   public static final String COORDINATOR_LOCK = "tether.coordinator.leader";
 

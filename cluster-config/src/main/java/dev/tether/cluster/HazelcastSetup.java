@@ -10,6 +10,8 @@ import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one place Hazelcast is configured, for proxies, coordinators and tests alike: TCP-IP join to
@@ -18,6 +20,17 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
  * enables multicast, which sends traffic off the machine.
  */
 public final class HazelcastSetup {
+  private static final Logger log = LoggerFactory.getLogger(HazelcastSetup.class);
+
+  /**
+   * The JVM options Hazelcast asks for (it warns at start without them); the launcher, the
+   * Dockerfiles and the tests' surefire argLine pass the same list (ShippedConfigFilesTest checks).
+   */
+  public static final java.util.List<String> JVM_OPTIONS = java.util.List.of("--add-modules", "java.se",
+      "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+      "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens", "java.management/sun.management=ALL-UNNAMED",
+      "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED");
+
   private HazelcastSetup() {}
 
   public static Config hazelcastConfig(ClusterConfig cluster) {
@@ -41,6 +54,9 @@ public final class HazelcastSetup {
   /** A clustered Vert.x whose event bus and Hazelcast member both stay on the configured host. */
   public static Future<Vertx> clusteredVertx(VertxBuilder builder, ClusterConfig cluster, VertxOptions options) {
     options.setEventBusOptions(new EventBusOptions().setHost(cluster.host()).setPort(0));
+    log.info("joining cluster {} on {}:{} (TCP-IP members {}); Hazelcast's CP subsystem stays off: Tether uses"
+        + " no CP structure (the leader lock is a map lock; a split brain is fenced by epochs and read_only)",
+        cluster.name(), cluster.host(), cluster.port(), cluster.members());
     return builder.with(options)
         .withClusterManager(new HazelcastClusterManager(hazelcastConfig(cluster)))
         .buildClustered();

@@ -41,7 +41,7 @@ class ShippedConfigFilesTest {
   void theComposeConfigurationJoinsItsMembersByTcpIp() throws Exception {
     TetherConfig config = load("docker/tether-docker.yaml");
     assertTrue(config.cluster().enabled());
-    assertEquals(4, config.cluster().members().size());
+    assertEquals(5, config.cluster().members().size());
     assertEquals("172.28.0.10", config.backend().host());
     assertNoMulticastNoPhoneHome(config);
   }

@@ -1,6 +1,7 @@
 package dev.tether.coordinator;
 
 import dev.tether.config.CoordinatorConfig;
+import dev.tether.coordinator.status.StatusPage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -11,35 +12,37 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.util.function.Function;
 
 /**
- * The coordinator's HTTP/JSON admin API, behind a bearer token: GET /health, GET /topology (with
- * each server's last health reading),
- * GET /sessions (per node: sessions, quiescent, in a transaction, migrating), POST /switchover
- * (optional {"target": "host:port"}), POST /rejoin, /replicas/remove, /replicas/add and /decide
- * (each {"server": "host:port"}), GET /metrics (Prometheus). Served by the active coordinator only.
+ * The coordinator's HTTP/JSON admin API, behind a bearer token ({@link AdminAuth}): GET /health,
+ * GET /topology (with each server's last health reading), GET /sessions (per node: sessions,
+ * quiescent, in a transaction, migrating), GET /status (all of it plus the recent switchovers),
+ * GET / (the same as a self-refreshing HTML page), POST /switchover (optional
+ * {"target": "host:port"}), POST /rejoin, /replicas/remove, /replicas/add and /decide (each
+ * {"server": "host:port"}), GET /metrics (Prometheus). Served by the active coordinator only.
  */
 final class AdminApi {
   private AdminApi() {}
 
   static Future<HttpServer> start(Vertx vertx, CoordinatorConfig config, String host, SwitchoverOrchestrator orchestrator,
-                                  CoordinatorMetrics metrics) {
+                                  CoordinatorMetrics metrics, String nodeId, SwitchoverRecorder recorder) {
     Router router = Router.router(vertx);
-    router.route().handler(ctx -> {
-      String header = ctx.request().getHeader("Authorization");
-      if (("Bearer " + config.token()).equals(header)) {
-        ctx.next();
-      } else {
-        ctx.response().setStatusCode(401).end(new JsonObject().put("error", "missing or wrong bearer token").encode());
-      }
-    });
+    router.route().handler(new AdminAuth(config.token()));
+    String admin = host + ":" + config.adminPort();
+    router.get("/status").handler(ctx -> reply(ctx,
+        StatusSnapshot.read(vertx, config, nodeId, admin, orchestrator, recorder.history())));
+    router.get("/").handler(ctx -> StatusSnapshot.read(vertx, config, nodeId, admin, orchestrator, recorder.history())
+        .onComplete(done -> ctx.response().putHeader("content-type", "text/html; charset=utf-8")
+            .putHeader("cache-control", "no-store")
+            .end(done.succeeded() ? StatusPage.render(done.result()) : "status unreadable: " + done.cause().getMessage())));
     router.get("/metrics").handler(ctx -> ctx.response().putHeader("content-type", "text/plain; version=0.0.4")
         .end(metrics.scrape()));
-    router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP").put("role", "active")));
+    router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP").put("role", "active")
+        .put("nodeId", nodeId)));
     router.get("/topology").handler(ctx -> reply(ctx, orchestrator.topology().compose(t ->
         ServerMonitor.readings(vertx, config.servers()).map(servers -> t.toJson().put("servers", servers)))));
     router.get("/sessions").handler(ctx -> reply(ctx, orchestrator.sessions()));
     router.post("/switchover").handler(BodyHandler.create().setBodyLimit(4096)).handler(ctx -> {
       JsonObject body = ctx.body().length() > 0 ? ctx.body().asJsonObject() : new JsonObject();
-      reply(ctx, orchestrator.planned(body.getString("target")));
+      reply(ctx, recorder.record("planned", () -> orchestrator.planned(body.getString("target"))));
     });
     membership(router, "/rejoin", server -> orchestrator.membership().rejoin(server));
     membership(router, "/replicas/remove", server -> orchestrator.membership().remove(server));

@@ -2,7 +2,8 @@ package dev.tether.coordinator;
 
 import dev.tether.cluster.HazelcastSetup;
 import dev.tether.config.CommandLine;
-import dev.tether.config.ConfigLoader;
+import dev.tether.config.StartupConfig;
+import dev.tether.config.TetherConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import org.slf4j.Logger;
@@ -16,11 +17,17 @@ public final class CoordinatorMain {
 
   public static void main(String[] args) {
     CommandLine command = CommandLine.parse(args);
-    Vertx bootstrap = Vertx.vertx();
-    ConfigLoader.load(bootstrap, command.configPath(), command.overrides())
-        .andThen(loaded -> bootstrap.close())
-        .compose(config -> HazelcastSetup.clusteredVertx(Vertx.builder(), config.cluster(), new VertxOptions())
-            .compose(vertx -> vertx.deployVerticle(new CoordinatorVerticle(config, new MariaDbFlavor()))))
+    TetherConfig config;
+    try {
+      config = StartupConfig.load(command);
+    } catch (Exception e) {
+      log.error("coordinator failed to read its configuration: {}", e.getMessage(), e);
+      System.exit(1);
+      return;
+    }
+    HazelcastSetup.clusteredVertx(Vertx.builder(), config.cluster(), new VertxOptions())
+        .compose(vertx -> FlavorDetection.detect(vertx, config.coordinator())
+            .compose(flavor -> vertx.deployVerticle(new CoordinatorVerticle(config, flavor))))
         .onSuccess(id -> log.info("coordinator started"))
         .onFailure(failure -> {
           log.error("coordinator failed to start: {}", failure.getMessage(), failure);

@@ -18,14 +18,46 @@ final class CoordinatorMetrics {
   static final String REPLICATION_RUNNING = "tether.coordinator.replication.running";
   static final String REPLICATION_LAG = "tether.coordinator.replication.lag.seconds";
   static final String SWITCHOVERS = "tether.coordinator.switchovers";
+  /** Prometheus: tether_coordinator_switchover_phase_duration_seconds{kind,phase} (histogram). */
+  static final String PHASE_DURATION = "tether.coordinator.switchover.phase.duration";
+  /** Prometheus: tether_coordinator_switchover_duration_seconds{kind} (histogram), start to RESTORE. */
+  static final String SWITCHOVER_DURATION = "tether.coordinator.switchover.duration";
+  /** Prometheus: tether_coordinator_switchover_client_pause_seconds{kind}: the longest any command was held. */
+  static final String CLIENT_PAUSE = "tether.coordinator.switchover.client.pause";
+  /** Prometheus: tether_coordinator_failover_detection_to_serving_seconds: first failed probe to switched. */
+  static final String DETECTION_TO_SERVING = "tether.coordinator.failover.detection.to.serving";
+  /** Prometheus: tether_coordinator_probes_total{outcome=answered|failed}: probes of the primary. */
+  static final String PROBES = "tether.coordinator.probes";
+  /** Prometheus: tether_coordinator_topology_epoch: the epoch of the topology this coordinator last read. */
+  static final String TOPOLOGY_EPOCH = "tether.coordinator.topology.epoch";
+  /** Bucket bounds of the coordinator's duration histograms. */
+  private static final java.time.Duration[] BUCKETS = java.util.stream.Stream.of(10, 25, 50, 100, 250, 500, 1000, 2500,
+      5000, 10000, 30000).map(java.time.Duration::ofMillis).toArray(java.time.Duration[]::new);
 
   private final MeterRegistry registry;
   private final Map<String, ServerHealth> readings = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong epoch = new java.util.concurrent.atomic.AtomicLong(-1);
 
   CoordinatorMetrics(MeterRegistry registry, List<String> servers, BooleanSupplier active) {
     this.registry = registry;
     Gauge.builder(ACTIVE, () -> active.getAsBoolean() ? 1 : 0)
         .description("1 while this coordinator holds the leader lock").register(registry);
+    Gauge.builder(TOPOLOGY_EPOCH, epoch, e -> e.get() < 0 ? Double.NaN : e.get())
+        .description("epoch of the topology last read (NaN before the first read)").register(registry);
+    for (String outcome : List.of("answered", "failed")) {
+      registry.counter(PROBES, "outcome", outcome);
+    }
+    for (String kind : List.of("planned", "failover")) {
+      for (String outcome : List.of("done", "failed")) {
+        registry.counter(SWITCHOVERS, "kind", kind, "outcome", outcome);
+      }
+      timer(SWITCHOVER_DURATION, "kind", kind);
+      timer(CLIENT_PAUSE, "kind", kind);
+      for (String phase : List.of("block", "promote", "switch", "restore")) {
+        timer(PHASE_DURATION, "kind", kind, "phase", phase);
+      }
+    }
+    timer(DETECTION_TO_SERVING);
     for (String server : servers) {
       serverGauge(SERVER_UP, server, "1 when the server answered the last reading",
           h -> h.reachable() ? 1 : 0);
@@ -51,6 +83,41 @@ final class CoordinatorMetrics {
   /** A switchover this coordinator ran, by kind (planned, failover) and outcome (done, failed). */
   void switchover(String kind, boolean done) {
     registry.counter(SWITCHOVERS, "kind", kind, "outcome", done ? "done" : "failed").increment();
+  }
+
+  /** A probe of the primary by the failure detector. */
+  void probe(boolean answered) {
+    registry.counter(PROBES, "outcome", answered ? "answered" : "failed").increment();
+  }
+
+  void epoch(long current) {
+    epoch.set(current);
+  }
+
+  /** The phase times of a finished run's report ({@code block.millis}, ...), its total and its client pause. */
+  void phases(String kind, io.vertx.core.json.JsonObject report) {
+    for (String phase : List.of("block", "promote", "switch", "restore")) {
+      io.vertx.core.json.JsonObject timed = report.getJsonObject(phase);
+      if (timed != null && timed.getLong("millis") != null) {
+        timer(PHASE_DURATION, "kind", kind, "phase", phase).record(java.time.Duration.ofMillis(timed.getLong("millis")));
+      }
+    }
+    if (report.getLong("totalMillis") != null) {
+      timer(SWITCHOVER_DURATION, "kind", kind).record(java.time.Duration.ofMillis(report.getLong("totalMillis")));
+    }
+    if (report.getLong("longestHoldMillis") != null) {
+      timer(CLIENT_PAUSE, "kind", kind).record(java.time.Duration.ofMillis(report.getLong("longestHoldMillis")));
+    }
+  }
+
+  /** A failover finished: how long from the first failed probe of the dead primary until sessions were switched. */
+  void detectionToServing(java.time.Duration took) {
+    timer(DETECTION_TO_SERVING).record(took);
+  }
+
+  private io.micrometer.core.instrument.Timer timer(String name, String... tags) {
+    return io.micrometer.core.instrument.Timer.builder(name).tags(tags).serviceLevelObjectives(BUCKETS)
+        .register(registry);
   }
 
   /** The Prometheus exposition of every meter, or nothing when the registry is not Prometheus'. */

@@ -26,6 +26,7 @@ public final class CoordinatorVerticle extends VerticleBase {
   private final MeterRegistry registry;
   private CoordinatorMetrics metrics;
   private SwitchoverOrchestrator orchestrator;
+  private SwitchoverRecorder recorder;
   private FailureDetector detector;
   private ServerMonitor monitor;
   private Lock leadership;
@@ -46,6 +47,7 @@ public final class CoordinatorVerticle extends VerticleBase {
   public Future<?> start() {
     metrics = new CoordinatorMetrics(registry, config.coordinator().servers(), this::active);
     orchestrator = new SwitchoverOrchestrator(vertx, config.coordinator(), flavor, metrics);
+    recorder = new SwitchoverRecorder(new SwitchoverHistory(vertx), metrics);
     contend();
     return Future.succeededFuture();
   }
@@ -70,11 +72,11 @@ public final class CoordinatorVerticle extends VerticleBase {
             return Future.succeededFuture();
           })
           .compose(ignored -> AdminApi.start(vertx, config.coordinator(), config.cluster().host(), orchestrator,
-              metrics))
+              metrics, config.cluster().nodeId(), recorder))
           .onSuccess(server -> {
             admin = server;
             log.info("admin API on {}:{}", config.cluster().host(), server.actualPort());
-            detector = new FailureDetector(vertx, config.coordinator(), flavor, orchestrator);
+            detector = new FailureDetector(vertx, config.coordinator(), flavor, orchestrator, recorder, metrics);
             detector.start();
             monitor = new ServerMonitor(vertx, config.coordinator(), flavor, orchestrator, metrics);
             monitor.start();

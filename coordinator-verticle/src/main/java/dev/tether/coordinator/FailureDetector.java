@@ -28,13 +28,20 @@ final class FailureDetector {
   private final ReplicationFlavor flavor;
   private final SwitchoverOrchestrator orchestrator;
   private final PrimaryReopen reopen;
+  private final SwitchoverRecorder recorder;
+  private final CoordinatorMetrics metrics;
   private int failedProbes;
+  /** When the first of the current run of failed probes was sent: where detection-to-serving starts. */
+  private long firstFailedAt;
   private boolean checking;
   private long timer = -1;
   private long repairTimer = -1;
 
-  FailureDetector(Vertx vertx, CoordinatorConfig config, ReplicationFlavor flavor, SwitchoverOrchestrator orchestrator) {
+  FailureDetector(Vertx vertx, CoordinatorConfig config, ReplicationFlavor flavor, SwitchoverOrchestrator orchestrator,
+                  SwitchoverRecorder recorder, CoordinatorMetrics metrics) {
     this.vertx = vertx;
+    this.recorder = recorder;
+    this.metrics = metrics;
     this.config = config;
     this.flavor = flavor;
     this.orchestrator = orchestrator;
@@ -71,10 +78,14 @@ final class FailureDetector {
     }
     checking = true;
     long probeTimeout = Math.max(200, config.probeInterval().toMillis() * 2);
+    long probedAt = System.currentTimeMillis();
     orchestrator.topology()
         .compose(topology -> topology.phase() == Topology.Phase.UNDECIDED ? Future.succeededFuture()
             : orchestrator.servers().answers(topology.primary(), probeTimeout)
             .compose(reached -> {
+              metrics.epoch(topology.epoch());
+              metrics.probe(reached);
+              firstFailedAt = reached || failedProbes == 0 ? probedAt : firstFailedAt;
               failedProbes = reached ? 0 : failedProbes + 1;
               if (failedProbes < config.suspectAfter()) {
                 return reached ? reopen.check(topology).compose(done -> fenceStrays(topology)) : fenceStrays(topology);
@@ -85,8 +96,11 @@ final class FailureDetector {
                   return Future.succeededFuture();
                 }
                 failedProbes = 0;
-                return orchestrator.failover().onSuccess(report -> log.warn("failover done: {}", report.encode()))
-                    .mapEmpty();
+                long detectedAt = firstFailedAt;
+                return recorder.record("failover", orchestrator::failover).onSuccess(report -> {
+                  metrics.detectionToServing(java.time.Duration.ofMillis(System.currentTimeMillis() - detectedAt));
+                  log.warn("failover done: {}", report.encode());
+                }).mapEmpty();
               });
             }))
         .onFailure(e -> log.warn("failure detection round failed: {}", e.getMessage()))

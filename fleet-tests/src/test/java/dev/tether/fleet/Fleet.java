@@ -95,9 +95,14 @@ final class Fleet implements AutoCloseable {
 
   /** Node configuration: this fleet's cluster and primary, the local test users, admin API on a free port. */
   TetherConfig config(int proxyPort, String nodeId) {
+    return config(proxyPort, nodeId, 0);
+  }
+
+  /** The same with the node's HTTP endpoints (health, readiness, metrics) on {@code httpPort}; 0: none. */
+  TetherConfig config(int proxyPort, String nodeId, int httpPort) {
     Map<String, String> keys = new HashMap<>();
     keys.put("proxy.port", String.valueOf(proxyPort));
-    keys.put("proxy.httpPort", "0");
+    keys.put("proxy.httpPort", String.valueOf(httpPort));
     keys.put("proxy.eventLoops", "1");
     keys.put("backend.port", String.valueOf(primary.port()));
     keys.put("coordinator.adminPort", String.valueOf(TestDatabase.freePort()));
@@ -119,6 +124,13 @@ final class Fleet implements AutoCloseable {
       proxyPorts.add(port);
       nodes.add(await(ProxyNode.start(member(), config(port, "node-" + n))));
     }
+  }
+
+  /** Starts one more node with its HTTP endpoints on {@code httpPort}. */
+  void startNodeWithHttp(int httpPort) throws Exception {
+    int port = TestDatabase.freePort();
+    proxyPorts.add(port);
+    nodes.add(await(ProxyNode.start(member(), config(port, "node-" + nodes.size(), httpPort))));
   }
 
   /** A node whose own configuration names no user: it authenticates only the fleet's shared users. */

@@ -1,7 +1,7 @@
 package dev.tether.proxy;
 
 import dev.tether.config.CommandLine;
-import dev.tether.config.ConfigLoader;
+import dev.tether.config.StartupConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -49,16 +49,21 @@ public final class ProxyMain {
       metrics.addDisabledMetricsCategory(domain);
     }
     VertxOptions options = new VertxOptions().setPreferNativeTransport(true).setMetricsOptions(metrics);
-    Vertx bootstrap = Vertx.vertx();
-    ConfigLoader.load(bootstrap, command.configPath(), command.overrides())
-        .andThen(loaded -> bootstrap.close())
-        .compose(config -> vertxFor(config, options, registry)
-            .compose(vertx -> {
-              if (!vertx.isNativeTransportEnabled()) {
-                log.info("native transport unavailable, using NIO: {}", vertx.unavailableNativeTransportCause().toString());
-              }
-              return ProxyNode.start(vertx, config, registry);
-            }))
+    dev.tether.config.TetherConfig config;
+    try {
+      config = StartupConfig.load(command);
+    } catch (Exception e) {
+      log.error("Tether proxy failed to read its configuration: {}", e.getMessage(), e);
+      System.exit(1);
+      return;
+    }
+    vertxFor(config, options, registry)
+        .compose(vertx -> {
+          if (!vertx.isNativeTransportEnabled()) {
+            log.info("native transport unavailable, using NIO: {}", vertx.unavailableNativeTransportCause().toString());
+          }
+          return ProxyNode.start(vertx, config, registry);
+        })
         .onFailure(failure -> {
           log.error("Tether proxy failed to start: {}", failure.getMessage(), failure);
           System.exit(1);

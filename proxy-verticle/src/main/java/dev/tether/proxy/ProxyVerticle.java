@@ -37,6 +37,8 @@ public final class ProxyVerticle extends VerticleBase {
   /** Every open client connection, with its session once logged in (null before). */
   private final Map<ClientConnection, RelaySession> connections = new HashMap<>();
   private BackendConnector connector;
+  /** This event loop's sessions by state, counted each tick for the sessions gauge. */
+  private java.util.concurrent.atomic.AtomicIntegerArray sessionStates;
   private NetServer server;
   private NetClient client;
 
@@ -52,7 +54,8 @@ public final class ProxyVerticle extends VerticleBase {
         .setTcpNoDelay(true)
         .setTcpKeepAlive(true));
     connector = new BackendConnector(vertx, client, backend, services::target, services::identity,
-        services.metrics().backendConnections());
+        services.metrics().backendConnections()).traffic(services.metrics().backendTraffic());
+    sessionStates = services.metrics().sessionStates();
     var proxy = services.config().proxy();
     NetServerOptions options = new NetServerOptions()
         .setHost(proxy.host())
@@ -89,6 +92,7 @@ public final class ProxyVerticle extends VerticleBase {
     }
     services.metrics().accepted();
     ClientConnection connection = new ClientConnection(socket, services.nextConnectionId());
+    connection.traffic(services.metrics().clientTraffic());
     connections.put(connection, null);
     connection.closeListener(() -> {
       connections.remove(connection);
@@ -145,6 +149,9 @@ public final class ProxyVerticle extends VerticleBase {
 
   private void tick() {
     long now = System.currentTimeMillis();
+    if (services.identity() == null) { // readiness: the backend is seen by a probe, before any client logs in
+      connector.probe().onSuccess(services::identity);
+    }
     boolean closeAll = services.drain().expired(now);
     for (ClientConnection connection : new ArrayList<>(connections.keySet())) {
       if (closeAll) {
@@ -154,5 +161,6 @@ public final class ProxyVerticle extends VerticleBase {
         connection.tick(now);
       }
     }
+    SessionStates.count(connections.values(), sessionStates);
   }
 }

@@ -2,6 +2,8 @@ package dev.tether.proxy.backend;
 
 import dev.tether.proxy.protocol.FrameDecoder;
 import dev.tether.proxy.protocol.FrameSink;
+import dev.tether.proxy.net.ByteMeter;
+import dev.tether.proxy.net.SocketErrors;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
@@ -16,6 +18,7 @@ public final class BackendConnection implements FrameSink {
   private final NetSocket socket;
   private final String address;
   private final BackendTarget target;
+  private final ByteMeter traffic;
 
   // set once by the connector when the login succeeds
   private BackendIdentity identity;
@@ -29,12 +32,18 @@ public final class BackendConnection implements FrameSink {
   private Runnable closeListener = () -> {};
   private boolean closed;
 
-  BackendConnection(NetSocket socket, BackendTarget target, FrameSink loginSink) {
+  BackendConnection(NetSocket socket, BackendTarget target, FrameSink loginSink, ByteMeter traffic) {
     this.socket = socket;
+    this.traffic = traffic;
     this.target = target;
     this.address = target.address();
     this.sink = loginSink;
-    socket.handler(new FrameDecoder(this));
+    FrameDecoder decoder = new FrameDecoder(this);
+    socket.handler(bytes -> {
+      traffic.received(bytes.length());
+      decoder.handle(bytes);
+    });
+    socket.exceptionHandler(SocketErrors.BACKEND.handler(address));
     socket.closeHandler(ignored -> {
       closed = true;
       closeListener.run();
@@ -67,6 +76,7 @@ public final class BackendConnection implements FrameSink {
 
   public void write(Buffer bytes) {
     if (!closed) {
+      traffic.sent(bytes.length());
       socket.write(bytes);
     }
   }

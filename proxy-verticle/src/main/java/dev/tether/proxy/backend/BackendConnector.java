@@ -37,6 +37,7 @@ public final class BackendConnector {
   private final Supplier<BackendTarget> target;
   private final Consumer<BackendIdentity> identityListener;
   private final AtomicInteger open;
+  private dev.tether.proxy.net.ByteMeter traffic = dev.tether.proxy.net.ByteMeter.NONE;
 
   /** Connects to whatever {@code target} names at the moment of each connection. */
   public BackendConnector(Vertx vertx, NetClient client, BackendConfig config, Supplier<BackendTarget> target,
@@ -51,6 +52,12 @@ public final class BackendConnector {
 
   public BackendTarget target() {
     return target.get();
+  }
+
+  /** Where the bytes of the connections made from now on are counted. */
+  public BackendConnector traffic(dev.tether.proxy.net.ByteMeter meter) {
+    this.traffic = meter;
+    return this;
   }
 
   public BackendConfig config() {
@@ -98,7 +105,7 @@ public final class BackendConnector {
             "Tether: cannot reach backend " + address + ": " + failure.getMessage())))
         .compose(socket -> {
           Login login = new Login(request);
-          BackendConnection connection = new BackendConnection(socket, to, login);
+          BackendConnection connection = new BackendConnection(socket, to, login, traffic);
           login.connection = connection;
           long timer = vertx.setTimer(config.connectTimeout().toMillis(), id -> login.fail(
               ErrorCode.BACKEND_UNAVAILABLE.exception("Tether: backend " + address + " did not complete login within "

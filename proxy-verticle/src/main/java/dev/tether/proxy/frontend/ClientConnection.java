@@ -37,6 +37,7 @@ public final class ClientConnection implements FrameSink {
   // confined to the event loop
   private Owner owner;
   private Runnable closeListener = () -> {};
+  private dev.tether.proxy.net.ByteMeter traffic = dev.tether.proxy.net.ByteMeter.NONE;
   private long lastActivityMillis = System.currentTimeMillis();
   private int pauseReasons;
   private boolean closed;
@@ -55,7 +56,11 @@ public final class ClientConnection implements FrameSink {
     this.socket = socket;
     this.connectionId = connectionId;
     this.remoteHost = socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().hostAddress();
-    socket.handler(decoder);
+    socket.handler(bytes -> {
+      traffic.received(bytes.length());
+      decoder.handle(bytes);
+    });
+    socket.exceptionHandler(dev.tether.proxy.net.SocketErrors.CLIENT.handler(remoteHost));
     socket.closeHandler(ignored -> {
       closed = true;
       if (owner != null) {
@@ -113,8 +118,14 @@ public final class ClientConnection implements FrameSink {
 
   public void write(Buffer bytes) {
     if (!closed) {
+      traffic.sent(bytes.length());
       socket.write(bytes);
     }
+  }
+
+  /** Where this connection's bytes are counted (set by the node when it accepts the connection). */
+  public void traffic(dev.tether.proxy.net.ByteMeter meter) {
+    this.traffic = meter;
   }
 
   public void sendError(ErrPacket error, int sequenceId) {

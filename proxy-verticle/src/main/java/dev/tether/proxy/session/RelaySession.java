@@ -117,6 +117,8 @@ public final class RelaySession implements ClientConnection.Owner {
   /** Switchover: when this BLOCK first held a command (0: none yet), and how long the last BLOCK held one. */
   private long heldSinceMillis;
   private long lastHoldMillis;
+  /** When the command in flight was sent (System.nanoTime), for the backend response histogram. */
+  private long commandSentNanos;
   /** Switchover: move to the node's new target as soon as the command in flight ends. */
   private boolean switchPending;
   /** The epoch of the target the current backend connection was made to. */
@@ -244,6 +246,7 @@ public final class RelaySession implements ClientConnection.Owner {
     discardStaged();
     blocked = false;
     lastHoldMillis = heldSinceMillis == 0 ? 0 : System.currentTimeMillis() - heldSinceMillis;
+    services.metrics().releasedAfterSwitchover(heldSinceMillis == 0 ? -1 : lastHoldMillis);
     heldSinceMillis = 0;
     if (phase == Phase.HELD) {
       becomeIdle();
@@ -271,6 +274,7 @@ public final class RelaySession implements ClientConnection.Owner {
       adopt(ready);
       return;
     }
+    services.metrics().migratedByReplay(wasInTransaction ? "in_transaction" : ready == null ? "not_staged" : "staged_unfit");
     if (ready != null) {
       ready.discard();
     }
@@ -468,6 +472,7 @@ public final class RelaySession implements ClientConnection.Owner {
     if (blocked && !inTransaction()) {
       if (heldSinceMillis == 0) {
         heldSinceMillis = System.currentTimeMillis();
+        services.metrics().heldBySwitchover();
       }
       phase = Phase.HELD; // switchover: new work waits for RESTORE
       queued.addFirst(new QueuedFrame(sequenceId, payload, frame));
@@ -495,6 +500,7 @@ public final class RelaySession implements ClientConnection.Owner {
     }
     tracker.expectResponseTo(payload);
     retryFrame = frame.length() <= RETRY_KEEP_BYTES ? frame : null;
+    commandSentNanos = services.metrics().commandSent(command);
     forward(sequenceId, payload, withBackendStatementId(command, payload, frame));
   }
 
@@ -687,6 +693,7 @@ public final class RelaySession implements ClientConnection.Owner {
         }
         lastWarnings = warnings(payload, flags);
         retryFrame = null;
+        services.metrics().backendResponse(System.nanoTime() - commandSentNanos);
         completedInChunk = true;
         phase = Phase.IDLE;
       }
