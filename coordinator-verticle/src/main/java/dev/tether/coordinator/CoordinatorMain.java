@@ -2,7 +2,9 @@ package dev.tether.coordinator;
 
 import dev.tether.cluster.HazelcastSetup;
 import dev.tether.config.CommandLine;
+import dev.tether.config.ConfigException;
 import dev.tether.config.ConfigLoader;
+import dev.tether.config.StartupFailure;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import org.slf4j.Logger;
@@ -15,16 +17,19 @@ public final class CoordinatorMain {
   private CoordinatorMain() {}
 
   public static void main(String[] args) {
-    CommandLine command = CommandLine.parse(args);
+    CommandLine command;
+    try {
+      command = CommandLine.parse(args);
+    } catch (ConfigException e) {
+      StartupFailure.exit("tether coordinator", e, log);
+      return;
+    }
     Vertx bootstrap = Vertx.vertx();
     ConfigLoader.load(bootstrap, command.configPath(), command.overrides())
         .andThen(loaded -> bootstrap.close())
         .compose(config -> HazelcastSetup.clusteredVertx(Vertx.builder(), config.cluster(), new VertxOptions())
             .compose(vertx -> vertx.deployVerticle(new CoordinatorVerticle(config, new MariaDbFlavor()))))
         .onSuccess(id -> log.info("coordinator started"))
-        .onFailure(failure -> {
-          log.error("coordinator failed to start: {}", failure.getMessage(), failure);
-          System.exit(1);
-        });
+        .onFailure(failure -> StartupFailure.exit("tether coordinator", failure, log));
   }
 }
