@@ -38,6 +38,8 @@ public final class ConfigKeys {
   public static final String CLUSTER_PORT = "port";
   public static final String CLUSTER_MEMBERS = "members";
   public static final String CLUSTER_NODE_ID = "nodeId";
+  public static final String CLUSTER_TLS = "tls";
+  public static final String TLS_TRUST_PATH = "trustPath";
 
   public static final String COORDINATOR = "coordinator";
   public static final String COORDINATOR_ADMIN_PORT = "adminPort";
@@ -52,6 +54,7 @@ public final class ConfigKeys {
   public static final String COORDINATOR_PROBE_INTERVAL_MS = "probeIntervalMs";
   public static final String COORDINATOR_SUSPECT_AFTER = "suspectAfterFailedProbes";
   public static final String COORDINATOR_MONITOR_INTERVAL_MS = "monitorIntervalMs";
+  public static final String COORDINATOR_ADMIN_TLS = "adminTls";
 
   public static final String USERS = "users";
   public static final String USER_NAME = "name";

@@ -50,7 +50,12 @@ public final class ConfigSchema {
         ConfigKeys.PROXY_HOST, text(),
         ConfigKeys.CLUSTER_PORT, port(),
         ConfigKeys.CLUSTER_MEMBERS, textList(),
-        ConfigKeys.CLUSTER_NODE_ID, text())));
+        ConfigKeys.CLUSTER_NODE_ID, text(),
+        ConfigKeys.CLUSTER_TLS, section(Map.of(
+            ConfigKeys.TLS_ENABLED, bool(),
+            ConfigKeys.TLS_CERT_PATH, file(),
+            ConfigKeys.TLS_KEY_PATH, file(),
+            ConfigKeys.TLS_TRUST_PATH, file())))));
     keys.put(ConfigKeys.COORDINATOR, coordinator());
     Map<String, ConfigRule> user = new LinkedHashMap<>();
     user.put(ConfigKeys.USER_NAME, text());
@@ -93,6 +98,10 @@ public final class ConfigSchema {
     keys.put(ConfigKeys.COORDINATOR_PROBE_INTERVAL_MS, integer(1, MAX_INT));
     keys.put(ConfigKeys.COORDINATOR_SUSPECT_AFTER, integer(1, 1000));
     keys.put(ConfigKeys.COORDINATOR_MONITOR_INTERVAL_MS, integer(1, MAX_INT));
+    keys.put(ConfigKeys.COORDINATOR_ADMIN_TLS, section(Map.of(
+        ConfigKeys.TLS_ENABLED, bool(),
+        ConfigKeys.TLS_CERT_PATH, file(),
+        ConfigKeys.TLS_KEY_PATH, file())));
     return section(keys);
   }
 

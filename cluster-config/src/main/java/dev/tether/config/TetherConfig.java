@@ -55,7 +55,8 @@ public record TetherConfig(ProxyConfig proxy, BackendConfig backend, SessionConf
         c.getString(ConfigKeys.PROXY_HOST, "127.0.0.1"),
         c.getInteger(ConfigKeys.CLUSTER_PORT, 5701),
         members.stream().map(String::valueOf).toList(),
-        c.getString(ConfigKeys.CLUSTER_NODE_ID, "proxy-" + proxy.port()));
+        c.getString(ConfigKeys.CLUSTER_NODE_ID, "proxy-" + proxy.port()),
+        clusterTls(object(c, ConfigKeys.CLUSTER_TLS)));
     JsonObject k = object(root, ConfigKeys.COORDINATOR);
     JsonArray servers = k.getJsonArray(ConfigKeys.COORDINATOR_SERVERS,
         new JsonArray().add("127.0.0.1:13306").add("127.0.0.1:13307").add("127.0.0.1:13308"));
@@ -72,7 +73,8 @@ public record TetherConfig(ProxyConfig proxy, BackendConfig backend, SessionConf
         Duration.ofMillis(k.getLong(ConfigKeys.COORDINATOR_PHASE_TIMEOUT_MS, 10_000L)),
         Duration.ofMillis(k.getLong(ConfigKeys.COORDINATOR_PROBE_INTERVAL_MS, 500L)),
         k.getInteger(ConfigKeys.COORDINATOR_SUSPECT_AFTER, 3),
-        Duration.ofMillis(k.getLong(ConfigKeys.COORDINATOR_MONITOR_INTERVAL_MS, 2000L)));
+        Duration.ofMillis(k.getLong(ConfigKeys.COORDINATOR_MONITOR_INTERVAL_MS, 2000L)),
+        adminTls(object(k, ConfigKeys.COORDINATOR_ADMIN_TLS)));
     return new TetherConfig(proxy, backend, session, cluster, coordinator, users(root.getJsonArray(ConfigKeys.USERS)));
   }
 
@@ -89,6 +91,17 @@ public record TetherConfig(ProxyConfig proxy, BackendConfig backend, SessionConf
           AuthPlugin.parse(u.getString(ConfigKeys.USER_AUTH_PLUGIN, AuthPlugin.MYSQL_NATIVE_PASSWORD.wireName()))));
     }
     return users;
+  }
+
+  private static ClusterTlsConfig clusterTls(JsonObject t) {
+    return new ClusterTlsConfig(t.getBoolean(ConfigKeys.TLS_ENABLED, false), t.getString(ConfigKeys.TLS_CERT_PATH),
+        t.getString(ConfigKeys.TLS_KEY_PATH), t.getString(ConfigKeys.TLS_TRUST_PATH));
+  }
+
+  /** Off by default: the demo's admin API listens on loopback; turn it on wherever it does not. */
+  private static TlsConfig adminTls(JsonObject t) {
+    return new TlsConfig(t.getBoolean(ConfigKeys.TLS_ENABLED, false), t.getString(ConfigKeys.TLS_CERT_PATH),
+        t.getString(ConfigKeys.TLS_KEY_PATH), null);
   }
 
   private static JsonObject object(JsonObject parent, String key) {

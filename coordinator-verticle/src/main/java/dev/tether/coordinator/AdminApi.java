@@ -1,6 +1,7 @@
 package dev.tether.coordinator;
 
 import dev.tether.config.CoordinatorConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -13,22 +14,16 @@ import io.vertx.ext.web.handler.BodyHandler;
  * The coordinator's HTTP/JSON admin API, behind a bearer token: GET /health, GET /topology (with
  * each server's last health reading),
  * GET /sessions (per node: sessions, quiescent, in a transaction, migrating), POST /switchover
- * (optional {"target": "host:port"}), GET /metrics (Prometheus). Served by the active coordinator only.
+ * (optional {"target": "host:port"}), GET /metrics (Prometheus). Served by the active coordinator only,
+ * over TLS when {@code coordinator.adminTls.enabled}.
  */
 final class AdminApi {
   private AdminApi() {}
 
   static Future<HttpServer> start(Vertx vertx, CoordinatorConfig config, String host, SwitchoverOrchestrator orchestrator,
-                                  CoordinatorMetrics metrics) {
+                                  CoordinatorMetrics metrics, MeterRegistry registry) {
     Router router = Router.router(vertx);
-    router.route().handler(ctx -> {
-      String header = ctx.request().getHeader("Authorization");
-      if (("Bearer " + config.token()).equals(header)) {
-        ctx.next();
-      } else {
-        ctx.response().setStatusCode(401).end(new JsonObject().put("error", "missing or wrong bearer token").encode());
-      }
-    });
+    router.route().handler(new AdminGuard(config.token(), registry));
     router.get("/metrics").handler(ctx -> ctx.response().putHeader("content-type", "text/plain; version=0.0.4")
         .end(metrics.scrape()));
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP").put("role", "active")));
@@ -39,7 +34,8 @@ final class AdminApi {
       JsonObject body = ctx.body().length() > 0 ? ctx.body().asJsonObject() : new JsonObject();
       reply(ctx, orchestrator.planned(body.getString("target")));
     });
-    return vertx.createHttpServer().requestHandler(router).listen(config.adminPort(), host);
+    return vertx.createHttpServer(AdminTls.serverOptions(config.adminTls())).requestHandler(router)
+        .listen(config.adminPort(), host);
   }
 
   private static void reply(RoutingContext ctx, Future<JsonObject> result) {
