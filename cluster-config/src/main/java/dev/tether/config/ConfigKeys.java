@@ -19,6 +19,13 @@ public final class ConfigKeys {
   public static final String TLS_CERT_PATH = "certPath";
   public static final String TLS_KEY_PATH = "keyPath";
   public static final String TLS_RSA_KEY_PATH = "rsaPrivateKeyPath";
+  public static final String PROXY_AUTH_THROTTLE = "authThrottle";
+  public static final String THROTTLE_ENABLED = "enabled";
+  public static final String THROTTLE_FAILURES_BEFORE_DELAY = "failuresBeforeDelay";
+  public static final String THROTTLE_DELAY_MS = "delayMs";
+  public static final String THROTTLE_FAILURES_BEFORE_REFUSAL = "failuresBeforeRefusal";
+  public static final String THROTTLE_COOL_DOWN_S = "coolDownSeconds";
+  public static final String THROTTLE_WINDOW_S = "windowSeconds";
 
   public static final String BACKEND = "backend";
   public static final String BACKEND_HOST = "host";

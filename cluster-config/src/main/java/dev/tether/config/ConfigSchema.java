@@ -81,6 +81,14 @@ public final class ConfigSchema {
         ConfigKeys.TLS_CERT_PATH, file(),
         ConfigKeys.TLS_KEY_PATH, file(),
         ConfigKeys.TLS_RSA_KEY_PATH, file())));
+    keys.put(ConfigKeys.PROXY_AUTH_THROTTLE, section(Map.of(
+        ConfigKeys.THROTTLE_ENABLED, bool(),
+        ConfigKeys.THROTTLE_FAILURES_BEFORE_DELAY, integer(1, MAX_INT),
+        // a delayed attempt must still fit in the handshake timeout
+        ConfigKeys.THROTTLE_DELAY_MS, integer(0, 5_000),
+        ConfigKeys.THROTTLE_FAILURES_BEFORE_REFUSAL, integer(1, MAX_INT),
+        ConfigKeys.THROTTLE_COOL_DOWN_S, integer(1, 86_400),
+        ConfigKeys.THROTTLE_WINDOW_S, integer(1, 86_400))));
     return section(keys);
   }
 

@@ -2,7 +2,7 @@ package dev.tether.config;
 
 import java.time.Duration;
 
-/** One proxy node's listener and the limits it enforces on clients. */
+/** One proxy node's listener and the limits it enforces on clients, failed logins included. */
 public record ProxyConfig(
     String host,
     int port,
@@ -13,4 +13,5 @@ public record ProxyConfig(
     Duration idleTimeout,
     int maxAllowedPacket,
     AuthPlugin authPlugin,
-    TlsConfig tls) {}
+    TlsConfig tls,
+    AuthThrottleConfig authThrottle) {}

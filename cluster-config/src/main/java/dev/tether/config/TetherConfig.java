@@ -35,7 +35,8 @@ public record TetherConfig(ProxyConfig proxy, BackendConfig backend, SessionConf
             t.getBoolean(ConfigKeys.TLS_ENABLED, true),
             t.getString(ConfigKeys.TLS_CERT_PATH),
             t.getString(ConfigKeys.TLS_KEY_PATH),
-            t.getString(ConfigKeys.TLS_RSA_KEY_PATH)));
+            t.getString(ConfigKeys.TLS_RSA_KEY_PATH)),
+        authThrottle(object(p, ConfigKeys.PROXY_AUTH_THROTTLE)));
     BackendConfig backend = new BackendConfig(
         b.getString(ConfigKeys.BACKEND_HOST, "127.0.0.1"),
         b.getInteger(ConfigKeys.BACKEND_PORT, DEFAULT_BACKEND_PORT),
@@ -91,6 +92,17 @@ public record TetherConfig(ProxyConfig proxy, BackendConfig backend, SessionConf
           AuthPlugin.parse(u.getString(ConfigKeys.USER_AUTH_PLUGIN, AuthPlugin.MYSQL_NATIVE_PASSWORD.wireName()))));
     }
     return users;
+  }
+
+  private static AuthThrottleConfig authThrottle(JsonObject a) {
+    AuthThrottleConfig d = AuthThrottleConfig.defaults();
+    return new AuthThrottleConfig(
+        a.getBoolean(ConfigKeys.THROTTLE_ENABLED, d.enabled()),
+        a.getInteger(ConfigKeys.THROTTLE_FAILURES_BEFORE_DELAY, d.failuresBeforeDelay()),
+        Duration.ofMillis(a.getLong(ConfigKeys.THROTTLE_DELAY_MS, d.delay().toMillis())),
+        a.getInteger(ConfigKeys.THROTTLE_FAILURES_BEFORE_REFUSAL, d.failuresBeforeRefusal()),
+        Duration.ofSeconds(a.getLong(ConfigKeys.THROTTLE_COOL_DOWN_S, d.coolDown().toSeconds())),
+        Duration.ofSeconds(a.getLong(ConfigKeys.THROTTLE_WINDOW_S, d.window().toSeconds())));
   }
 
   private static ClusterTlsConfig clusterTls(JsonObject t) {
