@@ -26,6 +26,12 @@ public final class ConfigKeys {
   public static final String THROTTLE_FAILURES_BEFORE_REFUSAL = "failuresBeforeRefusal";
   public static final String THROTTLE_COOL_DOWN_S = "coolDownSeconds";
   public static final String THROTTLE_WINDOW_S = "windowSeconds";
+  public static final String PROXY_ACCOUNTS = "accounts";
+  public static final String ACCOUNTS_FROM_DATABASE = "fromDatabase";
+  public static final String ACCOUNTS_USER = "user";
+  public static final String ACCOUNTS_PASSWORD = "password";
+  public static final String ACCOUNTS_REFRESH_S = "refreshSeconds";
+  public static final String ACCOUNTS_MIN_INTERVAL_MS = "minRefreshIntervalMs";
 
   public static final String BACKEND = "backend";
   public static final String BACKEND_HOST = "host";

@@ -89,6 +89,13 @@ public final class ConfigSchema {
         ConfigKeys.THROTTLE_FAILURES_BEFORE_REFUSAL, integer(1, MAX_INT),
         ConfigKeys.THROTTLE_COOL_DOWN_S, integer(1, 86_400),
         ConfigKeys.THROTTLE_WINDOW_S, integer(1, 86_400))));
+    Map<String, ConfigRule> accounts = new LinkedHashMap<>();
+    accounts.put(ConfigKeys.ACCOUNTS_FROM_DATABASE, bool());
+    accounts.put(ConfigKeys.ACCOUNTS_USER, text());
+    ConfigRule.secret(accounts, ConfigKeys.ACCOUNTS_PASSWORD);
+    accounts.put(ConfigKeys.ACCOUNTS_REFRESH_S, integer(1, 86_400));
+    accounts.put(ConfigKeys.ACCOUNTS_MIN_INTERVAL_MS, integer(100, 3_600_000));
+    keys.put(ConfigKeys.PROXY_ACCOUNTS, section(accounts));
     return section(keys);
   }
 

@@ -14,4 +14,5 @@ public record ProxyConfig(
     int maxAllowedPacket,
     AuthPlugin authPlugin,
     TlsConfig tls,
-    AuthThrottleConfig authThrottle) {}
+    AuthThrottleConfig authThrottle,
+    DatabaseAccountsConfig accounts) {}

@@ -13,7 +13,8 @@ import java.util.function.Function;
  * Secrets given by reference instead of in the file: beside a secret key {@code password} the
  * configuration may say {@code passwordEnv: NAME} (read the environment variable NAME) or
  * {@code passwordFile: /run/secrets/x} (read the file, one trailing newline dropped). The same holds
- * for the coordinator's {@code token}, {@code adminPassword} and {@code replicationPassword}.
+ * for the coordinator's {@code token}, {@code adminPassword} and {@code replicationPassword}, and for
+ * {@code proxy.accounts.password}.
  * References are resolved once at start; the resolved value replaces the reference in the tree.
  */
 public final class SecretReferences {
@@ -32,6 +33,11 @@ public final class SecretReferences {
       for (String secret : COORDINATOR_SECRETS) {
         resolve(coordinator, ConfigKeys.COORDINATOR + ".", secret, environment);
       }
+    }
+    JsonObject proxy = root.getJsonObject(ConfigKeys.PROXY);
+    JsonObject accounts = proxy == null ? null : proxy.getJsonObject(ConfigKeys.PROXY_ACCOUNTS);
+    if (accounts != null) {
+      resolve(accounts, ConfigKeys.PROXY + "." + ConfigKeys.PROXY_ACCOUNTS + ".", ConfigKeys.ACCOUNTS_PASSWORD, environment);
     }
     JsonArray users = root.getJsonArray(ConfigKeys.USERS);
     if (users != null) {

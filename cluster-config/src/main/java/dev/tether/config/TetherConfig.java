@@ -36,7 +36,8 @@ public record TetherConfig(ProxyConfig proxy, BackendConfig backend, SessionConf
             t.getString(ConfigKeys.TLS_CERT_PATH),
             t.getString(ConfigKeys.TLS_KEY_PATH),
             t.getString(ConfigKeys.TLS_RSA_KEY_PATH)),
-        authThrottle(object(p, ConfigKeys.PROXY_AUTH_THROTTLE)));
+        authThrottle(object(p, ConfigKeys.PROXY_AUTH_THROTTLE)),
+        accounts(object(p, ConfigKeys.PROXY_ACCOUNTS)));
     BackendConfig backend = new BackendConfig(
         b.getString(ConfigKeys.BACKEND_HOST, "127.0.0.1"),
         b.getInteger(ConfigKeys.BACKEND_PORT, DEFAULT_BACKEND_PORT),
@@ -92,6 +93,16 @@ public record TetherConfig(ProxyConfig proxy, BackendConfig backend, SessionConf
           AuthPlugin.parse(u.getString(ConfigKeys.USER_AUTH_PLUGIN, AuthPlugin.MYSQL_NATIVE_PASSWORD.wireName()))));
     }
     return users;
+  }
+
+  private static DatabaseAccountsConfig accounts(JsonObject a) {
+    return new DatabaseAccountsConfig(
+        a.getBoolean(ConfigKeys.ACCOUNTS_FROM_DATABASE, false),
+        // local test credentials of the demo database
+        a.getString(ConfigKeys.ACCOUNTS_USER, "tether_admin"),
+        String.valueOf(a.getValue(ConfigKeys.ACCOUNTS_PASSWORD, "tether_admin")),
+        Duration.ofSeconds(a.getLong(ConfigKeys.ACCOUNTS_REFRESH_S, 30L)),
+        Duration.ofMillis(a.getLong(ConfigKeys.ACCOUNTS_MIN_INTERVAL_MS, 3000L)));
   }
 
   private static AuthThrottleConfig authThrottle(JsonObject a) {
