@@ -39,7 +39,9 @@ public final class NodeServices {
     this.tls = tls;
     this.rsaKeys = rsaKeys;
     this.metrics = metrics;
-    this.authThrottle = new AuthThrottle(config.proxy().authThrottle(), metrics.registry(), System::currentTimeMillis);
+    this.authThrottle = new AuthThrottle(config.proxy().authThrottle(),
+        metrics != null ? metrics.registry() : new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
+        System::currentTimeMillis);
     this.target = new AtomicReference<>(new BackendTarget(config.backend().host(), config.backend().port(), 0));
   }
 

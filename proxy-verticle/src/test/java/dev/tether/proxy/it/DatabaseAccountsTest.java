@@ -1,5 +1,6 @@
 package dev.tether.proxy.it;
 
+import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -95,6 +96,39 @@ class DatabaseAccountsTest {
       }
     } finally {
       server.stop();
+    }
+  }
+
+  @Test
+  void aSessionOfAnAccountOnlyOnTheDatabaseMigratesAtASwitchover() throws Exception {
+    MariaDbServer primary = TestDatabase.startPrivate("accounts-sw-a", 1);
+    MariaDbServer replica = TestDatabase.startPrivate("accounts-sw-b", 2);
+    try {
+      replica.replicateFrom(primary);
+      admin(primary, "CREATE USER '" + USER + "'@'%' IDENTIFIED BY '" + PASSWORD + "'",
+          "GRANT SELECT ON tether.* TO '" + USER + "'@'%'");
+      try (ProxyHarness proxy = ProxyHarness.start(primary.port(), Map.of(
+          "proxy.accounts.fromDatabase", "true",
+          "proxy.accounts.user", MariaDbServer.ADMIN_USER,
+          "proxy.accounts.password", MariaDbServer.ADMIN_PASSWORD));
+           Connection c = connect(proxy.port(), USER, PASSWORD)) {
+        try (Statement s = c.createStatement()) {
+          s.execute("SET @kept = 'moved along'");
+        }
+        assertEquals("1", scalar(c, "SELECT @@server_id"));
+        java.time.Duration window = java.time.Duration.ofSeconds(2);
+        proxy.node().switchover().block(1, window).toCompletionStage().toCompletableFuture().get(30, SECONDS);
+        dev.tether.testkit.Promotion.planned(primary, replica);
+        dev.tether.proxy.backend.BackendTarget next = new dev.tether.proxy.backend.BackendTarget("127.0.0.1", replica.port(), 1);
+        proxy.node().switchover().switchTo(next).toCompletionStage().toCompletableFuture().get(30, SECONDS);
+        proxy.node().switchover().restore(1).toCompletionStage().toCompletableFuture().get(30, SECONDS);
+        assertEquals("2", scalar(c, "SELECT @@server_id"), "on the new primary");
+        assertEquals("moved along", scalar(c, "SELECT @kept"));
+        assertEquals(USER + "@%", scalar(c, "SELECT CURRENT_USER()"));
+      }
+    } finally {
+      replica.stop();
+      primary.stop();
     }
   }
 
