@@ -102,6 +102,22 @@ class ConfigurationErrorsTest {
   }
 
   @Test
+  void eventBusTlsWithoutACertificateIsRefused() throws Exception {
+    assertRefused("cluster:\n  tls:\n    enabled: true\n", Map.of(), "cluster.tls.certPath: required when cluster.tls.enabled");
+  }
+
+  @Test
+  void aRefusalThresholdBelowTheDelayThresholdIsRefused() throws Exception {
+    assertRefused("proxy:\n  authThrottle:\n    failuresBeforeDelay: 10\n    failuresBeforeRefusal: 5\n", Map.of(),
+        "proxy.authThrottle.failuresBeforeRefusal: must be at least failuresBeforeDelay (10)");
+  }
+
+  @Test
+  void aThrottleDelayLongerThanAHandshakeMayWaitIsRefused() throws Exception {
+    assertRefused("", Map.of("proxy.authThrottle.delayMs", "60000"), "proxy.authThrottle.delayMs: 60000 is out of range 0..5000");
+  }
+
+  @Test
   void aMissingConfigurationFileIsRefused() {
     ConfigException error = failure(dir.resolve("absent.yaml").toString(), Map.of());
     assertTrue(error.getMessage().startsWith("--config: file not found"), error.getMessage());
