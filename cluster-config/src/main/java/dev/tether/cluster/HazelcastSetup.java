@@ -4,11 +4,15 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import dev.tether.config.ClusterConfig;
+import dev.tether.config.ClusterTlsConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,15 +55,32 @@ public final class HazelcastSetup {
     return config;
   }
 
-  /** A clustered Vert.x whose event bus and Hazelcast member both stay on the configured host. */
+  /**
+   * A clustered Vert.x whose event bus and Hazelcast member both stay on the configured host; the
+   * event bus speaks mutual TLS when {@code cluster.tls} is enabled.
+   */
   public static Future<Vertx> clusteredVertx(VertxBuilder builder, ClusterConfig cluster, VertxOptions options) {
-    options.setEventBusOptions(new EventBusOptions().setHost(cluster.host()).setPort(0));
+    options.setEventBusOptions(eventBusOptions(cluster));
     log.info("joining cluster {} on {}:{} (TCP-IP members {}); Hazelcast's CP subsystem stays off: Tether uses"
         + " no CP structure (the leader lock is a map lock; a split brain is fenced by epochs and read_only)",
         cluster.name(), cluster.host(), cluster.port(), cluster.members());
     return builder.with(options)
         .withClusterManager(new HazelcastClusterManager(hazelcastConfig(cluster)))
         .buildClustered();
+  }
+
+  /** Bound to the cluster host only, on a port the system picks; with TLS, peers must present a trusted certificate. */
+  public static EventBusOptions eventBusOptions(ClusterConfig cluster) {
+    EventBusOptions options = new EventBusOptions().setHost(cluster.host()).setPort(0);
+    ClusterTlsConfig tls = cluster.tls();
+    if (tls.enabled()) {
+      options.setSsl(true)
+          .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certPath()).setKeyPath(tls.keyPath()))
+          .setTrustAll(false) // the event bus default trusts any server
+          .setTrustOptions(new PemTrustOptions().addCertPath(tls.trustPath()))
+          .setClientAuth(ClientAuth.REQUIRED);
+    }
+    return options;
   }
 
   public static Future<Vertx> clusteredVertx(ClusterConfig cluster) {

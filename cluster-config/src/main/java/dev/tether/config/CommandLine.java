@@ -19,7 +19,7 @@ public record CommandLine(String configPath, Map<String, String> overrides) {
         String[] kv = args[i].split("=", 2);
         overrides.put(kv[0].replaceFirst("^--", ""), kv[1]);
       } else {
-        throw new IllegalArgumentException("usage: [--config FILE] [key=value ...], not '" + args[i] + "'");
+        throw new ConfigException("command line", "usage: [--config FILE] [key=value ...], not '" + args[i] + "'");
       }
     }
     return new CommandLine(configPath, overrides);

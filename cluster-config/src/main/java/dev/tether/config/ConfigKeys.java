@@ -20,6 +20,19 @@ public final class ConfigKeys {
   public static final String TLS_CERT_PATH = "certPath";
   public static final String TLS_KEY_PATH = "keyPath";
   public static final String TLS_RSA_KEY_PATH = "rsaPrivateKeyPath";
+  public static final String PROXY_AUTH_THROTTLE = "authThrottle";
+  public static final String THROTTLE_ENABLED = "enabled";
+  public static final String THROTTLE_FAILURES_BEFORE_DELAY = "failuresBeforeDelay";
+  public static final String THROTTLE_DELAY_MS = "delayMs";
+  public static final String THROTTLE_FAILURES_BEFORE_REFUSAL = "failuresBeforeRefusal";
+  public static final String THROTTLE_COOL_DOWN_S = "coolDownSeconds";
+  public static final String THROTTLE_WINDOW_S = "windowSeconds";
+  public static final String PROXY_ACCOUNTS = "accounts";
+  public static final String ACCOUNTS_FROM_DATABASE = "fromDatabase";
+  public static final String ACCOUNTS_USER = "user";
+  public static final String ACCOUNTS_PASSWORD = "password";
+  public static final String ACCOUNTS_REFRESH_S = "refreshSeconds";
+  public static final String ACCOUNTS_MIN_INTERVAL_MS = "minRefreshIntervalMs";
 
   public static final String BACKEND = "backend";
   public static final String BACKEND_HOST = "host";
@@ -39,6 +52,8 @@ public final class ConfigKeys {
   public static final String CLUSTER_PORT = "port";
   public static final String CLUSTER_MEMBERS = "members";
   public static final String CLUSTER_NODE_ID = "nodeId";
+  public static final String CLUSTER_TLS = "tls";
+  public static final String TLS_TRUST_PATH = "trustPath";
 
   public static final String COORDINATOR = "coordinator";
   public static final String COORDINATOR_ADMIN_PORT = "adminPort";
@@ -54,6 +69,7 @@ public final class ConfigKeys {
   public static final String COORDINATOR_SUSPECT_AFTER = "suspectAfterFailedProbes";
   public static final String COORDINATOR_MONITOR_INTERVAL_MS = "monitorIntervalMs";
   public static final String COORDINATOR_AUTO_REJOIN = "autoRejoin";
+  public static final String COORDINATOR_ADMIN_TLS = "adminTls";
 
   public static final String USERS = "users";
   public static final String USER_NAME = "name";

@@ -9,22 +9,25 @@ import java.util.List;
  * (how long transactions get to finish when blocked; how long it waits for a node's acknowledgement),
  * failure detection (how often the primary is probed; after how many failed probes in a row
  * the coordinator asks the others whether it is dead), and how often every server's health
- * (reachability, read_only, GTID position, replication lag) is read; and whether a fenced server
- * whose history allows it is rejoined as a replica by itself ({@code autoRejoin}).
+ * (reachability, read_only, GTID position, replication lag) is read; whether a fenced server whose
+ * history allows it is rejoined as a replica by itself ({@code autoRejoin}); and whether the admin
+ * API serves TLS ({@code adminTls}: a configured certificate, or a self-signed one made at start).
  */
 public record CoordinatorConfig(int adminPort, String token, List<String> servers, String adminUser,
                                 String adminPassword, String replicationUser, String replicationPassword,
                                 Duration blockWindow, Duration phaseTimeout, Duration probeInterval,
-                                int suspectAfter, Duration monitorInterval, boolean autoRejoin) {
+                                int suspectAfter, Duration monitorInterval, boolean autoRejoin, TlsConfig adminTls) {
   public CoordinatorConfig {
     servers = List.copyOf(servers);
+    adminTls = adminTls == null ? new TlsConfig(false, null, null, null) : adminTls;
   }
 
+  /** Automatic rejoin on, the admin API on plain HTTP. */
   public CoordinatorConfig(int adminPort, String token, List<String> servers, String adminUser, String adminPassword,
                            String replicationUser, String replicationPassword, Duration blockWindow,
                            Duration phaseTimeout, Duration probeInterval, int suspectAfter, Duration monitorInterval) {
     this(adminPort, token, servers, adminUser, adminPassword, replicationUser, replicationPassword, blockWindow,
-        phaseTimeout, probeInterval, suspectAfter, monitorInterval, true);
+        phaseTimeout, probeInterval, suspectAfter, monitorInterval, true, null);
   }
 
   @Override

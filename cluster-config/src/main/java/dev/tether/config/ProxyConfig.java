@@ -2,7 +2,7 @@ package dev.tether.config;
 
 import java.time.Duration;
 
-/** One proxy node's listener, the limits it enforces on clients, and how long a drain waits for them to leave. */
+/** One proxy node's listener, the limits it enforces on clients (failed logins included), and how long a drain waits for them to leave. */
 public record ProxyConfig(
     String host,
     int port,
@@ -14,4 +14,6 @@ public record ProxyConfig(
     int maxAllowedPacket,
     AuthPlugin authPlugin,
     TlsConfig tls,
+    AuthThrottleConfig authThrottle,
+    DatabaseAccountsConfig accounts,
     Duration drainTimeout) {}

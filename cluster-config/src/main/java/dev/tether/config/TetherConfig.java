@@ -36,6 +36,8 @@ public record TetherConfig(ProxyConfig proxy, BackendConfig backend, SessionConf
             t.getString(ConfigKeys.TLS_CERT_PATH),
             t.getString(ConfigKeys.TLS_KEY_PATH),
             t.getString(ConfigKeys.TLS_RSA_KEY_PATH)),
+        authThrottle(object(p, ConfigKeys.PROXY_AUTH_THROTTLE)),
+        accounts(object(p, ConfigKeys.PROXY_ACCOUNTS)),
         Duration.ofSeconds(p.getLong(ConfigKeys.PROXY_DRAIN_TIMEOUT_S, 30L)));
     BackendConfig backend = new BackendConfig(
         b.getString(ConfigKeys.BACKEND_HOST, "127.0.0.1"),
@@ -56,7 +58,8 @@ public record TetherConfig(ProxyConfig proxy, BackendConfig backend, SessionConf
         c.getString(ConfigKeys.PROXY_HOST, "127.0.0.1"),
         c.getInteger(ConfigKeys.CLUSTER_PORT, 5701),
         members.stream().map(String::valueOf).toList(),
-        c.getString(ConfigKeys.CLUSTER_NODE_ID, "proxy-" + proxy.port()));
+        c.getString(ConfigKeys.CLUSTER_NODE_ID, "proxy-" + proxy.port()),
+        clusterTls(object(c, ConfigKeys.CLUSTER_TLS)));
     JsonObject k = object(root, ConfigKeys.COORDINATOR);
     JsonArray servers = k.getJsonArray(ConfigKeys.COORDINATOR_SERVERS,
         new JsonArray().add("127.0.0.1:13306").add("127.0.0.1:13307").add("127.0.0.1:13308"));
@@ -74,7 +77,8 @@ public record TetherConfig(ProxyConfig proxy, BackendConfig backend, SessionConf
         Duration.ofMillis(k.getLong(ConfigKeys.COORDINATOR_PROBE_INTERVAL_MS, 500L)),
         k.getInteger(ConfigKeys.COORDINATOR_SUSPECT_AFTER, 3),
         Duration.ofMillis(k.getLong(ConfigKeys.COORDINATOR_MONITOR_INTERVAL_MS, 2000L)),
-        k.getBoolean(ConfigKeys.COORDINATOR_AUTO_REJOIN, true));
+        k.getBoolean(ConfigKeys.COORDINATOR_AUTO_REJOIN, true),
+        adminTls(object(k, ConfigKeys.COORDINATOR_ADMIN_TLS)));
     return new TetherConfig(proxy, backend, session, cluster, coordinator, users(root.getJsonArray(ConfigKeys.USERS)));
   }
 
@@ -91,6 +95,38 @@ public record TetherConfig(ProxyConfig proxy, BackendConfig backend, SessionConf
           AuthPlugin.parse(u.getString(ConfigKeys.USER_AUTH_PLUGIN, AuthPlugin.MYSQL_NATIVE_PASSWORD.wireName()))));
     }
     return users;
+  }
+
+  private static DatabaseAccountsConfig accounts(JsonObject a) {
+    return new DatabaseAccountsConfig(
+        a.getBoolean(ConfigKeys.ACCOUNTS_FROM_DATABASE, false),
+        // local test credentials of the demo database
+        a.getString(ConfigKeys.ACCOUNTS_USER, "tether_admin"),
+        String.valueOf(a.getValue(ConfigKeys.ACCOUNTS_PASSWORD, "tether_admin")),
+        Duration.ofSeconds(a.getLong(ConfigKeys.ACCOUNTS_REFRESH_S, 30L)),
+        Duration.ofMillis(a.getLong(ConfigKeys.ACCOUNTS_MIN_INTERVAL_MS, 3000L)));
+  }
+
+  private static AuthThrottleConfig authThrottle(JsonObject a) {
+    AuthThrottleConfig d = AuthThrottleConfig.defaults();
+    return new AuthThrottleConfig(
+        a.getBoolean(ConfigKeys.THROTTLE_ENABLED, d.enabled()),
+        a.getInteger(ConfigKeys.THROTTLE_FAILURES_BEFORE_DELAY, d.failuresBeforeDelay()),
+        Duration.ofMillis(a.getLong(ConfigKeys.THROTTLE_DELAY_MS, d.delay().toMillis())),
+        a.getInteger(ConfigKeys.THROTTLE_FAILURES_BEFORE_REFUSAL, d.failuresBeforeRefusal()),
+        Duration.ofSeconds(a.getLong(ConfigKeys.THROTTLE_COOL_DOWN_S, d.coolDown().toSeconds())),
+        Duration.ofSeconds(a.getLong(ConfigKeys.THROTTLE_WINDOW_S, d.window().toSeconds())));
+  }
+
+  private static ClusterTlsConfig clusterTls(JsonObject t) {
+    return new ClusterTlsConfig(t.getBoolean(ConfigKeys.TLS_ENABLED, false), t.getString(ConfigKeys.TLS_CERT_PATH),
+        t.getString(ConfigKeys.TLS_KEY_PATH), t.getString(ConfigKeys.TLS_TRUST_PATH));
+  }
+
+  /** Off by default: the demo's admin API listens on loopback; turn it on wherever it does not. */
+  private static TlsConfig adminTls(JsonObject t) {
+    return new TlsConfig(t.getBoolean(ConfigKeys.TLS_ENABLED, false), t.getString(ConfigKeys.TLS_CERT_PATH),
+        t.getString(ConfigKeys.TLS_KEY_PATH), null);
   }
 
   private static JsonObject object(JsonObject parent, String key) {

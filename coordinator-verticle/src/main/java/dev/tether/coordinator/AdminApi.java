@@ -2,6 +2,7 @@ package dev.tether.coordinator;
 
 import dev.tether.config.CoordinatorConfig;
 import dev.tether.coordinator.status.StatusPage;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -17,15 +18,17 @@ import java.util.function.Function;
  * quiescent, in a transaction, migrating), GET /status (all of it plus the recent switchovers),
  * GET / (the same as a self-refreshing HTML page), POST /switchover (optional
  * {"target": "host:port"}), POST /rejoin, /replicas/remove, /replicas/add and /decide (each
- * {"server": "host:port"}), GET /metrics (Prometheus). Served by the active coordinator only.
+ * {"server": "host:port"}), GET /metrics (Prometheus). Served by the active coordinator only, over TLS when
+ * {@code coordinator.adminTls.enabled}.
  */
 final class AdminApi {
   private AdminApi() {}
 
   static Future<HttpServer> start(Vertx vertx, CoordinatorConfig config, String host, SwitchoverOrchestrator orchestrator,
-                                  CoordinatorMetrics metrics, String nodeId, SwitchoverRecorder recorder) {
+                                  CoordinatorMetrics metrics, String nodeId, SwitchoverRecorder recorder,
+                                  MeterRegistry registry) {
     Router router = Router.router(vertx);
-    router.route().handler(new AdminAuth(config.token()));
+    router.route().handler(new AdminGuard(config.token(), registry));
     String admin = host + ":" + config.adminPort();
     router.get("/status").handler(ctx -> reply(ctx,
         StatusSnapshot.read(vertx, config, nodeId, admin, orchestrator, recorder.history())));
@@ -48,7 +51,8 @@ final class AdminApi {
     membership(router, "/replicas/remove", server -> orchestrator.membership().remove(server));
     membership(router, "/replicas/add", server -> orchestrator.membership().add(server));
     membership(router, "/decide", server -> orchestrator.membership().decide(server));
-    return vertx.createHttpServer().requestHandler(router).listen(config.adminPort(), host);
+    return vertx.createHttpServer(AdminTls.serverOptions(config.adminTls())).requestHandler(router)
+        .listen(config.adminPort(), host);
   }
 
   private static void membership(Router router, String path, Function<String, Future<JsonObject>> change) {

@@ -2,7 +2,9 @@ package dev.tether.coordinator;
 
 import dev.tether.cluster.HazelcastSetup;
 import dev.tether.config.CommandLine;
+import dev.tether.config.ConfigException;
 import dev.tether.config.StartupConfig;
+import dev.tether.config.StartupFailure;
 import dev.tether.config.TetherConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -16,22 +18,19 @@ public final class CoordinatorMain {
   private CoordinatorMain() {}
 
   public static void main(String[] args) {
-    CommandLine command = CommandLine.parse(args);
+    CommandLine command;
     TetherConfig config;
     try {
+      command = CommandLine.parse(args);
       config = StartupConfig.load(command);
     } catch (Exception e) {
-      log.error("coordinator failed to read its configuration: {}", e.getMessage(), e);
-      System.exit(1);
+      StartupFailure.exit("tether coordinator", e, log);
       return;
     }
     HazelcastSetup.clusteredVertx(Vertx.builder(), config.cluster(), new VertxOptions())
         .compose(vertx -> FlavorDetection.detect(vertx, config.coordinator())
             .compose(flavor -> vertx.deployVerticle(new CoordinatorVerticle(config, flavor))))
         .onSuccess(id -> log.info("coordinator started"))
-        .onFailure(failure -> {
-          log.error("coordinator failed to start: {}", failure.getMessage(), failure);
-          System.exit(1);
-        });
+        .onFailure(failure -> StartupFailure.exit("tether coordinator", failure, log));
   }
 }

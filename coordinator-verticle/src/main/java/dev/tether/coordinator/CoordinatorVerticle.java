@@ -72,10 +72,11 @@ public final class CoordinatorVerticle extends VerticleBase {
             return Future.succeededFuture();
           })
           .compose(ignored -> AdminApi.start(vertx, config.coordinator(), config.cluster().host(), orchestrator,
-              metrics, config.cluster().nodeId(), recorder))
+              metrics, config.cluster().nodeId(), recorder, registry))
           .onSuccess(server -> {
             admin = server;
-            log.info("admin API on {}:{}", config.cluster().host(), server.actualPort());
+            log.info("admin API on {}://{}:{}", config.coordinator().adminTls().enabled() ? "https" : "http",
+                config.cluster().host(), server.actualPort());
             detector = new FailureDetector(vertx, config.coordinator(), flavor, orchestrator, recorder, metrics);
             detector.start();
             monitor = new ServerMonitor(vertx, config.coordinator(), flavor, orchestrator, metrics);

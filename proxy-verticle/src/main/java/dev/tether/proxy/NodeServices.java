@@ -4,6 +4,7 @@ import dev.tether.config.TetherConfig;
 import dev.tether.config.UserStore;
 import dev.tether.proxy.backend.BackendIdentity;
 import dev.tether.proxy.backend.BackendTarget;
+import dev.tether.proxy.frontend.AuthThrottle;
 import io.netty.handler.ssl.SslContext;
 import java.security.KeyPair;
 import java.util.Set;
@@ -21,6 +22,7 @@ public final class NodeServices {
   private final SslContext tls;
   private final KeyPair rsaKeys;
   private final ProxyMetrics metrics;
+  private final AuthThrottle authThrottle;
 
   /** The primary sessions connect to; replaced by a switchover with a newer epoch. */
   private final AtomicReference<BackendTarget> target;
@@ -38,6 +40,9 @@ public final class NodeServices {
     this.tls = tls;
     this.rsaKeys = rsaKeys;
     this.metrics = metrics;
+    this.authThrottle = new AuthThrottle(config.proxy().authThrottle(),
+        metrics != null ? metrics.registry() : new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
+        System::currentTimeMillis);
     this.target = new AtomicReference<>(new BackendTarget(config.backend().host(), config.backend().port(), 0));
   }
 
@@ -80,6 +85,11 @@ public final class NodeServices {
 
   public ProxyMetrics metrics() {
     return metrics;
+  }
+
+  /** Failed-login throttling per client address. */
+  public AuthThrottle authThrottle() {
+    return authThrottle;
   }
 
   public BackendIdentity identity() {

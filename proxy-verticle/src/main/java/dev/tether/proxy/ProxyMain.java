@@ -1,7 +1,9 @@
 package dev.tether.proxy;
 
 import dev.tether.config.CommandLine;
+import dev.tether.config.ConfigException;
 import dev.tether.config.StartupConfig;
+import dev.tether.config.StartupFailure;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -36,9 +38,8 @@ public final class ProxyMain {
     CommandLine command;
     try {
       command = CommandLine.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.exit(2);
+    } catch (ConfigException e) {
+      StartupFailure.exit("tether proxy", e, log);
       return;
     }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -53,8 +54,7 @@ public final class ProxyMain {
     try {
       config = StartupConfig.load(command);
     } catch (Exception e) {
-      log.error("Tether proxy failed to read its configuration: {}", e.getMessage(), e);
-      System.exit(1);
+      StartupFailure.exit("tether proxy", e, log);
       return;
     }
     vertxFor(config, options, registry)
@@ -64,9 +64,6 @@ public final class ProxyMain {
           }
           return ProxyNode.start(vertx, config, registry);
         })
-        .onFailure(failure -> {
-          log.error("Tether proxy failed to start: {}", failure.getMessage(), failure);
-          System.exit(1);
-        });
+        .onFailure(failure -> StartupFailure.exit("tether proxy", failure, log));
   }
 }

@@ -47,9 +47,12 @@ public final class ProxyNode {
     Future<UserStore> users = vertx.isClustered()
         ? ClusterUserStore.start(vertx, config.users()).map(store -> (UserStore) store)
         : Future.succeededFuture(new StaticUserStore(config.users()));
-    return users.compose(store -> vertx.executeBlocking(() -> new NodeServices(config, store,
+    java.util.concurrent.atomic.AtomicReference<NodeServices> built = new java.util.concurrent.atomic.AtomicReference<>();
+    return users.compose(store -> NodeAccounts.withDatabaseAccounts(vertx, config, store, built::get))
+        .compose(store -> vertx.executeBlocking(() -> new NodeServices(config, store,
             TlsMaterial.serverContext(config.proxy().tls()), TlsMaterial.rsaKeys(config.proxy().tls()),
             new ProxyMetrics(registry))))
+        .andThen(done -> built.set(done.result()))
         .compose(services -> {
           List<ProxyVerticle> verticles = new CopyOnWriteArrayList<>();
           return vertx.deployVerticle(() -> {

@@ -209,6 +209,9 @@ public final class BackendConnector {
     }
 
     private byte[] proof() {
+      if (request.account().knownByHash()) {
+        return AccountByHashLogin.proof(request.account(), plugin, challenge);
+      }
       String password = request.account().password();
       return switch (plugin) {
         case MYSQL_NATIVE_PASSWORD -> AuthScramble.nativePassword(password, challenge);

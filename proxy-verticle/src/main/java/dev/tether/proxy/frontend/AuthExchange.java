@@ -42,7 +42,8 @@ public final class AuthExchange {
   private final NodeServices services;
   private final ClientConnection client;
   private final String username;
-  private final UserAccount account;
+  /** The account found; for one known by its hash, replaced by one carrying the stage its proof revealed. */
+  private UserAccount account;
   private byte[] challenge;
   private Step step;
   private int sequence;
@@ -124,6 +125,9 @@ public final class AuthExchange {
   }
 
   private Outcome verify(byte[] proof) {
+    if (account.knownByHash()) {
+      return verifyByHash(proof);
+    }
     String password = account.password();
     return switch (account.authPlugin()) {
       case MYSQL_NATIVE_PASSWORD ->
@@ -143,6 +147,16 @@ public final class AuthExchange {
         yield Outcome.CONTINUE;
       }
     };
+  }
+
+  /** An account read from the database: the proof is checked against its stored hash, and teaches SHA1(password). */
+  private Outcome verifyByHash(byte[] proof) {
+    byte[] stage1 = AuthScramble.nativeStage1(account.nativeHash(), challenge, proof);
+    if (stage1 == null) {
+      return Outcome.DENIED;
+    }
+    account = account.withNativeStage1(stage1);
+    return Outcome.ACCEPTED;
   }
 
   private Outcome fullAuth(byte[] clearPassword) {

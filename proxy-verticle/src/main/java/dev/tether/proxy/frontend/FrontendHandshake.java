@@ -51,6 +51,8 @@ public final class FrontendHandshake implements ClientConnection.Owner {
   private int expectedSequence = 1;
   private HandshakeResponse41 response;
   private AuthExchange exchange;
+  /** The login attempt the throttle admitted, settled by its outcome or by the connection closing. */
+  private AuthThrottle.Attempt attempt;
 
   /**
    * Receives a connection whose client and backend are both logged in; it owes the client the final
@@ -72,6 +74,11 @@ public final class FrontendHandshake implements ClientConnection.Owner {
   /** Sends the greeting, presenting the backend's identity. */
   public void start(BackendIdentity identity) {
     client.owner(this);
+    ErrPacket blocked = services.authThrottle().refusalAtConnect(client.remoteHost());
+    if (blocked != null) {
+      fail(blocked, 0);
+      return;
+    }
     client.maxFramePayload(MAX_HANDSHAKE_PACKET);
     serverCapabilities = (identity.capabilities() & Capabilities.PROXY_SUPPORTED)
         | Capabilities.CLIENT_PROTOCOL_41 | Capabilities.CLIENT_SECURE_CONNECTION | Capabilities.CLIENT_PLUGIN_AUTH
@@ -108,6 +115,13 @@ public final class FrontendHandshake implements ClientConnection.Owner {
   @Override
   public void onClosed() {
     phase = Phase.DONE;
+    settle(false); // closed before an answer: the client learned nothing
+  }
+
+  private void settle(boolean failed) {
+    if (attempt != null) {
+      attempt.settle(failed);
+    }
   }
 
   @Override
@@ -136,8 +150,14 @@ public final class FrontendHandshake implements ClientConnection.Owner {
       return;
     }
     response = HandshakeResponse41.decode(payload);
-    exchange = new AuthExchange(services, client, response.username(), challenge);
     phase = Phase.AUTHENTICATING;
+    services.authThrottle().admit(client, response.username(), admitted -> authenticate(admitted, sequenceId),
+        refusal -> fail(refusal, sequenceId + 1));
+  }
+
+  private void authenticate(AuthThrottle.Attempt admitted, int sequenceId) {
+    attempt = admitted;
+    exchange = new AuthExchange(services, client, response.username(), challenge);
     onOutcome(exchange.begin(response.authPluginName(), response.authResponse(), sequenceId));
   }
 
@@ -145,10 +165,14 @@ public final class FrontendHandshake implements ClientConnection.Owner {
     switch (outcome) {
       case CONTINUE -> expectedSequence = exchange.nextSequence();
       case DENIED -> {
+        settle(true);
         services.metrics().authFailure();
         fail(exchange.denial());
       }
-      case ACCEPTED -> connectBackend();
+      case ACCEPTED -> {
+        settle(false);
+        connectBackend();
+      }
     }
   }
 

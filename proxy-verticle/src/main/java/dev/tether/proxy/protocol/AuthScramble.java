@@ -43,6 +43,43 @@ public final class AuthScramble {
     return xor(stage1, sha1.digest());
   }
 
+  /** A native proof made from the first stage SHA1(password) alone: SHA1(password) XOR SHA1(challenge + SHA1(stage1)). */
+  public static byte[] nativePasswordFromStage1(byte[] stage1, byte[] challenge) {
+    MessageDigest sha1 = digest("SHA-1");
+    byte[] stage2 = sha1.digest(stage1);
+    sha1.update(challenge, 0, Packets.SCRAMBLE_LENGTH);
+    sha1.update(stage2);
+    return xor(stage1, sha1.digest());
+  }
+
+  /**
+   * Verifies a native proof against the stored hash SHA1(SHA1(password)), as the server does:
+   * proof XOR SHA1(challenge + stored) gives the candidate SHA1(password), whose SHA1 must be the
+   * stored hash. Returns that first stage when the proof holds, else null.
+   */
+  public static byte[] nativeStage1(byte[] storedHash, byte[] challenge, byte[] proof) {
+    if (proof.length != 20 || storedHash.length != 20) {
+      return null;
+    }
+    MessageDigest sha1 = digest("SHA-1");
+    sha1.update(challenge, 0, Packets.SCRAMBLE_LENGTH);
+    sha1.update(storedHash);
+    byte[] candidate = xor(proof, sha1.digest());
+    return MessageDigest.isEqual(sha1.digest(candidate), storedHash) ? candidate : null;
+  }
+
+  /** The 20 bytes of a mysql_native_password authentication string ({@code *} and 40 hex digits), or null. */
+  public static byte[] parseNativeHash(String authenticationString) {
+    if (authenticationString == null || authenticationString.length() != 41 || authenticationString.charAt(0) != '*') {
+      return null;
+    }
+    try {
+      return java.util.HexFormat.of().parseHex(authenticationString, 1, 41);
+    } catch (IllegalArgumentException notHex) {
+      return null;
+    }
+  }
+
   /** SHA256(password) XOR SHA256(SHA256(SHA256(password)) + challenge); empty for an empty password. */
   public static byte[] cachingSha2(String password, byte[] challenge) {
     if (password.isEmpty()) {

@@ -14,6 +14,8 @@ public enum ErrorCode {
   NO_DB_ERROR(1046, "3D000"),
   UNKNOWN_COM_ERROR(1047, "08S01"),
   BAD_DB_ERROR(1049, "42000"),
+  /** ER_HOST_IS_BLOCKED; Tether's block lifts by itself after the cool-down. */
+  HOST_IS_BLOCKED(1129, "HY000"),
   NET_PACKET_TOO_LARGE(1153, "08S01"),
   NET_READ_ERROR(1158, "08S01"),
   NET_PACKETS_OUT_OF_ORDER(1156, "08S01"),

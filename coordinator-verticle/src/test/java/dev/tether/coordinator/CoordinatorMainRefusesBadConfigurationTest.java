@@ -1,0 +1,72 @@
+package dev.tether.coordinator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tether.testkit.ChildJvm;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real coordinator main, as its own process: a configuration mistake ends it with exit code 2 and one line naming the key. */
+class CoordinatorMainRefusesBadConfigurationTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void aTypoInTheFileStopsTheCoordinator() throws Exception {
+    assertRefused("proxy:\n  prot: 6034\n", "tether coordinator: configuration error: proxy.prot: unknown key");
+  }
+
+  @Test
+  void aPortOutOfRangeOnTheCommandLineStopsTheCoordinator() throws Exception {
+    assertRefused("{}\n", "tether coordinator: configuration error: coordinator.adminPort: 99999 is out of range", "coordinator.adminPort=99999");
+  }
+
+  @Test
+  void aWrongTypeStopsTheCoordinator() throws Exception {
+    assertRefused("coordinator:\n  servers: 5\n",
+        "tether coordinator: configuration error: coordinator.servers: expected a list, got the number 5");
+  }
+
+  @Test
+  void aTypoInACoordinatorKeyStopsTheCoordinator() throws Exception {
+    assertRefused("coordinator:\n  adminPrt: 8034\n", "tether coordinator: configuration error: coordinator.adminPrt: unknown key");
+  }
+
+  @Test
+  void aMissingSecretFileStopsTheCoordinator() throws Exception {
+    assertRefused("coordinator:\n  tokenFile: " + dir.resolve("token") + "\n",
+        "tether coordinator: configuration error: coordinator.tokenFile: file not found");
+  }
+
+  @Test
+  void aMissingCertificateStopsTheCoordinator() throws Exception {
+    assertRefused("proxy:\n  tls:\n    certPath: " + dir.resolve("cert.pem") + "\n    keyPath: " + dir.resolve("key.pem") + "\n",
+        "tether coordinator: configuration error: proxy.tls.certPath: file not found");
+  }
+
+  @Test
+  void aBadCommandLineStopsTheCoordinator() throws Exception {
+    assertRefused("{}\n", "tether coordinator: configuration error: command line: usage", "proxy.port");
+  }
+
+  private void assertRefused(String yaml, String expectedLine, String... extra) throws Exception {
+    Path file = dir.resolve("tether.yaml");
+    Files.writeString(file, yaml);
+    String[] args = new String[extra.length + 2];
+    args[0] = "--config";
+    args[1] = file.toString();
+    System.arraycopy(extra, 0, args, 2, extra.length);
+    try (ChildJvm node = ChildJvm.start(CoordinatorMain.class, Map.of(), args)) {
+      int exit = node.awaitExit(60);
+      String output = node.output();
+      assertEquals(2, exit, output);
+      String[] lines = output.strip().split("\n");
+      assertEquals(1, lines.length, "one line: " + output);
+      assertTrue(lines[0].startsWith(expectedLine), output);
+    }
+  }
+}

@@ -1,0 +1,130 @@
+package dev.tether.proxy.accounts;
+
+import dev.tether.config.AuthPlugin;
+import dev.tether.config.DatabaseAccountsConfig;
+import dev.tether.config.TetherConfig;
+import dev.tether.config.UserAccount;
+import dev.tether.config.UserStore;
+import dev.tether.proxy.backend.BackendConnector;
+import dev.tether.proxy.backend.BackendTarget;
+import dev.tether.proxy.backend.LoginRequest;
+import dev.tether.proxy.protocol.Capabilities;
+import dev.tether.proxy.session.InternalQuery;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Users from the configuration first, then application accounts read from the primary's grant
+ * tables through an {@link AccountFlavor}. The accounts are re-read every {@code refresh}, and
+ * when a login names a user not known (at most once per {@code minInterval}, however many unknown
+ * names arrive). They live in this node's memory only, never in the shared Hazelcast map: what is
+ * held is the stored hash, never a password. A read that fails keeps the last accounts.
+ */
+public final class DatabaseUserStore implements UserStore {
+  private static final Logger log = LoggerFactory.getLogger(DatabaseUserStore.class);
+  private static final long CAPABILITIES = Capabilities.CLIENT_PROTOCOL_41 | Capabilities.CLIENT_SECURE_CONNECTION
+      | Capabilities.CLIENT_PLUGIN_AUTH | Capabilities.CLIENT_TRANSACTIONS | Capabilities.CLIENT_MULTI_RESULTS
+      | Capabilities.CLIENT_LONG_FLAG;
+
+  private final UserStore configured;
+  private final DatabaseAccountsConfig config;
+  private final AccountFlavor flavor;
+  private final BackendConnector connector;
+  private final Context context;
+  /** Replaced whole by each read; read by every event loop. */
+  private volatile Map<String, UserAccount> accounts = Map.of();
+  /** Confined to {@link #context}. */
+  private long lastReadMillis;
+  private boolean reading;
+
+  public DatabaseUserStore(Vertx vertx, UserStore configured, DatabaseAccountsConfig config, AccountFlavor flavor,
+                           BackendConnector connector) {
+    this.configured = configured;
+    this.config = config;
+    this.flavor = flavor;
+    this.connector = connector;
+    this.context = vertx.getOrCreateContext();
+  }
+
+  /** A store over {@code configured} reading MariaDB's accounts from whatever primary {@code target} names. */
+  public static DatabaseUserStore mariaDb(Vertx vertx, UserStore configured, TetherConfig tether,
+                                          Supplier<BackendTarget> target) {
+    var backend = tether.backend();
+    NetClient client = vertx.createNetClient(new NetClientOptions()
+        .setConnectTimeout((int) backend.connectTimeout().toMillis()).setTcpNoDelay(true));
+    BackendConnector connector = new BackendConnector(vertx, client, backend, target, identity -> { },
+        new AtomicInteger());
+    return new DatabaseUserStore(vertx, configured, tether.proxy().accounts(), new MariaDbAccounts(), connector);
+  }
+
+  /** Reads the accounts once, then keeps re-reading them. */
+  public Future<Void> start(Vertx vertx) {
+    Promise<Void> first = Promise.promise();
+    context.runOnContext(ignored -> read().onComplete(done -> {
+      vertx.setPeriodic(config.refresh().toMillis(), id -> context.runOnContext(tick -> read()));
+      first.handle(done);
+    }));
+    return first.future();
+  }
+
+  @Override
+  public Optional<UserAccount> find(String name) {
+    Optional<UserAccount> found = configured.find(name);
+    if (found.isPresent()) {
+      return found;
+    }
+    UserAccount account = accounts.get(name);
+    if (account == null) {
+      context.runOnContext(ignored -> {
+        if (System.currentTimeMillis() - lastReadMillis >= config.minInterval().toMillis()) {
+          read(); // perhaps created since the last read; the login under way is still refused
+        }
+      });
+    }
+    return Optional.ofNullable(account);
+  }
+
+  /** How many accounts the last read found. */
+  public int size() {
+    return accounts.size();
+  }
+
+  private Future<Void> read() {
+    if (reading) {
+      return Future.succeededFuture();
+    }
+    reading = true;
+    lastReadMillis = System.currentTimeMillis();
+    UserAccount reader = new UserAccount(config.user(), config.password(), AuthPlugin.MYSQL_NATIVE_PASSWORD);
+    return connector.connect(new LoginRequest(reader, null, 45, CAPABILITIES, 1 << 24, null))
+        .compose(backend -> InternalQuery.run(backend, flavor.query()).andThen(done -> backend.close()))
+        .map(result -> {
+          if (result.isError()) {
+            throw result.error().toException();
+          }
+          Map<String, UserAccount> read = new HashMap<>();
+          for (List<byte[]> row : result.rows()) {
+            flavor.account(row).ifPresent(account -> read.put(account.name(), account));
+          }
+          if (!read.keySet().equals(accounts.keySet())) {
+            log.info("{} accounts read from the database's grant tables", read.size());
+          }
+          accounts = Map.copyOf(read);
+          return (Void) null;
+        })
+        .onFailure(e -> log.warn("could not read the accounts from the database: {}", e.getMessage()))
+        .andThen(done -> reading = false);
+  }
+}
