@@ -54,7 +54,7 @@ public final class ProxyHarness implements AutoCloseable {
         new UserAccount(MariaDbServer.APP2_USER, MariaDbServer.APP2_PASSWORD, plugin),
         new UserAccount(MariaDbServer.ADMIN_USER, MariaDbServer.ADMIN_PASSWORD, plugin)));
     Vertx vertx = Vertx.vertx();
-    ProxyNode node = ProxyNode.start(vertx, config).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    ProxyNode node = ProxyNode.start(vertx, config).toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
     return new ProxyHarness(vertx, node, port, backendPort);
   }
 
