@@ -89,11 +89,26 @@ public final class AuthExchange {
     return verify(proof);
   }
 
+  /**
+   * COM_CHANGE_USER as MariaDB runs it: a proof made on the connection's first challenge is never
+   * taken (it could be a replay); the client is asked for one on a fresh challenge, whatever it sent.
+   * An unknown user is asked too, with the default plugin, and then denied.
+   */
+  public Outcome beginWithFreshChallenge(byte[] proof, int sequenceId) {
+    sequence = sequenceId;
+    usedPassword = proof.length > 0;
+    challenge = AuthScramble.newChallenge();
+    step = Step.SWITCHED;
+    AuthPlugin plugin = account == null ? AuthPlugin.MYSQL_NATIVE_PASSWORD : account.authPlugin();
+    send(new AuthSwitchRequest(plugin.wireName(), challenge).encode(nextSequence()));
+    return Outcome.CONTINUE;
+  }
+
   public Outcome onClientPacket(Buffer payload, int sequenceId) {
     sequence = sequenceId;
     usedPassword |= payload.length() > 0;
     return switch (step) {
-      case SWITCHED -> verify(payload.getBytes());
+      case SWITCHED -> account == null ? Outcome.DENIED : verify(payload.getBytes());
       case SHA2_FULL -> {
         if (payload.length() == 1 && payload.getUnsignedByte(0) == 0x02) {
           step = Step.SHA2_ENCRYPTED;

@@ -112,6 +112,7 @@ public final class RelaySession implements ClientConnection.Owner {
   private int queuedBytes;
   private AuthExchange changeUser;
   private ChangeUserRequest changeUserRequest;
+  private int failedChangeUsers;
   /** Switchover: hold new work outside transactions. */
   private boolean blocked;
   /** Switchover: when this BLOCK first held a command (0: none yet), and how long the last BLOCK held one. */
@@ -938,7 +939,45 @@ public final class RelaySession implements ClientConnection.Owner {
     changeUserRequest = ChangeUserRequest.decode(payload, login.capabilities(), login.collation());
     changeUser = new AuthExchange(services, client, changeUserRequest.username(), login.challenge());
     phase = Phase.CHANGE_USER_AUTH;
-    onChangeUserOutcome(changeUser.begin(changeUserRequest.authPluginName(), changeUserRequest.authResponse(), 0));
+    if (!backend.identity().mariaDb()) {
+      onChangeUserOutcome(changeUser.begin(changeUserRequest.authPluginName(), changeUserRequest.authResponse(), 0));
+    } else if (failedChangeUsers >= ChangeUserDenial.ALLOWED_FAILURES) {
+      denyChangeUser(ErrPacket.of(ErrorCode.UNKNOWN_COM_ERROR, "Unknown command"), 1);
+    } else {
+      onChangeUserOutcome(changeUser.beginWithFreshChallenge(changeUserRequest.authResponse(), 0));
+    }
+  }
+
+  /** MySQL ends the connection after a failed COM_CHANGE_USER; MariaDB resets the session and keeps it. */
+  private void denyChangeUser(ErrPacket error, int sequence) {
+    if (!backend.identity().mariaDb()) {
+      end(error, sequence);
+      return;
+    }
+    failedChangeUsers++;
+    phase = Phase.CHANGE_USER_CONNECTING;
+    client.pause(ClientConnection.PAUSED_BUSY);
+    SessionState after = ChangeUserDenial.stateAfter(learner.state());
+    ChangeUserDenial.reset(vertx, backend, after, deprecateEof, persistent).onComplete(reset -> {
+      if (phase != Phase.CLOSED && reset.failed()) {
+        end(ErrPacket.from(reset.cause()), sequence);
+      } else if (phase != Phase.CLOSED) {
+        listen();
+        learner.state(after);
+        statements.clear();
+        tracker.statusFlags(reset.result());
+        client.sendError(error, sequence);
+        changeUserDone();
+      }
+    });
+  }
+
+  private void changeUserDone() {
+    changeUser = null;
+    changeUserRequest = null;
+    becomeIdle();
+    client.resume(ClientConnection.PAUSED_BUSY);
+    drainQueue();
   }
 
   private void onChangeUserOutcome(AuthExchange.Outcome outcome) {
@@ -946,7 +985,7 @@ public final class RelaySession implements ClientConnection.Owner {
       case CONTINUE -> { }
       case DENIED -> {
         services.metrics().authFailure();
-        end(changeUser.denial(), changeUser.nextSequence());
+        denyChangeUser(changeUser.denial(), changeUser.nextSequence());
       }
       case ACCEPTED -> {
         phase = Phase.CHANGE_USER_CONNECTING;
@@ -980,11 +1019,7 @@ public final class RelaySession implements ClientConnection.Owner {
               statements.clear();
               tracker.statusFlags(backend.statusFlags());
               client.write(OkPacket.of(backend.statusFlags()).encode(okSequence, clientTracksState));
-              changeUser = null;
-              changeUserRequest = null;
-              becomeIdle();
-              client.resume(ClientConnection.PAUSED_BUSY);
-              drainQueue();
+              changeUserDone();
             });
       }
     }
