@@ -92,6 +92,7 @@ public final class RelaySession implements ClientConnection.Owner {
   private final StatementMap statements = new StatementMap();
   private final ResponseTracker tracker;
   private final StateLearner learner;
+  private final IdleLimit idleLimit;
 
   // confined to the event loop
   private ClientLogin login;
@@ -141,6 +142,8 @@ public final class RelaySession implements ClientConnection.Owner {
     this.responseTimeoutMillis = connector.config().responseTimeout().toMillis();
     this.tracker = new ResponseTracker(deprecateEof);
     this.learner = new StateLearner(SessionState.initial(login.database()), statements);
+    this.idleLimit = new IdleLimit(vertx, () -> phase == Phase.IDLE, () -> phase == Phase.CLOSED,
+        client::lastActivityMillis, this::expireIdle);
     this.backend = backend;
     this.backendEpoch = backend.target().epoch();
   }
@@ -326,6 +329,7 @@ public final class RelaySession implements ClientConnection.Owner {
     client.owner(this);
     var tracking = persistent
         ? SessionReplayer.replay(backend, learner.state(), deprecateEof, client.connectionId())
+            .compose(replayed -> idleLimit.readAtLogin(backend, deprecateEof))
         : io.vertx.core.Future.succeededFuture();
     tracking.onComplete(ready -> {
       if (phase == Phase.CLOSED) {
@@ -338,6 +342,7 @@ public final class RelaySession implements ClientConnection.Owner {
       listen();
       client.write(OkPacket.of(backend.statusFlags()).encode(okSequence, clientTracksState));
       becomeIdle();
+      idleLimit.responded(learner.state());
       client.resume(ClientConnection.PAUSED_BUSY);
       drainQueue();
     });
@@ -709,6 +714,7 @@ public final class RelaySession implements ClientConnection.Owner {
       }
       if (completedInChunk) {
         completedInChunk = false;
+        idleLimit.responded(learner.state());
         settle();
       }
     }
@@ -784,6 +790,10 @@ public final class RelaySession implements ClientConnection.Owner {
       return;
     }
     log.debug("session {}: backend {} lost in {}", client.connectionId(), connection.address(), phase);
+    if (idleLimit.reached(System.currentTimeMillis())) {
+      expireIdle(); // the backend timed out with the client's own wait_timeout: not a loss to heal
+      return;
+    }
     if (!persistent) {
       end(ErrPacket.of(ErrorCode.BACKEND_UNAVAILABLE, "Tether: lost the connection to the database"),
           phase == Phase.IDLE ? 0 : nextSequenceToClient());
@@ -976,6 +986,7 @@ public final class RelaySession implements ClientConnection.Owner {
     changeUser = null;
     changeUserRequest = null;
     becomeIdle();
+    idleLimit.responded(learner.state());
     client.resume(ClientConnection.PAUSED_BUSY);
     drainQueue();
   }
@@ -1045,6 +1056,14 @@ public final class RelaySession implements ClientConnection.Owner {
   }
 
   /** Ends the session: flushes what the client is owed, sends the error, closes both sides. */
+  /** The client's own wait_timeout passed: closed as its server would (MariaDB: a reset; MySQL 8: ERR 4031). */
+  private void expireIdle() {
+    services.metrics().rejected("wait_timeout");
+    end(backend.identity().mariaDb() ? null : ErrPacket.of(ErrorCode.CLIENT_INTERACTION_TIMEOUT,
+        "The client was disconnected by the server because of inactivity."), 0);
+  }
+
+  /** Ends the session with {@code error}, or with a reset and nothing sent when it is null. */
   private void end(ErrPacket error, int sequenceId) {
     if (phase == Phase.CLOSED) {
       return;
@@ -1055,6 +1074,10 @@ public final class RelaySession implements ClientConnection.Owner {
       client.write(toClient.take());
     }
     backend.close();
-    client.closeWithError(error, sequenceId);
+    if (error == null) {
+      client.abort();
+    } else {
+      client.closeWithError(error, sequenceId);
+    }
   }
 }
