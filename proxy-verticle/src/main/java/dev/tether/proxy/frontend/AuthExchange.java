@@ -5,6 +5,7 @@ import dev.tether.config.UserAccount;
 import dev.tether.proxy.NodeServices;
 import dev.tether.proxy.protocol.AuthScramble;
 import dev.tether.proxy.protocol.AuthSwitchRequest;
+import dev.tether.proxy.protocol.Ed25519Password;
 import dev.tether.proxy.protocol.ErrPacket;
 import dev.tether.proxy.protocol.ErrorCode;
 import dev.tether.proxy.protocol.PayloadWriter;
@@ -15,7 +16,7 @@ import java.util.Arrays;
 
 /**
  * Verifies a client's password proof, server side, for the initial login and COM_CHANGE_USER alike:
- * switches the client to the user's plugin when it guessed another, and runs caching_sha2_password's
+ * switches the client to the user's plugin when it guessed another (MariaDB's ed25519 included), and runs caching_sha2_password's
  * fast path (cached user) or full path (clear password over TLS, or RSA-encrypted otherwise).
  *
  * <p>The exchange follows sequence ids; the caller sends its final OK or ERR with {@link #nextSequence()}.
@@ -80,8 +81,9 @@ public final class AuthExchange {
     // A proof of the wrong length cannot verify (some clients send anything in COM_CHANGE_USER and
     // expect the server to switch), so the client is asked again with a fresh challenge.
     boolean malformed = proof.length != 0 && proof.length != proofLength(account.authPlugin());
-    if (used != account.authPlugin() || malformed) {
-      challenge = AuthScramble.newChallenge();
+    // ed25519 signs a 32-byte nonce, never the greeting's 20-byte scramble: always asked for anew
+    if (used != account.authPlugin() || malformed || used == AuthPlugin.ED25519) {
+      challenge = freshChallenge(account.authPlugin());
       step = Step.SWITCHED;
       send(new AuthSwitchRequest(account.authPlugin().wireName(), challenge).encode(nextSequence()));
       return Outcome.CONTINUE;
@@ -97,9 +99,9 @@ public final class AuthExchange {
   public Outcome beginWithFreshChallenge(byte[] proof, int sequenceId) {
     sequence = sequenceId;
     usedPassword = proof.length > 0;
-    challenge = AuthScramble.newChallenge();
-    step = Step.SWITCHED;
     AuthPlugin plugin = account == null ? AuthPlugin.MYSQL_NATIVE_PASSWORD : account.authPlugin();
+    challenge = freshChallenge(plugin);
+    step = Step.SWITCHED;
     send(new AuthSwitchRequest(plugin.wireName(), challenge).encode(nextSequence()));
     return Outcome.CONTINUE;
   }
@@ -135,7 +137,12 @@ public final class AuthExchange {
     return switch (plugin) {
       case MYSQL_NATIVE_PASSWORD -> 20;
       case CACHING_SHA2_PASSWORD -> 32;
+      case ED25519 -> Ed25519Password.SIGNATURE_LENGTH;
     };
+  }
+
+  private static byte[] freshChallenge(AuthPlugin plugin) {
+    return plugin == AuthPlugin.ED25519 ? Ed25519Password.newNonce() : AuthScramble.newChallenge();
   }
 
   private Outcome verify(byte[] proof) {
@@ -143,6 +150,7 @@ public final class AuthExchange {
     return switch (account.authPlugin()) {
       case MYSQL_NATIVE_PASSWORD ->
           AuthScramble.matches(AuthScramble.nativePassword(password, challenge), proof) ? Outcome.ACCEPTED : Outcome.DENIED;
+      case ED25519 -> Ed25519Password.verify(password, challenge, proof) ? Outcome.ACCEPTED : Outcome.DENIED;
       case CACHING_SHA2_PASSWORD -> {
         if (password.isEmpty() && proof.length == 0) {
           yield Outcome.ACCEPTED;
