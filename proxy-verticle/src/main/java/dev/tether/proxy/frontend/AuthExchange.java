@@ -16,8 +16,9 @@ import java.util.Arrays;
 
 /**
  * Verifies a client's password proof, server side, for the initial login and COM_CHANGE_USER alike:
- * switches the client to the user's plugin when it guessed another (MariaDB's ed25519 included), and runs caching_sha2_password's
- * fast path (cached user) or full path (clear password over TLS, or RSA-encrypted otherwise).
+ * switches the client to the user's plugin when it guessed another (MariaDB's ed25519 included), and
+ * runs caching_sha2_password's fast path (cached user) or full path (clear password over TLS, or
+ * RSA-encrypted otherwise).
  *
  * <p>The exchange follows sequence ids; the caller sends its final OK or ERR with {@link #nextSequence()}.
  */

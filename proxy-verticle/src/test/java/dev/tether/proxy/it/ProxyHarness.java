@@ -43,8 +43,8 @@ public final class ProxyHarness implements AutoCloseable {
   }
 
   /** As {@link #start(int, Map)}, the node also knowing {@code extraUsers}. */
-  public static ProxyHarness start(int backendPort, Map<String, String> overrides, java.util.List<UserAccount> extraUsers)
-      throws Exception {
+  public static ProxyHarness start(int backendPort, Map<String, String> overrides,
+                                   java.util.List<UserAccount> extraUsers) throws Exception {
     int port = TestDatabase.freePort();
     Map<String, String> keys = new HashMap<>();
     keys.put("proxy.port", String.valueOf(port));
