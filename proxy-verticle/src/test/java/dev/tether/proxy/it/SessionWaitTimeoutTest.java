@@ -2,6 +2,7 @@ package dev.tether.proxy.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tether.proxy.it.ProxyHarness.Driver;
 import dev.tether.proxy.it.ProxyHarness.Route;
@@ -88,6 +89,27 @@ class SessionWaitTimeoutTest {
     List<String> proxied = idlePastTheLimit(driver, Route.PROXY, "", "SET SESSION wait_timeout = 1");
     System.out.println(driver + " proxied: " + proxied);
     assertEquals(direct, proxied);
+  }
+
+  /** PyMySQL (Debian's python3-pymysql): the error it raises on the command after the timeout. */
+  private static String pyMySqlIdlePastTheLimit(int port) throws Exception {
+    Tools.require("python3");
+    String script = "import sys, time, pymysql\n"
+        + "c = pymysql.connect(host='127.0.0.1', port=int(sys.argv[1]), user='app', password='app')\n"
+        + "cur = c.cursor(); cur.execute('SET SESSION wait_timeout = 1'); time.sleep(2)\n"
+        + "try:\n    cur.execute('SELECT 1'); print('answered')\n"
+        + "except pymysql.MySQLError as e:\n    print(type(e).__name__, e.args[0])\n";
+    Tools.Result result = Tools.run(List.of("/usr/bin/python3", "-c", script, String.valueOf(port)), null, 60);
+    assumeTrue(System.getenv("TETHER_REQUIRE_TOOLS") != null || !result.output().contains("No module named"),
+        "python3-pymysql is not installed; ./tether test installs it");
+    return result.output().trim();
+  }
+
+  @Test
+  void pyMySqlSeesTheSameErrorAsDirectly() throws Exception {
+    String direct = pyMySqlIdlePastTheLimit(server.port());
+    assertEquals("OperationalError 2006", direct, "MySQL server has gone away");
+    assertEquals(direct, pyMySqlIdlePastTheLimit(proxy.port()));
   }
 
   @Test
