@@ -36,6 +36,7 @@ final class IdleLimit {
   private long respondedMillis = System.currentTimeMillis();
   private long timer = -1;
   private long timerDeadline;
+  private boolean stopped;
 
   /**
    * {@code awaitingClient}: the session waits for the client's next command; {@code reached} runs
@@ -65,6 +66,9 @@ final class IdleLimit {
   /** A response to the client ended: its idle time starts now, under the limit {@code state} sets. */
   void responded(SessionState state) {
     respondedMillis = System.currentTimeMillis();
+    if (stopped) {
+      return;
+    }
     if (state != seen) {
       seen = state;
       limitMillis = limitMillis(state);
@@ -76,6 +80,15 @@ final class IdleLimit {
   boolean reached(long nowMillis) {
     return limitMillis != Long.MAX_VALUE && awaitingClient.getAsBoolean()
         && nowMillis - idleSince() >= limitMillis - SAME_TIMEOUT_MILLIS;
+  }
+
+  /** The session is over: its timer goes, so nothing keeps the session reachable until it would fire. */
+  void stop() {
+    stopped = true;
+    if (timer != -1) {
+      vertx.cancelTimer(timer);
+      timer = -1;
+    }
   }
 
   private long limitMillis(SessionState state) {
@@ -108,7 +121,7 @@ final class IdleLimit {
 
   private void onTimer() {
     timer = -1;
-    if (ended.getAsBoolean() || limitMillis == Long.MAX_VALUE) {
+    if (stopped || ended.getAsBoolean() || limitMillis == Long.MAX_VALUE) {
       return;
     }
     long now = System.currentTimeMillis();

@@ -405,6 +405,7 @@ public final class RelaySession implements ClientConnection.Owner {
 
   @Override
   public void onClosed() {
+    idleLimit.stop();
     discardStaged();
     if (phase != Phase.CLOSED) {
       phase = Phase.CLOSED;
