@@ -158,10 +158,12 @@ public final class ClientConnection implements FrameSink {
     SslHandler handler = sslContext.newHandler(ctx.alloc());
     ctx.pipeline().addFirst("tether-tls", handler);
     tls = true;
-    Buffer early = decoder.takePending();
-    if (early != null) {
-      ctx.pipeline().fireChannelRead(Unpooled.wrappedBuffer(early.getBytes()));
-    }
+    // the ClientHello may have come in the very chunk that held the SSLRequest: it goes to TLS
+    decoder.handOffRest(early -> {
+      if (early != null) {
+        ctx.pipeline().fireChannelRead(Unpooled.wrappedBuffer(early.getBytes()));
+      }
+    });
     Promise<Void> done = Promise.promise();
     Context context = Vertx.currentContext();
     handler.handshakeFuture().addListener(future -> context.runOnContext(ignored -> {
