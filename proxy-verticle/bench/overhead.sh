@@ -8,6 +8,7 @@ TIME=30 THREADS=16 ROUNDS=1
 DIRECT_PORT="${TETHER_DIRECT_PORT:-13306}"  # the launcher passes the current primary
 PROXY_PORT="${TETHER_PROXY_PORT:-6033}"
 PLAIN_PORT="${TETHER_PLAIN_PROXY_PORT:-}"
+LB_PORT="${TETHER_LB_PORT:-}"  # HAProxy in front of the node, when the launcher runs one
 TABLES=8 TABLE_SIZE=10000
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -74,3 +75,11 @@ for workload in oltp_point_select oltp_read_only; do
         'BEGIN {printf "%-18s | %12.0f | %12.0f | %9.3f | %9.2f ms | %9.2f ms   tracking costs %.1f%% of qps\n", w, dq/r, pq/r, pq/dq, dp/r, pp/r, 100*(1-tq/pq)}'
   fi
 done
+
+# Connect latency and connects per second: direct, through the node, through HAProxy to the node.
+echo
+py=python3
+python3 -c 'import pymysql' 2>/dev/null || py=/usr/bin/python3  # apt's python3-pymysql
+routes=("direct:$DIRECT_PORT" "node:$PROXY_PORT")
+[ -n "$LB_PORT" ] && routes+=("haproxy-node:$LB_PORT")
+"$py" "$(dirname "$0")/connect.py" "${routes[@]}" || echo "connect benchmark failed (is python3-pymysql installed?)"

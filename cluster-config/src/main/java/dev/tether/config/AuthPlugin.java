@@ -3,7 +3,9 @@ package dev.tether.config;
 /** The authentication plugins Tether can verify on its frontend and speak to backends. */
 public enum AuthPlugin {
   MYSQL_NATIVE_PASSWORD("mysql_native_password"),
-  CACHING_SHA2_PASSWORD("caching_sha2_password");
+  CACHING_SHA2_PASSWORD("caching_sha2_password"),
+  /** MariaDB's ed25519 (the server plugin's name is also accepted in configuration). */
+  ED25519("client_ed25519");
 
   private final String wireName;
 
@@ -27,7 +29,7 @@ public enum AuthPlugin {
   }
 
   public static AuthPlugin parse(String name) {
-    AuthPlugin plugin = fromWireName(name);
+    AuthPlugin plugin = "ed25519".equals(name) ? ED25519 : fromWireName(name);
     if (plugin == null) {
       throw new IllegalArgumentException("unknown auth plugin '" + name + "'");
     }

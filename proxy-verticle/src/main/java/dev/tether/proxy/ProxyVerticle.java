@@ -49,9 +49,12 @@ public final class ProxyVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     var backend = services.config().backend();
+    // TCP_QUICKACK on: Vert.x otherwise sets it to 0 on native epoll before connect(), the kernel then
+    // delays the handshake's last ACK (~200 ms), and a MySQL server speaks only once it has seen it.
     client = vertx.createNetClient(new NetClientOptions()
         .setConnectTimeout((int) backend.connectTimeout().toMillis())
         .setTcpNoDelay(true)
+        .setTcpQuickAck(true)
         .setTcpKeepAlive(true));
     connector = new BackendConnector(vertx, client, backend, services::target, services::identity,
         services.metrics().backendConnections()).traffic(services.metrics().backendTraffic());
@@ -61,6 +64,7 @@ public final class ProxyVerticle extends VerticleBase {
         .setHost(proxy.host())
         .setPort(proxy.port())
         .setTcpNoDelay(true)
+        .setTcpQuickAck(true) // no delayed ACKs towards clients either (Vert.x sets 0 on accepted sockets)
         .setTcpKeepAlive(true)
         .setAcceptBacklog(1024);
     server = vertx.createNetServer(options);

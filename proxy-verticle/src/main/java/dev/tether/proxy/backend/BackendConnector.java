@@ -6,6 +6,7 @@ import dev.tether.proxy.protocol.AuthScramble;
 import dev.tether.proxy.protocol.AuthSwitchRequest;
 import dev.tether.proxy.protocol.Capabilities;
 import dev.tether.proxy.protocol.ErrPacket;
+import dev.tether.proxy.protocol.Ed25519Password;
 import dev.tether.proxy.protocol.ErrorCode;
 import dev.tether.proxy.protocol.FrameSink;
 import dev.tether.proxy.protocol.HandshakeResponse41;
@@ -26,7 +27,7 @@ import java.util.function.Supplier;
 /**
  * Opens a backend connection and logs a user in, speaking whichever password plugin the server asks
  * for (mysql_native_password; caching_sha2_password fast path, and full path by RSA key exchange;
- * auth-switch). The whole login is bounded by the configured connect timeout. Each connection
+ * MariaDB's client_ed25519; auth-switch). The whole login is bounded by the configured connect timeout. Each connection
  * goes to the current {@link BackendTarget}, which a switchover replaces. Every logged-in
  * connection is counted in {@code open} until its socket closes, whoever owns it by then.
  */
@@ -216,6 +217,7 @@ public final class BackendConnector {
       return switch (plugin) {
         case MYSQL_NATIVE_PASSWORD -> AuthScramble.nativePassword(password, challenge);
         case CACHING_SHA2_PASSWORD -> AuthScramble.cachingSha2(password, challenge);
+        case ED25519 -> Ed25519Password.sign(password, challenge);
       };
     }
 

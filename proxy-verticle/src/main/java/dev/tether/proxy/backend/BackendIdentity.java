@@ -10,4 +10,9 @@ public record BackendIdentity(String serverVersion, long capabilities, int colla
   public static BackendIdentity of(HandshakeV10 greeting) {
     return new BackendIdentity(greeting.serverVersion(), greeting.capabilities(), greeting.collation());
   }
+
+  /** MariaDB rather than MySQL: the two differ in what some commands do to a session. */
+  public boolean mariaDb() {
+    return serverVersion.contains("MariaDB");
+  }
 }

@@ -5,6 +5,7 @@ import dev.tether.config.UserAccount;
 import dev.tether.proxy.NodeServices;
 import dev.tether.proxy.protocol.AuthScramble;
 import dev.tether.proxy.protocol.AuthSwitchRequest;
+import dev.tether.proxy.protocol.Ed25519Password;
 import dev.tether.proxy.protocol.ErrPacket;
 import dev.tether.proxy.protocol.ErrorCode;
 import dev.tether.proxy.protocol.PayloadWriter;
@@ -15,8 +16,9 @@ import java.util.Arrays;
 
 /**
  * Verifies a client's password proof, server side, for the initial login and COM_CHANGE_USER alike:
- * switches the client to the user's plugin when it guessed another, and runs caching_sha2_password's
- * fast path (cached user) or full path (clear password over TLS, or RSA-encrypted otherwise).
+ * switches the client to the user's plugin when it guessed another (MariaDB's ed25519 included), and
+ * runs caching_sha2_password's fast path (cached user) or full path (clear password over TLS, or
+ * RSA-encrypted otherwise).
  *
  * <p>The exchange follows sequence ids; the caller sends its final OK or ERR with {@link #nextSequence()}.
  */
@@ -81,8 +83,9 @@ public final class AuthExchange {
     // A proof of the wrong length cannot verify (some clients send anything in COM_CHANGE_USER and
     // expect the server to switch), so the client is asked again with a fresh challenge.
     boolean malformed = proof.length != 0 && proof.length != proofLength(account.authPlugin());
-    if (used != account.authPlugin() || malformed) {
-      challenge = AuthScramble.newChallenge();
+    // ed25519 signs a 32-byte nonce, never the greeting's 20-byte scramble: always asked for anew
+    if (used != account.authPlugin() || malformed || used == AuthPlugin.ED25519) {
+      challenge = freshChallenge(account.authPlugin());
       step = Step.SWITCHED;
       send(new AuthSwitchRequest(account.authPlugin().wireName(), challenge).encode(nextSequence()));
       return Outcome.CONTINUE;
@@ -90,11 +93,26 @@ public final class AuthExchange {
     return verify(proof);
   }
 
+  /**
+   * COM_CHANGE_USER as MariaDB runs it: a proof made on the connection's first challenge is never
+   * taken (it could be a replay); the client is asked for one on a fresh challenge, whatever it sent.
+   * An unknown user is asked too, with the default plugin, and then denied.
+   */
+  public Outcome beginWithFreshChallenge(byte[] proof, int sequenceId) {
+    sequence = sequenceId;
+    usedPassword = proof.length > 0;
+    AuthPlugin plugin = account == null ? AuthPlugin.MYSQL_NATIVE_PASSWORD : account.authPlugin();
+    challenge = freshChallenge(plugin);
+    step = Step.SWITCHED;
+    send(new AuthSwitchRequest(plugin.wireName(), challenge).encode(nextSequence()));
+    return Outcome.CONTINUE;
+  }
+
   public Outcome onClientPacket(Buffer payload, int sequenceId) {
     sequence = sequenceId;
     usedPassword |= payload.length() > 0;
     return switch (step) {
-      case SWITCHED -> verify(payload.getBytes());
+      case SWITCHED -> account == null ? Outcome.DENIED : verify(payload.getBytes());
       case SHA2_FULL -> {
         if (payload.length() == 1 && payload.getUnsignedByte(0) == 0x02) {
           step = Step.SHA2_ENCRYPTED;
@@ -121,7 +139,12 @@ public final class AuthExchange {
     return switch (plugin) {
       case MYSQL_NATIVE_PASSWORD -> 20;
       case CACHING_SHA2_PASSWORD -> 32;
+      case ED25519 -> Ed25519Password.SIGNATURE_LENGTH;
     };
+  }
+
+  private static byte[] freshChallenge(AuthPlugin plugin) {
+    return plugin == AuthPlugin.ED25519 ? Ed25519Password.newNonce() : AuthScramble.newChallenge();
   }
 
   private Outcome verify(byte[] proof) {
@@ -132,6 +155,7 @@ public final class AuthExchange {
     return switch (account.authPlugin()) {
       case MYSQL_NATIVE_PASSWORD ->
           AuthScramble.matches(AuthScramble.nativePassword(password, challenge), proof) ? Outcome.ACCEPTED : Outcome.DENIED;
+      case ED25519 -> Ed25519Password.verify(password, challenge, proof) ? Outcome.ACCEPTED : Outcome.DENIED;
       case CACHING_SHA2_PASSWORD -> {
         if (password.isEmpty() && proof.length == 0) {
           yield Outcome.ACCEPTED;

@@ -14,6 +14,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
+import io.netty.channel.ChannelOption;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
 
 /**
@@ -145,6 +147,14 @@ public final class ClientConnection implements FrameSink {
     socket.close();
   }
 
+  /** Closes with a TCP reset and nothing sent: how MariaDB drops a connection idle past its wait_timeout. */
+  public void abort() {
+    if (!closed && socket instanceof NetSocketInternal internal) {
+      internal.channelHandlerContext().channel().config().setOption(ChannelOption.SO_LINGER, 0);
+    }
+    close();
+  }
+
   public boolean isClosed() {
     return closed;
   }
@@ -159,10 +169,12 @@ public final class ClientConnection implements FrameSink {
     SslHandler handler = sslContext.newHandler(ctx.alloc());
     ctx.pipeline().addFirst("tether-tls", handler);
     tls = true;
-    Buffer early = decoder.takePending();
-    if (early != null) {
-      ctx.pipeline().fireChannelRead(Unpooled.wrappedBuffer(early.getBytes()));
-    }
+    // the ClientHello may have come in the very chunk that held the SSLRequest: it goes to TLS
+    decoder.handOffRest(early -> {
+      if (early != null) {
+        ctx.pipeline().fireChannelRead(Unpooled.wrappedBuffer(early.getBytes()));
+      }
+    });
     Promise<Void> done = Promise.promise();
     Context context = Vertx.currentContext();
     handler.handshakeFuture().addListener(future -> context.runOnContext(ignored -> {

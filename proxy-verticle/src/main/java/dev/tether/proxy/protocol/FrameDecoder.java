@@ -15,6 +15,9 @@ public final class FrameDecoder implements Handler<Buffer> {
   /** Largest payload a frame may announce before it is refused; 16 MiB - 1 means any. */
   private int maxPayload = Packets.MAX_FRAME_PAYLOAD;
   private boolean refused;
+  /** Set while a frame is being delivered: where the bytes behind it go instead of being cut into frames. */
+  private java.util.function.Consumer<Buffer> handOff;
+  private boolean delivering;
 
   public FrameDecoder(FrameSink sink) {
     this.sink = sink;
@@ -55,8 +58,18 @@ public final class FrameDecoder implements Handler<Buffer> {
         break;
       }
       int sequenceId = buffer.getUnsignedByte(position + 3);
+      delivering = true;
       sink.onFrame(sequenceId, buffer.slice(position + Packets.HEADER_SIZE, frameEnd), buffer.slice(position, frameEnd));
+      delivering = false;
       position = frameEnd;
+      if (handOff != null) {
+        java.util.function.Consumer<Buffer> to = handOff;
+        handOff = null;
+        pending = null;
+        to.accept(position == length ? null : buffer.getBuffer(position, length));
+        sink.onChunkEnd();
+        return;
+      }
     }
     if (position == length) {
       pending = null;
@@ -72,6 +85,19 @@ public final class FrameDecoder implements Handler<Buffer> {
       pending = rest;
     }
     sink.onChunkEnd();
+  }
+
+  /**
+   * Stops cutting frames after the one being delivered, and gives {@code to} every byte behind it
+   * (null when none), already received or held: what follows an SSLRequest is TLS, not frames.
+   * Outside a delivery, the bytes held are given at once.
+   */
+  public void handOffRest(java.util.function.Consumer<Buffer> to) {
+    if (delivering) {
+      handOff = to;
+    } else {
+      to.accept(takePending());
+    }
   }
 
   /** Hands over the bytes held for an incomplete frame (null when none) and forgets them. */

@@ -92,6 +92,7 @@ public final class RelaySession implements ClientConnection.Owner {
   private final StatementMap statements = new StatementMap();
   private final ResponseTracker tracker;
   private final StateLearner learner;
+  private final IdleLimit idleLimit;
 
   // confined to the event loop
   private ClientLogin login;
@@ -112,6 +113,7 @@ public final class RelaySession implements ClientConnection.Owner {
   private int queuedBytes;
   private AuthExchange changeUser;
   private ChangeUserRequest changeUserRequest;
+  private int failedChangeUsers;
   /** Switchover: hold new work outside transactions. */
   private boolean blocked;
   /** Switchover: when this BLOCK first held a command (0: none yet), and how long the last BLOCK held one. */
@@ -142,6 +144,8 @@ public final class RelaySession implements ClientConnection.Owner {
     this.responseTimeoutMillis = connector.config().responseTimeout().toMillis();
     this.tracker = new ResponseTracker(deprecateEof);
     this.learner = new StateLearner(SessionState.initial(login.database()), statements);
+    this.idleLimit = new IdleLimit(vertx, () -> phase == Phase.IDLE, () -> phase == Phase.CLOSED,
+        client::lastActivityMillis, this::expireIdle);
     this.backend = backend;
     this.backendEpoch = backend.target().epoch();
   }
@@ -329,6 +333,7 @@ public final class RelaySession implements ClientConnection.Owner {
     client.owner(this);
     var tracking = persistent
         ? SessionReplayer.replay(backend, learner.state(), deprecateEof, client.connectionId())
+            .compose(replayed -> idleLimit.readAtLogin(backend, deprecateEof))
         : io.vertx.core.Future.succeededFuture();
     tracking.onComplete(ready -> {
       if (phase == Phase.CLOSED) {
@@ -341,6 +346,7 @@ public final class RelaySession implements ClientConnection.Owner {
       listen();
       client.write(OkPacket.of(backend.statusFlags()).encode(okSequence, clientTracksState));
       becomeIdle();
+      idleLimit.responded(learner.state());
       client.resume(ClientConnection.PAUSED_BUSY);
       drainQueue();
     });
@@ -403,6 +409,7 @@ public final class RelaySession implements ClientConnection.Owner {
 
   @Override
   public void onClosed() {
+    idleLimit.stop();
     discardStaged();
     if (phase != Phase.CLOSED) {
       phase = Phase.CLOSED;
@@ -715,6 +722,7 @@ public final class RelaySession implements ClientConnection.Owner {
       }
       if (completedInChunk) {
         completedInChunk = false;
+        idleLimit.responded(learner.state());
         settle();
       }
     }
@@ -790,6 +798,10 @@ public final class RelaySession implements ClientConnection.Owner {
       return;
     }
     log.debug("session {}: backend {} lost in {}", client.connectionId(), connection.address(), phase);
+    if (idleLimit.reached(System.currentTimeMillis())) {
+      expireIdle(); // the backend timed out with the client's own wait_timeout: not a loss to heal
+      return;
+    }
     if (!persistent) {
       end(ErrPacket.of(ErrorCode.BACKEND_UNAVAILABLE, "Tether: lost the connection to the database"),
           phase == Phase.IDLE ? 0 : nextSequenceToClient());
@@ -945,7 +957,46 @@ public final class RelaySession implements ClientConnection.Owner {
     changeUserRequest = ChangeUserRequest.decode(payload, login.capabilities(), login.collation());
     changeUser = new AuthExchange(services, client, changeUserRequest.username(), login.challenge());
     phase = Phase.CHANGE_USER_AUTH;
-    onChangeUserOutcome(changeUser.begin(changeUserRequest.authPluginName(), changeUserRequest.authResponse(), 0));
+    if (!backend.identity().mariaDb()) {
+      onChangeUserOutcome(changeUser.begin(changeUserRequest.authPluginName(), changeUserRequest.authResponse(), 0));
+    } else if (failedChangeUsers >= ChangeUserDenial.ALLOWED_FAILURES) {
+      denyChangeUser(ErrPacket.of(ErrorCode.UNKNOWN_COM_ERROR, "Unknown command"), 1);
+    } else {
+      onChangeUserOutcome(changeUser.beginWithFreshChallenge(changeUserRequest.authResponse(), 0));
+    }
+  }
+
+  /** MySQL ends the connection after a failed COM_CHANGE_USER; MariaDB resets the session and keeps it. */
+  private void denyChangeUser(ErrPacket error, int sequence) {
+    if (!backend.identity().mariaDb()) {
+      end(error, sequence);
+      return;
+    }
+    failedChangeUsers++;
+    phase = Phase.CHANGE_USER_CONNECTING;
+    client.pause(ClientConnection.PAUSED_BUSY);
+    SessionState after = ChangeUserDenial.stateAfter(learner.state());
+    ChangeUserDenial.reset(vertx, backend, after, deprecateEof, persistent).onComplete(reset -> {
+      if (phase != Phase.CLOSED && reset.failed()) {
+        end(ErrPacket.from(reset.cause()), sequence);
+      } else if (phase != Phase.CLOSED) {
+        listen();
+        learner.state(after);
+        statements.clear();
+        tracker.statusFlags(reset.result());
+        client.sendError(error, sequence);
+        changeUserDone();
+      }
+    });
+  }
+
+  private void changeUserDone() {
+    changeUser = null;
+    changeUserRequest = null;
+    becomeIdle();
+    idleLimit.responded(learner.state());
+    client.resume(ClientConnection.PAUSED_BUSY);
+    drainQueue();
   }
 
   private void onChangeUserOutcome(AuthExchange.Outcome outcome) {
@@ -953,7 +1004,7 @@ public final class RelaySession implements ClientConnection.Owner {
       case CONTINUE -> { }
       case DENIED -> {
         services.metrics().authFailure();
-        end(changeUser.denial(), changeUser.nextSequence());
+        denyChangeUser(changeUser.denial(), changeUser.nextSequence());
       }
       case ACCEPTED -> {
         phase = Phase.CHANGE_USER_CONNECTING;
@@ -987,11 +1038,7 @@ public final class RelaySession implements ClientConnection.Owner {
               statements.clear();
               tracker.statusFlags(backend.statusFlags());
               client.write(OkPacket.of(backend.statusFlags()).encode(okSequence, clientTracksState));
-              changeUser = null;
-              changeUserRequest = null;
-              becomeIdle();
-              client.resume(ClientConnection.PAUSED_BUSY);
-              drainQueue();
+              changeUserDone();
             });
       }
     }
@@ -1017,6 +1064,14 @@ public final class RelaySession implements ClientConnection.Owner {
   }
 
   /** Ends the session: flushes what the client is owed, sends the error, closes both sides. */
+  /** The client's own wait_timeout passed: closed as its server would (MariaDB: a reset; MySQL 8: ERR 4031). */
+  private void expireIdle() {
+    services.metrics().rejected("wait_timeout");
+    end(backend.identity().mariaDb() ? null : ErrPacket.of(ErrorCode.CLIENT_INTERACTION_TIMEOUT,
+        "The client was disconnected by the server because of inactivity."), 0);
+  }
+
+  /** Ends the session with {@code error}, or with a reset and nothing sent when it is null. */
   private void end(ErrPacket error, int sequenceId) {
     if (phase == Phase.CLOSED) {
       return;
@@ -1027,6 +1082,10 @@ public final class RelaySession implements ClientConnection.Owner {
       client.write(toClient.take());
     }
     backend.close();
-    client.closeWithError(error, sequenceId);
+    if (error == null) {
+      client.abort();
+    } else {
+      client.closeWithError(error, sequenceId);
+    }
   }
 }

@@ -39,6 +39,12 @@ public final class ProxyHarness implements AutoCloseable {
 
   /** Starts a node for {@code backendPort} with configuration keys overridden as dotted keys. */
   public static ProxyHarness start(int backendPort, Map<String, String> overrides) throws Exception {
+    return start(backendPort, overrides, java.util.List.of());
+  }
+
+  /** As {@link #start(int, Map)}, the node also knowing {@code extraUsers}. */
+  public static ProxyHarness start(int backendPort, Map<String, String> overrides,
+                                   java.util.List<UserAccount> extraUsers) throws Exception {
     int port = TestDatabase.freePort();
     Map<String, String> keys = new HashMap<>();
     keys.put("proxy.port", String.valueOf(port));
@@ -49,10 +55,13 @@ public final class ProxyHarness implements AutoCloseable {
     JsonObject json = ConfigLoader.applyOverrides(new JsonObject(), keys);
     TetherConfig base = TetherConfig.fromJson(json);
     AuthPlugin plugin = AuthPlugin.parse(overrides.getOrDefault("test.userPlugin", "mysql_native_password"));
-    TetherConfig config = new TetherConfig(base.proxy(), base.backend(), base.session(), base.cluster(), base.coordinator(), java.util.List.of(
+    java.util.List<UserAccount> users = new java.util.ArrayList<>(java.util.List.of(
         new UserAccount(MariaDbServer.APP_USER, MariaDbServer.APP_PASSWORD, plugin),
         new UserAccount(MariaDbServer.APP2_USER, MariaDbServer.APP2_PASSWORD, plugin),
         new UserAccount(MariaDbServer.ADMIN_USER, MariaDbServer.ADMIN_PASSWORD, plugin)));
+    users.addAll(extraUsers);
+    TetherConfig config = new TetherConfig(base.proxy(), base.backend(), base.session(), base.cluster(), base.coordinator(),
+        users);
     Vertx vertx = Vertx.vertx();
     ProxyNode node = ProxyNode.start(vertx, config).toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
     return new ProxyHarness(vertx, node, port, backendPort);

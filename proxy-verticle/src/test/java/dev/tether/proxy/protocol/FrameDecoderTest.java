@@ -81,4 +81,21 @@ class FrameDecoderTest {
     decoder.handle(Buffer.buffer("more"));
     assertTrue(refused.size() == 1);
   }
+
+  @Test
+  void bytesBehindAnSslRequestInTheSameChunkAreHandedOffNotCutIntoFrames() {
+    Buffer clientHello = Buffer.buffer(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, (byte) 0xfc});
+    Buffer chunk = Buffer.buffer().appendBuffer(frame(1, new byte[32])).appendBuffer(clientHello);
+    List<Buffer> handedOff = new ArrayList<>();
+    List<Integer> frames = new ArrayList<>();
+    FrameDecoder[] decoder = new FrameDecoder[1];
+    decoder[0] = new FrameDecoder((seq, payload, frame) -> {
+      frames.add(seq);
+      decoder[0].handOffRest(handedOff::add);
+    });
+    decoder[0].handle(chunk);
+    assertEquals(List.of(1), frames, "only the SSLRequest is a frame");
+    assertEquals(List.of(clientHello), handedOff);
+    assertEquals(0, decoder[0].pendingBytes());
+  }
 }
