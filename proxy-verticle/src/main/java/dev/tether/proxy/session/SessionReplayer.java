@@ -81,11 +81,7 @@ final class SessionReplayer {
       described.add(state.sqlPrepared().size() + " SQL PREPARE(s)");
     }
     if (state.isDirty(SessionState.NEXT_TRANSACTION)) {
-      for (String statement : state.nextTransaction().split(";")) {
-        if (!statement.isBlank()) {
-          requests.add(InternalExchange.Request.query(statement.trim()));
-        }
-      }
+      requests.add(InternalExchange.Request.query(state.nextTransaction().sql())); // built from parsed values
       described.add("next-transaction characteristics");
     }
     List<Long> clientIds = new ArrayList<>(state.preparedStatements().keySet());

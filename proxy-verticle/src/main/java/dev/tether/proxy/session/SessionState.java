@@ -20,7 +20,7 @@ public record SessionState(
     Map<Long, PreparedStatement> preparedStatements,
     Map<String, String> sqlPrepared,
     Set<String> temporaryTables,
-    String nextTransaction,
+    TransactionCharacteristics nextTransaction,
     int dirty) {
 
   public static final int SYSTEM_VARIABLES = 1;
@@ -113,8 +113,7 @@ public record SessionState(
         Collections.unmodifiableSet(tables), nextTransaction, flag(TEMPORARY_TABLES, !tables.isEmpty()));
   }
 
-  public SessionState withNextTransaction(String characteristics) {
-    String value = characteristics == null || characteristics.isBlank() ? null : characteristics;
+  public SessionState withNextTransaction(TransactionCharacteristics value) {
     return new SessionState(schema, systemVariables, userVariables, lastInsertId, preparedStatements, sqlPrepared,
         temporaryTables, value, flag(NEXT_TRANSACTION, value != null));
   }

@@ -41,12 +41,12 @@ final class StateLearner {
   private enum Pending { NONE, PREPARE, SQL_PREPARE, SQL_DEALLOCATE, CREATE_TEMPORARY, DROP_TABLES, RESET, EXECUTE, FETCH,
     NEXT_TRANSACTION }
 
-  private static final Pattern SET_TRANSACTION = Pattern.compile("(?is)^\\s*SET\\s+TRANSACTION\\s.*");
 
   private final StatementMap statements;
   private SessionState state;
   private Pending pending = Pending.NONE;
   private String pendingText;
+  private TransactionCharacteristics pendingCharacteristics;
   private long pendingStatement;
   private boolean pendingCursor;
   private boolean failed;
@@ -159,7 +159,8 @@ final class StateLearner {
         case SQL_DEALLOCATE -> state = state.withSqlPrepared(nameOf(pendingText, SQL_DEALLOCATE), null);
         case CREATE_TEMPORARY -> temporaryTables(CREATE_TEMPORARY, true);
         case DROP_TABLES -> temporaryTables(DROP_TABLE, false);
-        case NEXT_TRANSACTION -> state = state.withNextTransaction(pendingText);
+        case NEXT_TRANSACTION -> state = state.withNextTransaction(state.nextTransaction() == null
+            ? pendingCharacteristics : state.nextTransaction().then(pendingCharacteristics));
         case RESET -> {
           state = state.afterReset();
           statements.clear();
@@ -188,16 +189,15 @@ final class StateLearner {
       refreshWanted = true;
     }
     if ("SET".equals(keyword) && SqlText.mentions(payload, "transaction")) {
-      String text = SqlText.statement(payload);
-      if (SET_TRANSACTION.matcher(text).matches()) {
+      pendingCharacteristics = TransactionCharacteristics.parse(payload, backslashEscapes());
+      if (pendingCharacteristics != null) {
         pending = Pending.NEXT_TRANSACTION; // one-shot characteristics for the next transaction only
-        pendingText = text;
         return;
       }
     }
     switch (keyword) {
       case "PREPARE" -> {
-        pendingText = SqlText.statement(payload);
+        pendingText = SqlText.firstStatement(payload, backslashEscapes()); // re-sent as the server ran it
         pending = SQL_PREPARE.matcher(pendingText).matches() ? Pending.SQL_PREPARE : Pending.NONE;
       }
       case "DEALLOCATE" -> {
@@ -264,6 +264,12 @@ final class StateLearner {
         case TRANSACTION_CHARACTERISTICS, GTIDS, TRANSACTION_STATE, UNKNOWN -> { }
       }
     }
+  }
+
+  /** False when the session's sql_mode makes a backslash an ordinary character in string literals. */
+  private boolean backslashEscapes() {
+    String mode = state.systemVariables().get("sql_mode");
+    return mode == null || !mode.toUpperCase(Locale.ROOT).contains("NO_BACKSLASH_ESCAPES");
   }
 
   /** Keeps the parameter types of an execute that sends them (new-params-bound flag 1). */
