@@ -18,6 +18,8 @@ public enum ErrorCode {
   NET_PACKETS_OUT_OF_ORDER(1156, "08S01"),
   NET_READ_INTERRUPTED(1159, "08S01"),
   NOT_SUPPORTED_AUTH_MODE(1251, "08004"),
+  UNKNOWN_STMT_HANDLER(1243, "HY000"),
+  MALFORMED_PACKET(1835, "HY000"),
   /** Backend unreachable or lost with no way to recover the command. */
   BACKEND_UNAVAILABLE(1105, "08S01"),
   /** The connection was lost inside a transaction, which the server rolled back: retry the transaction. */

@@ -9,6 +9,7 @@ import dev.tether.proxy.frontend.ClientConnection;
 import dev.tether.proxy.frontend.ClientLogin;
 import dev.tether.proxy.protocol.Capabilities;
 import dev.tether.proxy.protocol.ChangeUserRequest;
+import dev.tether.proxy.protocol.CommandCheck;
 import dev.tether.proxy.protocol.Command;
 import dev.tether.proxy.protocol.ErrPacket;
 import dev.tether.proxy.protocol.ErrorCode;
@@ -442,6 +443,14 @@ public final class RelaySession implements ClientConnection.Owner {
       client.sendError(ErrPacket.of(ErrorCode.UNKNOWN_COM_ERROR, "Unknown command"), 1);
       return;
     }
+    CommandCheck.Malformed malformed = CommandCheck.check(payload, login.capabilities());
+    if (malformed != null) { // answered as the server answers it; the session lives on
+      services.metrics().protocolError();
+      if (malformed.reply() != null) {
+        client.sendError(malformed.reply(), 1);
+      }
+      return;
+    }
     int command = payload.getUnsignedByte(0);
     switch (command) {
       case Command.COM_QUIT -> {
@@ -613,7 +622,7 @@ public final class RelaySession implements ClientConnection.Owner {
     while (!queued.isEmpty() && (phase == Phase.IDLE || phase == Phase.RECEIVING)) {
       QueuedFrame next = queued.poll();
       queuedBytes -= next.frame().length();
-      onClientFrame(next.sequenceId(), next.payload(), next.frame());
+      onFrame(next.sequenceId(), next.payload(), next.frame());
     }
     if (queuedBytes <= QUEUE_PAUSE_BYTES) {
       client.resume(ClientConnection.PAUSED_QUEUE);
