@@ -14,6 +14,9 @@ public final class ConfigKeys {
   public static final String PROXY_IDLE_TIMEOUT_S = "idleTimeoutSeconds";
   public static final String PROXY_MAX_ALLOWED_PACKET = "maxAllowedPacket";
   public static final String PROXY_AUTH_PLUGIN = "authPlugin";
+  public static final String PROXY_READ_TIMEOUT_S = "readTimeoutSeconds";
+  public static final String PROXY_PARTIAL_FRAME_BYTES_PER_CONNECTION = "partialFrameBytesPerConnection";
+  public static final String PROXY_PARTIAL_FRAME_BYTES_PER_NODE = "partialFrameBytesPerNode";
   public static final String PROXY_TLS = "tls";
   public static final String TLS_ENABLED = "enabled";
   public static final String TLS_CERT_PATH = "certPath";

@@ -2,7 +2,12 @@ package dev.tether.config;
 
 import java.time.Duration;
 
-/** One proxy node's listener and the limits it enforces on clients. */
+/**
+ * One proxy node's listener and the limits it enforces on clients. {@code readTimeout} bounds the
+ * wait for the rest of a frame a client has begun (the server's net_read_timeout); the two partial
+ * frame bounds say what one client connection and all of them together may hold in frames not yet
+ * complete.
+ */
 public record ProxyConfig(
     String host,
     int port,
@@ -13,4 +18,7 @@ public record ProxyConfig(
     Duration idleTimeout,
     int maxAllowedPacket,
     AuthPlugin authPlugin,
-    TlsConfig tls) {}
+    TlsConfig tls,
+    Duration readTimeout,
+    long partialFrameBytesPerConnection,
+    long partialFrameBytesPerNode) {}

@@ -35,7 +35,10 @@ public record TetherConfig(ProxyConfig proxy, BackendConfig backend, SessionConf
             t.getBoolean(ConfigKeys.TLS_ENABLED, true),
             t.getString(ConfigKeys.TLS_CERT_PATH),
             t.getString(ConfigKeys.TLS_KEY_PATH),
-            t.getString(ConfigKeys.TLS_RSA_KEY_PATH)));
+            t.getString(ConfigKeys.TLS_RSA_KEY_PATH)),
+        Duration.ofSeconds(p.getLong(ConfigKeys.PROXY_READ_TIMEOUT_S, 30L)),
+        p.getLong(ConfigKeys.PROXY_PARTIAL_FRAME_BYTES_PER_CONNECTION, 16L * 1024 * 1024 + 3),
+        p.getLong(ConfigKeys.PROXY_PARTIAL_FRAME_BYTES_PER_NODE, 256L * 1024 * 1024));
     BackendConfig backend = new BackendConfig(
         b.getString(ConfigKeys.BACKEND_HOST, "127.0.0.1"),
         b.getInteger(ConfigKeys.BACKEND_PORT, DEFAULT_BACKEND_PORT),

@@ -30,6 +30,8 @@ public final class NodeServices {
   private final AtomicLong connectionIds = new AtomicLong();
   /** Users who completed a caching_sha2_password full authentication on this node (the fast-auth cache). */
   private final Set<String> sha2Cache = ConcurrentHashMap.newKeySet();
+  /** What all client connections of the node may hold in partly received frames. */
+  private final dev.tether.proxy.protocol.PartialFrameBudget partialFrames;
 
   public NodeServices(TetherConfig config, UserStore users, SslContext tls, KeyPair rsaKeys, ProxyMetrics metrics) {
     this.config = config;
@@ -38,6 +40,15 @@ public final class NodeServices {
     this.rsaKeys = rsaKeys;
     this.metrics = metrics;
     this.target = new AtomicReference<>(new BackendTarget(config.backend().host(), config.backend().port(), 0));
+    this.partialFrames = new dev.tether.proxy.protocol.PartialFrameBudget(
+        config.proxy().partialFrameBytesPerConnection(), config.proxy().partialFrameBytesPerNode());
+    io.micrometer.core.instrument.Gauge.builder(dev.tether.proxy.protocol.PartialFrameBudget.METRIC, partialFrames,
+        dev.tether.proxy.protocol.PartialFrameBudget::held)
+        .description("bytes held in partly received client frames").register(metrics.registry());
+  }
+
+  public dev.tether.proxy.protocol.PartialFrameBudget partialFrames() {
+    return partialFrames;
   }
 
   public BackendTarget target() {

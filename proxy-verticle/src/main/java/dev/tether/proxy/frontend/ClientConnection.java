@@ -1,6 +1,8 @@
 package dev.tether.proxy.frontend;
 
 import dev.tether.proxy.protocol.ErrPacket;
+import dev.tether.proxy.protocol.ErrorCode;
+import dev.tether.proxy.protocol.PartialFrameBudget;
 import dev.tether.proxy.protocol.FrameDecoder;
 import dev.tether.proxy.protocol.FrameSink;
 import io.netty.buffer.Unpooled;
@@ -38,6 +40,10 @@ public final class ClientConnection implements FrameSink {
   private Owner owner;
   private Runnable closeListener = () -> {};
   private long lastActivityMillis = System.currentTimeMillis();
+  /** When the last bytes arrived, and how long a begun frame may wait for the rest (0: no bound). */
+  private long lastReadMillis = lastActivityMillis;
+  private long readTimeoutMillis;
+  private java.util.function.Consumer<String> onInputRefused = reason -> {};
   private int pauseReasons;
   private boolean closed;
   private boolean tls;
@@ -55,9 +61,13 @@ public final class ClientConnection implements FrameSink {
     this.socket = socket;
     this.connectionId = connectionId;
     this.remoteHost = socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().hostAddress();
-    socket.handler(decoder);
+    socket.handler(chunk -> {
+      lastReadMillis = System.currentTimeMillis();
+      decoder.handle(chunk);
+    });
     socket.closeHandler(ignored -> {
       closed = true;
+      decoder.release();
       if (owner != null) {
         owner.onClosed();
       }
@@ -89,6 +99,27 @@ public final class ClientConnection implements FrameSink {
     }
   }
 
+  /**
+   * Bounds what this connection holds in partial frames (with the rest of the node) and how long a
+   * begun frame may wait for its rest; {@code refused} is told which (to count it) when either bound ends
+   * the connection.
+   */
+  public void inputLimits(PartialFrameBudget budget, long readTimeoutMillis, java.util.function.Consumer<String> refused) {
+    decoder.budget(budget);
+    this.readTimeoutMillis = readTimeoutMillis;
+    this.onInputRefused = refused;
+  }
+
+  /** Over the partial-frame bound: the server's answer to running out of memory, then closed. */
+  @Override
+  public void onOverBudget(int sequenceId) {
+    if (!closed) {
+      onInputRefused.accept("partial_frame_bound");
+      closeWithError(ErrPacket.of(ErrorCode.OUT_OF_RESOURCES, "Tether: out of memory for partly received packets"
+          + " on this node; try again later"), (sequenceId + 1) & 0xFF);
+    }
+  }
+
   /** Bounds the frames the decoder accepts (see {@link FrameDecoder#maxPayload}). */
   public void maxFramePayload(int maxPayload) {
     decoder.maxPayload(maxPayload);
@@ -102,6 +133,11 @@ public final class ClientConnection implements FrameSink {
   }
 
   public void tick(long nowMillis) {
+    if (!closed && readTimeoutMillis > 0 && decoder.pendingBytes() > 0 && nowMillis - lastReadMillis > readTimeoutMillis) {
+      onInputRefused.accept("read_timeout"); // a frame begun and not finished: the server's net_read_timeout closes it too
+      close();
+      return;
+    }
     if (!closed && owner != null) {
       owner.onTick(nowMillis);
     }

@@ -8,6 +8,7 @@ package dev.tether.proxy.protocol;
  */
 public enum ErrorCode {
   TOO_MANY_CONNECTIONS(1040, "08004"),
+  OUT_OF_RESOURCES(1041, "HY000"),
   HANDSHAKE_ERROR(1043, "08S01"),
   ACCESS_DENIED(1045, "28000"),
   NO_DB_ERROR(1046, "3D000"),
