@@ -35,6 +35,9 @@ public final class BackendConnection implements FrameSink {
     this.address = target.address();
     this.sink = loginSink;
     socket.handler(new FrameDecoder(this));
+    // A reset is a lost connection, handled (and logged) where the close is; not an ERROR of its own.
+    socket.exceptionHandler(failure -> org.slf4j.LoggerFactory.getLogger(BackendConnection.class)
+        .debug("backend {}: {}", address, failure.toString()));
     socket.closeHandler(ignored -> {
       closed = true;
       closeListener.run();

@@ -23,6 +23,7 @@ import io.vertx.core.net.NetSocket;
  * handshake, then the session); reads can be paused for several independent reasons at once.
  */
 public final class ClientConnection implements FrameSink {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ClientConnection.class);
   /** Paused because the backend cannot take more bytes. */
   public static final int PAUSED_BACKPRESSURE = 1;
   /** Paused because commands are queued behind the one in flight. */
@@ -65,6 +66,8 @@ public final class ClientConnection implements FrameSink {
       lastReadMillis = System.currentTimeMillis();
       decoder.handle(chunk);
     });
+    // A client's reset or broken pipe is the client leaving: nothing to report above DEBUG.
+    socket.exceptionHandler(failure -> log.debug("connection {}: {}", connectionId, failure.toString()));
     socket.closeHandler(ignored -> {
       closed = true;
       decoder.release();

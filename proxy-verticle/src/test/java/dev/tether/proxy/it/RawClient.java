@@ -164,6 +164,12 @@ final class RawClient implements AutoCloseable {
     return value;
   }
 
+  /** Closes with a TCP reset (SO_LINGER 0), as a crashing client or a firewall does. */
+  void reset() throws IOException {
+    socket.setSoLinger(true, 0);
+    socket.close();
+  }
+
   @Override
   public void close() throws IOException {
     socket.close();
