@@ -1001,10 +1001,18 @@ public final class RelaySession implements ClientConnection.Owner {
 
   // ---- endings -----------------------------------------------------------------------------
 
-  /** Something this code did not expect: logged as a bug and counted; the session ends cleanly. */
+  /**
+   * Something this code did not expect: logged as a bug and counted, or, for bytes no peer should
+   * send (a ProtocolException), counted as a protocol error; the session ends cleanly.
+   */
   private void failed(String where, RuntimeException e) {
-    log.error("BUG: session {} in {} while handling a {}: {}", client.connectionId(), phase, where, e.toString(), e);
-    services.metrics().bug("relay_session");
+    if (e instanceof dev.tether.proxy.protocol.ProtocolException) {
+      log.info("session {}: malformed {} in {}: {}", client.connectionId(), where, phase, e.getMessage());
+      services.metrics().protocolError();
+    } else {
+      log.error("BUG: session {} in {} while handling a {}: {}", client.connectionId(), phase, where, e.toString(), e);
+      services.metrics().bug("relay_session");
+    }
     end(ErrPacket.of(ErrorCode.BACKEND_UNAVAILABLE, "Tether: internal error, the session was closed: " + e),
         nextSequenceToClient());
   }

@@ -164,7 +164,7 @@ final class SqlText {
         while (end + 1 < n && !(payload.getByte(end) == '*' && payload.getByte(end + 1) == '/')) {
           end++;
         }
-        i = end + 2;
+        i = Math.min(end + 2, n); // an unterminated comment runs to the end
       } else if ((b == '#') || (b == '-' && i + 2 < n && payload.getByte(i + 1) == '-' && payload.getByte(i + 2) == ' ')) {
         while (i < n && payload.getByte(i) != '\n') {
           i++;
