@@ -32,6 +32,7 @@ public final class ConfigKeys {
   public static final String SESSION = "session";
   public static final String SESSION_HOLD_WINDOW_S = "holdWindowSeconds";
   public static final String SESSION_HISTORY_CAP = "historyCap";
+  public static final String SESSION_HISTORY_BYTES_CAP = "historyBytesCap";
   public static final String SESSION_PERSISTENT = "persistent";
   public static final String SESSION_TEMPORARY_TABLE_COPY_LIMIT = "temporaryTableCopyLimit";
 

@@ -49,7 +49,8 @@ public record TetherConfig(ProxyConfig proxy, BackendConfig backend, SessionConf
         s.getBoolean(ConfigKeys.SESSION_PERSISTENT, true),
         Duration.ofSeconds(s.getLong(ConfigKeys.SESSION_HOLD_WINDOW_S, 30L)),
         s.getInteger(ConfigKeys.SESSION_HISTORY_CAP, 1000),
-        s.getInteger(ConfigKeys.SESSION_TEMPORARY_TABLE_COPY_LIMIT, 8 * 1024 * 1024));
+        s.getInteger(ConfigKeys.SESSION_TEMPORARY_TABLE_COPY_LIMIT, 8 * 1024 * 1024),
+        s.getLong(ConfigKeys.SESSION_HISTORY_BYTES_CAP, 16L * 1024 * 1024));
     JsonObject c = object(root, ConfigKeys.CLUSTER);
     JsonArray members = c.getJsonArray(ConfigKeys.CLUSTER_MEMBERS, new JsonArray().add("127.0.0.1"));
     ClusterConfig cluster = new ClusterConfig(

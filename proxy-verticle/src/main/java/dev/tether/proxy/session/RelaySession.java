@@ -198,7 +198,8 @@ public final class RelaySession implements ClientConnection.Owner {
     SessionState state = learner.state();
     if (!persistent || !blocked || staged != null || staging || (phase != Phase.IDLE && phase != Phase.HELD)
         || inTransaction() || learner.refreshWanted() || !state.temporaryTables().isEmpty()
-        || state.size() > services.config().session().historyCap() || backendEpoch >= next.epoch()) {
+        || RebuildCheck.refusal(state, learner.lostState(), services.config().session()) != null
+        || backendEpoch >= next.epoch()) {
       return;
     }
     staging = true;
@@ -402,6 +403,9 @@ public final class RelaySession implements ClientConnection.Owner {
   public void onClosed() {
     discardStaged();
     if (phase != Phase.CLOSED) {
+      if (phase == Phase.AWAITING || phase == Phase.UPLOADING) { // the server may run it long after the socket closes
+        QueryCanceller.cancel(connector, login, backend, deprecateEof, services.metrics().registry());
+      }
       phase = Phase.CLOSED;
       backend.close();
     }
@@ -776,8 +780,9 @@ public final class RelaySession implements ClientConnection.Owner {
         onBackendLost(connection);
         return;
       } else {
-        log.warn("session {}: could not read user variables back: {}", client.connectionId(), read.cause().getMessage());
-        learner.refreshed(learner.state());
+        log.info("session {}: user variables not read back, so it cannot be rebuilt: {}", client.connectionId(),
+            read.cause().getMessage());
+        learner.refreshFailed(read.cause().getMessage());
       }
       listen();
       lastWarnings = 0;
@@ -876,15 +881,14 @@ public final class RelaySession implements ClientConnection.Owner {
     ErrPacket nextNotice = tables == null ? lossNotice(transactionLost) : transactionLost ? transactionLost() : null;
     phase = Phase.RECONNECTING;
     long heldSince = System.currentTimeMillis();
-    int cap = services.config().session().historyCap();
     SessionState state = learner.state();
     int replySequence = resend != null ? (commandSequence + 1) & 0xFF : 0;
-    if (state.size() > cap) {
-      services.metrics().replayFailed("history_over_cap");
-      log.info("session {}: not migrated: history over cap ({} items, cap {})", client.connectionId(), state.size(), cap);
+    RebuildCheck.Refusal refusal = RebuildCheck.refusal(state, learner.lostState(), services.config().session());
+    if (refusal != null) {
+      services.metrics().replayFailed(refusal.reason());
+      log.info("session {}: not migrated: {}", client.connectionId(), refusal.message());
       end(ErrPacket.of(ErrorCode.BACKEND_UNAVAILABLE, "Tether: the connection to the database was lost and this"
-          + " session cannot be rebuilt: its state holds " + state.size() + " items, over the history cap of " + cap),
-          replySequence);
+          + " session cannot be rebuilt: " + refusal.message()), replySequence);
       return;
     }
     long deadline = heldSince + services.config().session().holdWindow().toMillis();

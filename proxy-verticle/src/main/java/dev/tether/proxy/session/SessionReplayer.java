@@ -67,7 +67,7 @@ final class SessionReplayer {
       described.add(state.systemVariables().size() + " system variable(s)");
     }
     if (state.isDirty(SessionState.USER_VARIABLES)) {
-      requests.add(InternalExchange.Request.query(setUserVariables(state.userVariables())));
+      UserVariableReplay.statements(state.userVariables()).forEach(sql -> requests.add(InternalExchange.Request.query(sql)));
       described.add(state.userVariables().size() + " user variable(s)");
     }
     if (state.isDirty(SessionState.LAST_INSERT_ID)) {

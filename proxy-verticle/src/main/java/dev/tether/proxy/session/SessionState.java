@@ -51,6 +51,24 @@ public record SessionState(
         + temporaryTables.size();
   }
 
+  /** Bytes of text and values replay would have to send: what the history byte cap counts. */
+  public long bytes() {
+    long total = 0;
+    for (PreparedStatement statement : preparedStatements.values()) {
+      total += statement.sql().length();
+    }
+    for (String text : sqlPrepared.values()) {
+      total += text.length();
+    }
+    for (UserVariable variable : userVariables.values()) {
+      total += variable.value() == null ? 0 : variable.value().length;
+    }
+    for (String value : systemVariables.values()) {
+      total += value == null ? 0 : value.length();
+    }
+    return total;
+  }
+
   public SessionState withSchema(String newSchema) {
     return new SessionState(newSchema, systemVariables, userVariables, lastInsertId, preparedStatements, sqlPrepared,
         temporaryTables, nextTransaction, dirty);

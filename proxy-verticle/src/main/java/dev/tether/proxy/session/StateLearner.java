@@ -52,6 +52,8 @@ final class StateLearner {
   private boolean failed;
   private boolean refreshWanted;
   private boolean trackingNarrowed;
+  /** Why the state is not fully known (user variables that could not be read back); null when it is. */
+  private String lostState;
   private long lastPreparedClientId = -1;
 
   StateLearner(SessionState initial, StatementMap statements) {
@@ -76,6 +78,18 @@ final class StateLearner {
     state = withFreshValues;
     refreshWanted = false;
     trackingNarrowed = false;
+    lostState = null;
+  }
+
+  /** The read-back failed: the values held are stale, so the session must not be rebuilt from them. */
+  void refreshFailed(String why) {
+    refreshWanted = false;
+    trackingNarrowed = false;
+    lostState = why;
+  }
+
+  String lostState() {
+    return lostState;
   }
 
   /**
@@ -165,6 +179,7 @@ final class StateLearner {
           state = state.afterReset();
           statements.clear();
           refreshWanted = false;
+          lostState = null;
         }
         case NONE, PREPARE, EXECUTE, FETCH -> { }
       }
