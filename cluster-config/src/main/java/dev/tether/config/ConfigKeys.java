@@ -15,6 +15,9 @@ public final class ConfigKeys {
   public static final String PROXY_MAX_ALLOWED_PACKET = "maxAllowedPacket";
   public static final String PROXY_AUTH_PLUGIN = "authPlugin";
   public static final String PROXY_DRAIN_TIMEOUT_S = "drainTimeoutSeconds";
+  public static final String PROXY_READ_TIMEOUT_S = "readTimeoutSeconds";
+  public static final String PROXY_PARTIAL_FRAME_BYTES_PER_CONNECTION = "partialFrameBytesPerConnection";
+  public static final String PROXY_PARTIAL_FRAME_BYTES_PER_NODE = "partialFrameBytesPerNode";
   public static final String PROXY_TLS = "tls";
   public static final String TLS_ENABLED = "enabled";
   public static final String TLS_CERT_PATH = "certPath";
@@ -43,6 +46,7 @@ public final class ConfigKeys {
   public static final String SESSION = "session";
   public static final String SESSION_HOLD_WINDOW_S = "holdWindowSeconds";
   public static final String SESSION_HISTORY_CAP = "historyCap";
+  public static final String SESSION_HISTORY_BYTES_CAP = "historyBytesCap";
   public static final String SESSION_PERSISTENT = "persistent";
   public static final String SESSION_TEMPORARY_TABLE_COPY_LIMIT = "temporaryTableCopyLimit";
 

@@ -43,6 +43,7 @@ public final class ConfigSchema {
         ConfigKeys.SESSION_PERSISTENT, bool(),
         ConfigKeys.SESSION_HOLD_WINDOW_S, integer(0, MAX_INT),
         ConfigKeys.SESSION_HISTORY_CAP, integer(0, MAX_INT),
+        ConfigKeys.SESSION_HISTORY_BYTES_CAP, integer(0, Long.MAX_VALUE),
         ConfigKeys.SESSION_TEMPORARY_TABLE_COPY_LIMIT, integer(0, SessionConfig.MAX_TEMPORARY_TABLE_COPY_LIMIT))));
     keys.put(ConfigKeys.CLUSTER, section(Map.of(
         ConfigKeys.CLUSTER_ENABLED, bool(),
@@ -75,6 +76,9 @@ public final class ConfigSchema {
     keys.put(ConfigKeys.PROXY_HANDSHAKE_TIMEOUT_MS, integer(1, MAX_INT));
     keys.put(ConfigKeys.PROXY_IDLE_TIMEOUT_S, integer(1, MAX_INT));
     keys.put(ConfigKeys.PROXY_DRAIN_TIMEOUT_S, integer(0, MAX_INT));
+    keys.put(ConfigKeys.PROXY_READ_TIMEOUT_S, integer(1, MAX_INT));
+    keys.put(ConfigKeys.PROXY_PARTIAL_FRAME_BYTES_PER_CONNECTION, integer(4, Long.MAX_VALUE));
+    keys.put(ConfigKeys.PROXY_PARTIAL_FRAME_BYTES_PER_NODE, integer(4, Long.MAX_VALUE));
     keys.put(ConfigKeys.PROXY_MAX_ALLOWED_PACKET, integer(1024, 1L << 30));
     keys.put(ConfigKeys.PROXY_AUTH_PLUGIN, oneOf(authPlugins()));
     keys.put(ConfigKeys.PROXY_TLS, section(Map.of(

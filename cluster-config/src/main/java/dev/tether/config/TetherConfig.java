@@ -38,7 +38,10 @@ public record TetherConfig(ProxyConfig proxy, BackendConfig backend, SessionConf
             t.getString(ConfigKeys.TLS_RSA_KEY_PATH)),
         authThrottle(object(p, ConfigKeys.PROXY_AUTH_THROTTLE)),
         accounts(object(p, ConfigKeys.PROXY_ACCOUNTS)),
-        Duration.ofSeconds(p.getLong(ConfigKeys.PROXY_DRAIN_TIMEOUT_S, 30L)));
+        Duration.ofSeconds(p.getLong(ConfigKeys.PROXY_DRAIN_TIMEOUT_S, 30L)),
+        Duration.ofSeconds(p.getLong(ConfigKeys.PROXY_READ_TIMEOUT_S, 30L)),
+        p.getLong(ConfigKeys.PROXY_PARTIAL_FRAME_BYTES_PER_CONNECTION, 16L * 1024 * 1024 + 3),
+        p.getLong(ConfigKeys.PROXY_PARTIAL_FRAME_BYTES_PER_NODE, 256L * 1024 * 1024));
     BackendConfig backend = new BackendConfig(
         b.getString(ConfigKeys.BACKEND_HOST, "127.0.0.1"),
         b.getInteger(ConfigKeys.BACKEND_PORT, DEFAULT_BACKEND_PORT),
@@ -49,7 +52,8 @@ public record TetherConfig(ProxyConfig proxy, BackendConfig backend, SessionConf
         s.getBoolean(ConfigKeys.SESSION_PERSISTENT, true),
         Duration.ofSeconds(s.getLong(ConfigKeys.SESSION_HOLD_WINDOW_S, 30L)),
         s.getInteger(ConfigKeys.SESSION_HISTORY_CAP, 1000),
-        s.getInteger(ConfigKeys.SESSION_TEMPORARY_TABLE_COPY_LIMIT, 8 * 1024 * 1024));
+        s.getInteger(ConfigKeys.SESSION_TEMPORARY_TABLE_COPY_LIMIT, 8 * 1024 * 1024),
+        s.getLong(ConfigKeys.SESSION_HISTORY_BYTES_CAP, 16L * 1024 * 1024));
     JsonObject c = object(root, ConfigKeys.CLUSTER);
     JsonArray members = c.getJsonArray(ConfigKeys.CLUSTER_MEMBERS, new JsonArray().add("127.0.0.1"));
     ClusterConfig cluster = new ClusterConfig(

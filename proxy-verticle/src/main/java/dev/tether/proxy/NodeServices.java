@@ -33,6 +33,8 @@ public final class NodeServices {
   private final NodeDrain drain = new NodeDrain();
   /** Users who completed a caching_sha2_password full authentication on this node (the fast-auth cache). */
   private final Set<String> sha2Cache = ConcurrentHashMap.newKeySet();
+  /** What all client connections of the node may hold in partly received frames. */
+  private final dev.tether.proxy.protocol.PartialFrameBudget partialFrames;
 
   public NodeServices(TetherConfig config, UserStore users, SslContext tls, KeyPair rsaKeys, ProxyMetrics metrics) {
     this.config = config;
@@ -44,6 +46,17 @@ public final class NodeServices {
         metrics != null ? metrics.registry() : new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
         System::currentTimeMillis);
     this.target = new AtomicReference<>(new BackendTarget(config.backend().host(), config.backend().port(), 0));
+    this.partialFrames = new dev.tether.proxy.protocol.PartialFrameBudget(
+        config.proxy().partialFrameBytesPerConnection(), config.proxy().partialFrameBytesPerNode());
+    if (metrics != null) { // unit tests build services without meters
+      io.micrometer.core.instrument.Gauge.builder(dev.tether.proxy.protocol.PartialFrameBudget.METRIC, partialFrames,
+          dev.tether.proxy.protocol.PartialFrameBudget::held)
+          .description("bytes held in partly received client frames").register(metrics.registry());
+    }
+  }
+
+  public dev.tether.proxy.protocol.PartialFrameBudget partialFrames() {
+    return partialFrames;
   }
 
   public BackendTarget target() {

@@ -97,6 +97,8 @@ public final class ProxyVerticle extends VerticleBase {
     services.metrics().accepted();
     ClientConnection connection = new ClientConnection(socket, services.nextConnectionId());
     connection.traffic(services.metrics().clientTraffic());
+    connection.inputLimits(services.partialFrames(), services.config().proxy().readTimeout().toMillis(),
+        services.metrics()::rejected);
     connections.put(connection, null);
     connection.closeListener(() -> {
       connections.remove(connection);

@@ -43,9 +43,16 @@ public final class AuthExchange {
 
   private final NodeServices services;
   private final ClientConnection client;
+  /** How many characters of a user name the server keeps (USERNAME_CHAR_LENGTH), in its errors too. */
+  private static final int USERNAME_CHAR_LENGTH = 128;
+
   private final String username;
-  /** The account found; for one known by its hash, replaced by one carrying the stage its proof revealed. */
+  /**
+   * The user's account, or for an unknown user a stand-in with an unguessable password (both run the
+   * same steps); for one known by its hash, replaced by one carrying the stage its proof revealed.
+   */
   private UserAccount account;
+  private final boolean known;
   private byte[] challenge;
   private Step step;
   private int sequence;
@@ -55,12 +62,24 @@ public final class AuthExchange {
     this.services = services;
     this.client = client;
     this.username = username;
-    this.account = services.users().find(username).orElse(null);
+    UserAccount found = services.users().find(username).orElse(null);
+    this.known = found != null;
+    this.account = known ? found : standIn(username, services.config().proxy().authPlugin());
     this.challenge = challenge;
   }
 
+  /**
+   * An unknown user gets the same exchange as a known one with the node's default plugin (auth
+   * switch, full-auth request) and is denied at its end, as the server does: no answer tells them apart.
+   */
+  private static UserAccount standIn(String username, AuthPlugin plugin) {
+    return new UserAccount(username, java.util.HexFormat.of().formatHex(AuthScramble.newChallenge())
+        + java.util.HexFormat.of().formatHex(AuthScramble.newChallenge()), plugin);
+  }
+
+  /** The authenticated account; only meaningful after {@link Outcome#ACCEPTED}. */
   public UserAccount account() {
-    return account;
+    return known ? account : null;
   }
 
   public int nextSequence() {
@@ -68,7 +87,7 @@ public final class AuthExchange {
   }
 
   public ErrPacket denial() {
-    return ErrPacket.of(ErrorCode.ACCESS_DENIED, "Access denied for user '" + username + "'@'"
+    return ErrPacket.of(ErrorCode.ACCESS_DENIED, "Access denied for user '" + truncated(username) + "'@'"
         + client.remoteHost() + "' (using password: " + (usedPassword ? "YES" : "NO") + ")");
   }
 
@@ -76,9 +95,6 @@ public final class AuthExchange {
   public Outcome begin(String clientPlugin, byte[] proof, int sequenceId) {
     sequence = sequenceId;
     usedPassword = proof.length > 0;
-    if (account == null) {
-      return Outcome.DENIED;
-    }
     AuthPlugin used = clientPlugin == null ? AuthPlugin.MYSQL_NATIVE_PASSWORD : AuthPlugin.fromWireName(clientPlugin);
     // A proof of the wrong length cannot verify (some clients send anything in COM_CHANGE_USER and
     // expect the server to switch), so the client is asked again with a fresh challenge.
@@ -148,6 +164,9 @@ public final class AuthExchange {
   }
 
   private Outcome verify(byte[] proof) {
+    if (!known) {
+      return Outcome.DENIED; // the stand-in's exchange ends here, as a wrong password's does
+    }
     if (account.knownByHash()) {
       return verifyByHash(proof);
     }
@@ -184,11 +203,16 @@ public final class AuthExchange {
   }
 
   private Outcome fullAuth(byte[] clearPassword) {
-    boolean ok = AuthScramble.matches(account.password().getBytes(StandardCharsets.UTF_8), clearPassword);
+    boolean ok = known && AuthScramble.matches(account.password().getBytes(StandardCharsets.UTF_8), clearPassword);
     if (ok) {
       services.sha2Cache().add(account.name());
     }
     return ok ? Outcome.ACCEPTED : Outcome.DENIED;
+  }
+
+  private static String truncated(String name) {
+    return name.codePointCount(0, name.length()) <= USERNAME_CHAR_LENGTH
+        ? name : name.substring(0, name.offsetByCodePoints(0, USERNAME_CHAR_LENGTH));
   }
 
   private void send(Buffer packet) {

@@ -1,6 +1,8 @@
 package dev.tether.proxy.frontend;
 
 import dev.tether.proxy.protocol.ErrPacket;
+import dev.tether.proxy.protocol.ErrorCode;
+import dev.tether.proxy.protocol.PartialFrameBudget;
 import dev.tether.proxy.protocol.FrameDecoder;
 import dev.tether.proxy.protocol.FrameSink;
 import io.netty.buffer.Unpooled;
@@ -23,6 +25,7 @@ import io.vertx.core.net.NetSocket;
  * handshake, then the session); reads can be paused for several independent reasons at once.
  */
 public final class ClientConnection implements FrameSink {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ClientConnection.class);
   /** Paused because the backend cannot take more bytes. */
   public static final int PAUSED_BACKPRESSURE = 1;
   /** Paused because commands are queued behind the one in flight. */
@@ -41,6 +44,10 @@ public final class ClientConnection implements FrameSink {
   private Runnable closeListener = () -> {};
   private dev.tether.proxy.net.ByteMeter traffic = dev.tether.proxy.net.ByteMeter.NONE;
   private long lastActivityMillis = System.currentTimeMillis();
+  /** When the last bytes arrived, and how long a begun frame may wait for the rest (0: no bound). */
+  private long lastReadMillis = lastActivityMillis;
+  private long readTimeoutMillis;
+  private java.util.function.Consumer<String> onInputRefused = reason -> {};
   private int pauseReasons;
   private boolean closed;
   private boolean tls;
@@ -58,13 +65,15 @@ public final class ClientConnection implements FrameSink {
     this.socket = socket;
     this.connectionId = connectionId;
     this.remoteHost = socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().hostAddress();
-    socket.handler(bytes -> {
-      traffic.received(bytes.length());
-      decoder.handle(bytes);
+    socket.handler(chunk -> {
+      lastReadMillis = System.currentTimeMillis();
+      traffic.received(chunk.length());
+      decoder.handle(chunk);
     });
     socket.exceptionHandler(dev.tether.proxy.net.SocketErrors.CLIENT.handler(remoteHost));
     socket.closeHandler(ignored -> {
       closed = true;
+      decoder.release();
       if (owner != null) {
         owner.onClosed();
       }
@@ -96,6 +105,27 @@ public final class ClientConnection implements FrameSink {
     }
   }
 
+  /**
+   * Bounds what this connection holds in partial frames (with the rest of the node) and how long a
+   * begun frame may wait for its rest; {@code refused} is told which (to count it) when either bound ends
+   * the connection.
+   */
+  public void inputLimits(PartialFrameBudget budget, long readTimeoutMillis, java.util.function.Consumer<String> refused) {
+    decoder.budget(budget);
+    this.readTimeoutMillis = readTimeoutMillis;
+    this.onInputRefused = refused;
+  }
+
+  /** Over the partial-frame bound: the server's answer to running out of memory, then closed. */
+  @Override
+  public void onOverBudget(int sequenceId) {
+    if (!closed) {
+      onInputRefused.accept("partial_frame_bound");
+      closeWithError(ErrPacket.of(ErrorCode.OUT_OF_RESOURCES, "Tether: out of memory for partly received packets"
+          + " on this node; try again later"), (sequenceId + 1) & 0xFF);
+    }
+  }
+
   /** Bounds the frames the decoder accepts (see {@link FrameDecoder#maxPayload}). */
   public void maxFramePayload(int maxPayload) {
     decoder.maxPayload(maxPayload);
@@ -109,6 +139,11 @@ public final class ClientConnection implements FrameSink {
   }
 
   public void tick(long nowMillis) {
+    if (!closed && readTimeoutMillis > 0 && decoder.pendingBytes() > 0 && nowMillis - lastReadMillis > readTimeoutMillis) {
+      onInputRefused.accept("read_timeout"); // a frame begun and not finished: the server's net_read_timeout closes it too
+      close();
+      return;
+    }
     if (!closed && owner != null) {
       owner.onTick(nowMillis);
     }

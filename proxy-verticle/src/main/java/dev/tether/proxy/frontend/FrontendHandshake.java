@@ -134,7 +134,10 @@ public final class FrontendHandshake implements ClientConnection.Owner {
   }
 
   private void onResponse(int sequenceId, Buffer payload) {
-    if (HandshakeResponse41.isSslRequest(payload)) {
+    if (HandshakeResponse41.isSslRequest(payload) || (services.tls() != null && !client.isTls()
+        && HandshakeResponse41.asksForTls(payload))) {
+      // A full response with CLIENT_SSL is taken as the server takes it: as an SSLRequest. TLS starts,
+      // and a client that goes on in plain text is never let in.
       if (services.tls() == null || client.isTls()) {
         fail(ErrPacket.of(ErrorCode.HANDSHAKE_ERROR, "Bad handshake: TLS is not available"));
         return;

@@ -22,8 +22,8 @@ public record ChangeUserRequest(String username, byte[] authResponse, String dat
         : reader.readBytesNul();
     String database = reader.hasRemaining() ? reader.readStringNul() : "";
     int collation = currentCollation;
-    if (reader.remaining() >= 2) {
-      collation = reader.readInt2();
+    if (reader.hasRemaining()) {
+      collation = reader.readInt2(); // one byte of it is a truncated packet
     }
     String plugin = null;
     if (Capabilities.has(capabilities, Capabilities.CLIENT_PLUGIN_AUTH) && reader.hasRemaining()) {
@@ -31,7 +31,7 @@ public record ChangeUserRequest(String username, byte[] authResponse, String dat
     }
     Buffer attributes = null;
     if (Capabilities.has(capabilities, Capabilities.CLIENT_CONNECT_ATTRS) && reader.hasRemaining()) {
-      attributes = reader.readSlice((int) reader.readIntLenenc());
+      attributes = reader.readSlice(PayloadReader.checkedLength(reader.readIntLenenc()));
     }
     return new ChangeUserRequest(user, auth, database.isEmpty() ? null : database, collation, plugin, attributes);
   }

@@ -8,6 +8,7 @@ package dev.tether.proxy.protocol;
  */
 public enum ErrorCode {
   TOO_MANY_CONNECTIONS(1040, "08004"),
+  OUT_OF_RESOURCES(1041, "HY000"),
   SERVER_SHUTDOWN(1053, "08S01"),
   HANDSHAKE_ERROR(1043, "08S01"),
   ACCESS_DENIED(1045, "28000"),
@@ -21,6 +22,8 @@ public enum ErrorCode {
   NET_PACKETS_OUT_OF_ORDER(1156, "08S01"),
   NET_READ_INTERRUPTED(1159, "08S01"),
   NOT_SUPPORTED_AUTH_MODE(1251, "08004"),
+  UNKNOWN_STMT_HANDLER(1243, "HY000"),
+  MALFORMED_PACKET(1835, "HY000"),
   /** Backend unreachable or lost with no way to recover the command. */
   BACKEND_UNAVAILABLE(1105, "08S01"),
   /** The connection was lost inside a transaction, which the server rolled back: retry the transaction. */

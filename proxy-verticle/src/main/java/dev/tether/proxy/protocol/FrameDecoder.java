@@ -6,12 +6,19 @@ import io.vertx.core.buffer.Buffer;
 /**
  * Cuts a TCP byte stream into MySQL frames (3-byte little-endian length, 1-byte sequence id,
  * payload). Frames are delivered as slices of the received chunks; only a frame split across chunks
- * is assembled, so memory is bounded by one frame (16 MiB) plus one chunk.
+ * is assembled, in a buffer that grows as its bytes arrive (never sized by what the header
+ * announces), and those bytes are reserved in a {@link PartialFrameBudget} first.
  */
 public final class FrameDecoder implements Handler<Buffer> {
+  /** First size of the buffer a split frame is assembled in; it grows with what arrives. */
+  private static final int FIRST_PARTIAL_CAPACITY = 16 * 1024;
+
   private final FrameSink sink;
   /** Bytes of an incomplete frame carried over from earlier chunks; null when none. */
   private Buffer pending;
+  /** Bytes reserved in the budget for {@link #pending}. */
+  private long reserved;
+  private PartialFrameBudget budget = PartialFrameBudget.unbounded();
   /** Largest payload a frame may announce before it is refused; 16 MiB - 1 means any. */
   private int maxPayload = Packets.MAX_FRAME_PAYLOAD;
   private boolean refused;
@@ -29,6 +36,12 @@ public final class FrameDecoder implements Handler<Buffer> {
    */
   public void maxPayload(int maxPayload) {
     this.maxPayload = maxPayload;
+  }
+
+  /** Bounds the bytes held in partial frames; going over it is told to {@link FrameSink#onOverBudget}. */
+  public void budget(PartialFrameBudget budget) {
+    release();
+    this.budget = budget;
   }
 
   @Override
@@ -49,7 +62,7 @@ public final class FrameDecoder implements Handler<Buffer> {
       int payloadLength = buffer.getUnsignedMediumLE(position);
       if (payloadLength > maxPayload) {
         refused = true;
-        pending = null;
+        release();
         sink.onOversizedFrame(payloadLength);
         return;
       }
@@ -65,8 +78,9 @@ public final class FrameDecoder implements Handler<Buffer> {
       if (handOff != null) {
         java.util.function.Consumer<Buffer> to = handOff;
         handOff = null;
-        pending = null;
-        to.accept(position == length ? null : buffer.getBuffer(position, length));
+        Buffer rest = position == length ? null : buffer.getBuffer(position, length);
+        release();
+        to.accept(rest);
         sink.onChunkEnd();
         return;
       }
@@ -77,12 +91,14 @@ public final class FrameDecoder implements Handler<Buffer> {
       // Still inside one large frame: keep appending to the same buffer, no copy.
     } else {
       int restLength = length - position;
-      int capacity = restLength >= Packets.HEADER_SIZE
-          ? Packets.HEADER_SIZE + buffer.getUnsignedMediumLE(position)
-          : Math.max(restLength, 64);
-      Buffer rest = Buffer.buffer(capacity);
+      int announced = restLength >= Packets.HEADER_SIZE
+          ? Packets.HEADER_SIZE + buffer.getUnsignedMediumLE(position) : FIRST_PARTIAL_CAPACITY;
+      Buffer rest = Buffer.buffer(Math.max(restLength, Math.min(announced, FIRST_PARTIAL_CAPACITY)));
       rest.appendBuffer(buffer, position, restLength);
       pending = rest;
+    }
+    if (!account()) {
+      return;
     }
     sink.onChunkEnd();
   }
@@ -100,10 +116,35 @@ public final class FrameDecoder implements Handler<Buffer> {
     }
   }
 
+  /** Brings the reservation in line with what is held; false (and the stream refused) when over a bound. */
+  private boolean account() {
+    long holding = pending == null ? 0 : pending.length();
+    long more = holding - reserved;
+    if (more > 0 && !budget.reserve(more, holding)) {
+      int sequenceId = pending.length() > 3 ? pending.getUnsignedByte(3) : 0;
+      refused = true;
+      release();
+      sink.onOverBudget(sequenceId);
+      return false;
+    }
+    if (more < 0) {
+      budget.release(-more);
+    }
+    reserved = holding;
+    return true;
+  }
+
+  /** Forgets any partial frame and gives its bytes back to the budget (the connection closed). */
+  public void release() {
+    pending = null;
+    budget.release(reserved);
+    reserved = 0;
+  }
+
   /** Hands over the bytes held for an incomplete frame (null when none) and forgets them. */
   public Buffer takePending() {
     Buffer taken = pending;
-    pending = null;
+    release();
     return taken;
   }
 

@@ -15,4 +15,10 @@ public interface FrameSink {
 
   /** A frame announced more than the decoder's limit; nothing more is decoded. */
   default void onOversizedFrame(int payloadLength) {}
+
+  /**
+   * Holding the partial frame that began with sequence id {@code sequenceId} would exceed the
+   * connection's or the node's {@link PartialFrameBudget}; nothing more is decoded.
+   */
+  default void onOverBudget(int sequenceId) {}
 }

@@ -20,6 +20,11 @@ public record HandshakeResponse41(long capabilities, long maxPacketSize, int col
         && Capabilities.has(payload.getUnsignedIntLE(0), Capabilities.CLIENT_SSL);
   }
 
+  /** Whether a handshake response sets CLIENT_SSL, whatever its length. */
+  public static boolean asksForTls(Buffer payload) {
+    return payload.length() >= 4 && Capabilities.has(payload.getUnsignedIntLE(0), Capabilities.CLIENT_SSL);
+  }
+
   public static HandshakeResponse41 decode(Buffer payload) {
     PayloadReader reader = new PayloadReader(payload);
     long caps = reader.readInt4();

@@ -143,7 +143,7 @@ public final class PayloadReader {
     return new String(readBytesEof(), StandardCharsets.UTF_8);
   }
 
-  private static int checkedLength(long length) {
+  static int checkedLength(long length) {
     if (length < 0 || length > Integer.MAX_VALUE) {
       throw new ProtocolException("length out of range: " + length);
     }

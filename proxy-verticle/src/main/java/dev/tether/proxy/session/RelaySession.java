@@ -9,6 +9,7 @@ import dev.tether.proxy.frontend.ClientConnection;
 import dev.tether.proxy.frontend.ClientLogin;
 import dev.tether.proxy.protocol.Capabilities;
 import dev.tether.proxy.protocol.ChangeUserRequest;
+import dev.tether.proxy.protocol.CommandCheck;
 import dev.tether.proxy.protocol.Command;
 import dev.tether.proxy.protocol.ErrPacket;
 import dev.tether.proxy.protocol.ErrorCode;
@@ -203,7 +204,8 @@ public final class RelaySession implements ClientConnection.Owner {
     SessionState state = learner.state();
     if (!persistent || !blocked || staged != null || staging || (phase != Phase.IDLE && phase != Phase.HELD)
         || inTransaction() || learner.refreshWanted() || !state.temporaryTables().isEmpty()
-        || state.size() > services.config().session().historyCap() || backendEpoch >= next.epoch()) {
+        || RebuildCheck.refusal(state, learner.lostState(), services.config().session()) != null
+        || backendEpoch >= next.epoch()) {
       return;
     }
     staging = true;
@@ -412,6 +414,9 @@ public final class RelaySession implements ClientConnection.Owner {
     idleLimit.stop();
     discardStaged();
     if (phase != Phase.CLOSED) {
+      if (phase == Phase.AWAITING || phase == Phase.UPLOADING) { // the server may run it long after the socket closes
+        QueryCanceller.cancel(connector, login, backend, deprecateEof, services.metrics().registry());
+      }
       phase = Phase.CLOSED;
       backend.close();
     }
@@ -451,6 +456,14 @@ public final class RelaySession implements ClientConnection.Owner {
     }
     if (payload.length() == 0) {
       client.sendError(ErrPacket.of(ErrorCode.UNKNOWN_COM_ERROR, "Unknown command"), 1);
+      return;
+    }
+    CommandCheck.Malformed malformed = CommandCheck.check(payload, login.capabilities());
+    if (malformed != null) { // answered as the server answers it; the session lives on
+      services.metrics().protocolError();
+      if (malformed.reply() != null) {
+        client.sendError(malformed.reply(), 1);
+      }
       return;
     }
     int command = payload.getUnsignedByte(0);
@@ -626,7 +639,7 @@ public final class RelaySession implements ClientConnection.Owner {
     while (!queued.isEmpty() && (phase == Phase.IDLE || phase == Phase.RECEIVING)) {
       QueuedFrame next = queued.poll();
       queuedBytes -= next.frame().length();
-      onClientFrame(next.sequenceId(), next.payload(), next.frame());
+      onFrame(next.sequenceId(), next.payload(), next.frame());
     }
     if (queuedBytes <= QUEUE_PAUSE_BYTES) {
       client.resume(ClientConnection.PAUSED_QUEUE);
@@ -782,8 +795,9 @@ public final class RelaySession implements ClientConnection.Owner {
         onBackendLost(connection);
         return;
       } else {
-        log.warn("session {}: could not read user variables back: {}", client.connectionId(), read.cause().getMessage());
-        learner.refreshed(learner.state());
+        log.info("session {}: user variables not read back, so it cannot be rebuilt: {}", client.connectionId(),
+            read.cause().getMessage());
+        learner.refreshFailed(read.cause().getMessage());
       }
       listen();
       lastWarnings = 0;
@@ -886,15 +900,14 @@ public final class RelaySession implements ClientConnection.Owner {
     ErrPacket nextNotice = tables == null ? lossNotice(transactionLost) : transactionLost ? transactionLost() : null;
     phase = Phase.RECONNECTING;
     long heldSince = System.currentTimeMillis();
-    int cap = services.config().session().historyCap();
     SessionState state = learner.state();
     int replySequence = resend != null ? (commandSequence + 1) & 0xFF : 0;
-    if (state.size() > cap) {
-      services.metrics().replayFailed("history_over_cap");
-      log.info("session {}: not migrated: history over cap ({} items, cap {})", client.connectionId(), state.size(), cap);
+    RebuildCheck.Refusal refusal = RebuildCheck.refusal(state, learner.lostState(), services.config().session());
+    if (refusal != null) {
+      services.metrics().replayFailed(refusal.reason());
+      log.info("session {}: not migrated: {}", client.connectionId(), refusal.message());
       end(ErrPacket.of(ErrorCode.BACKEND_UNAVAILABLE, "Tether: the connection to the database was lost and this"
-          + " session cannot be rebuilt: its state holds " + state.size() + " items, over the history cap of " + cap),
-          replySequence);
+          + " session cannot be rebuilt: " + refusal.message()), replySequence);
       return;
     }
     long deadline = heldSince + services.config().session().holdWindow().toMillis();
@@ -1046,10 +1059,18 @@ public final class RelaySession implements ClientConnection.Owner {
 
   // ---- endings -----------------------------------------------------------------------------
 
-  /** Something this code did not expect: logged as a bug and counted; the session ends cleanly. */
+  /**
+   * Something this code did not expect: logged as a bug and counted, or, for bytes no peer should
+   * send (a ProtocolException), counted as a protocol error; the session ends cleanly.
+   */
   private void failed(String where, RuntimeException e) {
-    log.error("BUG: session {} in {} while handling a {}: {}", client.connectionId(), phase, where, e.toString(), e);
-    services.metrics().bug("relay_session");
+    if (e instanceof dev.tether.proxy.protocol.ProtocolException) {
+      log.info("session {}: malformed {} in {}: {}", client.connectionId(), where, phase, e.getMessage());
+      services.metrics().protocolError();
+    } else {
+      log.error("BUG: session {} in {} while handling a {}: {}", client.connectionId(), phase, where, e.toString(), e);
+      services.metrics().bug("relay_session");
+    }
     end(ErrPacket.of(ErrorCode.BACKEND_UNAVAILABLE, "Tether: internal error, the session was closed: " + e),
         nextSequenceToClient());
   }

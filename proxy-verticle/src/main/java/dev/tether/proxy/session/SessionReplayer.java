@@ -67,7 +67,7 @@ final class SessionReplayer {
       described.add(state.systemVariables().size() + " system variable(s)");
     }
     if (state.isDirty(SessionState.USER_VARIABLES)) {
-      requests.add(InternalExchange.Request.query(setUserVariables(state.userVariables())));
+      UserVariableReplay.statements(state.userVariables()).forEach(sql -> requests.add(InternalExchange.Request.query(sql)));
       described.add(state.userVariables().size() + " user variable(s)");
     }
     if (state.isDirty(SessionState.LAST_INSERT_ID)) {
@@ -81,11 +81,7 @@ final class SessionReplayer {
       described.add(state.sqlPrepared().size() + " SQL PREPARE(s)");
     }
     if (state.isDirty(SessionState.NEXT_TRANSACTION)) {
-      for (String statement : state.nextTransaction().split(";")) {
-        if (!statement.isBlank()) {
-          requests.add(InternalExchange.Request.query(statement.trim()));
-        }
-      }
+      requests.add(InternalExchange.Request.query(state.nextTransaction().sql())); // built from parsed values
       described.add("next-transaction characteristics");
     }
     List<Long> clientIds = new ArrayList<>(state.preparedStatements().keySet());

@@ -20,7 +20,7 @@ public record SessionState(
     Map<Long, PreparedStatement> preparedStatements,
     Map<String, String> sqlPrepared,
     Set<String> temporaryTables,
-    String nextTransaction,
+    TransactionCharacteristics nextTransaction,
     int dirty) {
 
   public static final int SYSTEM_VARIABLES = 1;
@@ -49,6 +49,24 @@ public record SessionState(
   public int size() {
     return systemVariables.size() + userVariables.size() + preparedStatements.size() + sqlPrepared.size()
         + temporaryTables.size();
+  }
+
+  /** Bytes of text and values replay would have to send: what the history byte cap counts. */
+  public long bytes() {
+    long total = 0;
+    for (PreparedStatement statement : preparedStatements.values()) {
+      total += statement.sql().length();
+    }
+    for (String text : sqlPrepared.values()) {
+      total += text.length();
+    }
+    for (UserVariable variable : userVariables.values()) {
+      total += variable.value() == null ? 0 : variable.value().length;
+    }
+    for (String value : systemVariables.values()) {
+      total += value == null ? 0 : value.length();
+    }
+    return total;
   }
 
   public SessionState withSchema(String newSchema) {
@@ -113,8 +131,7 @@ public record SessionState(
         Collections.unmodifiableSet(tables), nextTransaction, flag(TEMPORARY_TABLES, !tables.isEmpty()));
   }
 
-  public SessionState withNextTransaction(String characteristics) {
-    String value = characteristics == null || characteristics.isBlank() ? null : characteristics;
+  public SessionState withNextTransaction(TransactionCharacteristics value) {
     return new SessionState(schema, systemVariables, userVariables, lastInsertId, preparedStatements, sqlPrepared,
         temporaryTables, value, flag(NEXT_TRANSACTION, value != null));
   }

@@ -27,6 +27,21 @@ final class SqlText {
     return payload.getString(1, payload.length(), StandardCharsets.UTF_8.name()).trim();
   }
 
+  /**
+   * The exact text of the first statement of a COM_QUERY payload: the whole text when it holds one
+   * statement, otherwise the bytes before the {@code ;} that really ends the first one (one inside a
+   * comment or a literal does not).
+   */
+  static String firstStatement(Buffer payload, boolean backslashEscapes) {
+    SqlLexer lexer = new SqlLexer(payload, backslashEscapes);
+    lexer.firstStatement();
+    int end = lexer.position();
+    if (lexer.restIsEmpty() || end <= 1) {
+      return statement(payload);
+    }
+    return payload.getString(1, end - 1, StandardCharsets.UTF_8.name()).trim();
+  }
+
   /** Whether the query text calls LAST_INSERT_ID with an argument, which sets it silently. */
   static boolean setsLastInsertId(Buffer payload) {
     String needle = "LAST_INSERT_ID";
@@ -149,7 +164,7 @@ final class SqlText {
         while (end + 1 < n && !(payload.getByte(end) == '*' && payload.getByte(end + 1) == '/')) {
           end++;
         }
-        i = end + 2;
+        i = Math.min(end + 2, n); // an unterminated comment runs to the end
       } else if ((b == '#') || (b == '-' && i + 2 < n && payload.getByte(i + 1) == '-' && payload.getByte(i + 2) == ' ')) {
         while (i < n && payload.getByte(i) != '\n') {
           i++;

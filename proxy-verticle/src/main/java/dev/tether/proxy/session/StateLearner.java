@@ -41,17 +41,19 @@ final class StateLearner {
   private enum Pending { NONE, PREPARE, SQL_PREPARE, SQL_DEALLOCATE, CREATE_TEMPORARY, DROP_TABLES, RESET, EXECUTE, FETCH,
     NEXT_TRANSACTION }
 
-  private static final Pattern SET_TRANSACTION = Pattern.compile("(?is)^\\s*SET\\s+TRANSACTION\\s.*");
 
   private final StatementMap statements;
   private SessionState state;
   private Pending pending = Pending.NONE;
   private String pendingText;
+  private TransactionCharacteristics pendingCharacteristics;
   private long pendingStatement;
   private boolean pendingCursor;
   private boolean failed;
   private boolean refreshWanted;
   private boolean trackingNarrowed;
+  /** Why the state is not fully known (user variables that could not be read back); null when it is. */
+  private String lostState;
   private long lastPreparedClientId = -1;
 
   StateLearner(SessionState initial, StatementMap statements) {
@@ -76,6 +78,18 @@ final class StateLearner {
     state = withFreshValues;
     refreshWanted = false;
     trackingNarrowed = false;
+    lostState = null;
+  }
+
+  /** The read-back failed: the values held are stale, so the session must not be rebuilt from them. */
+  void refreshFailed(String why) {
+    refreshWanted = false;
+    trackingNarrowed = false;
+    lostState = why;
+  }
+
+  String lostState() {
+    return lostState;
   }
 
   /**
@@ -159,11 +173,13 @@ final class StateLearner {
         case SQL_DEALLOCATE -> state = state.withSqlPrepared(nameOf(pendingText, SQL_DEALLOCATE), null);
         case CREATE_TEMPORARY -> temporaryTables(CREATE_TEMPORARY, true);
         case DROP_TABLES -> temporaryTables(DROP_TABLE, false);
-        case NEXT_TRANSACTION -> state = state.withNextTransaction(pendingText);
+        case NEXT_TRANSACTION -> state = state.withNextTransaction(state.nextTransaction() == null
+            ? pendingCharacteristics : state.nextTransaction().then(pendingCharacteristics));
         case RESET -> {
           state = state.afterReset();
           statements.clear();
           refreshWanted = false;
+          lostState = null;
         }
         case NONE, PREPARE, EXECUTE, FETCH -> { }
       }
@@ -188,16 +204,15 @@ final class StateLearner {
       refreshWanted = true;
     }
     if ("SET".equals(keyword) && SqlText.mentions(payload, "transaction")) {
-      String text = SqlText.statement(payload);
-      if (SET_TRANSACTION.matcher(text).matches()) {
+      pendingCharacteristics = TransactionCharacteristics.parse(payload, backslashEscapes());
+      if (pendingCharacteristics != null) {
         pending = Pending.NEXT_TRANSACTION; // one-shot characteristics for the next transaction only
-        pendingText = text;
         return;
       }
     }
     switch (keyword) {
       case "PREPARE" -> {
-        pendingText = SqlText.statement(payload);
+        pendingText = SqlText.firstStatement(payload, backslashEscapes()); // re-sent as the server ran it
         pending = SQL_PREPARE.matcher(pendingText).matches() ? Pending.SQL_PREPARE : Pending.NONE;
       }
       case "DEALLOCATE" -> {
@@ -264,6 +279,12 @@ final class StateLearner {
         case TRANSACTION_CHARACTERISTICS, GTIDS, TRANSACTION_STATE, UNKNOWN -> { }
       }
     }
+  }
+
+  /** False when the session's sql_mode makes a backslash an ordinary character in string literals. */
+  private boolean backslashEscapes() {
+    String mode = state.systemVariables().get("sql_mode");
+    return mode == null || !mode.toUpperCase(Locale.ROOT).contains("NO_BACKSLASH_ESCAPES");
   }
 
   /** Keeps the parameter types of an execute that sends them (new-params-bound flag 1). */

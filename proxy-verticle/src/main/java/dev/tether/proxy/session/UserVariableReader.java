@@ -5,7 +5,6 @@ import dev.tether.proxy.protocol.TextResult;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,14 +12,17 @@ import java.util.Map;
 /**
  * Reads the session's user variables and LAST_INSERT_ID back from its own backend connection: the
  * server says only "state changed" when they change. Names and types come from
- * information_schema.USER_VARIABLES; string values are read again as HEX(@name) with their
- * COLLATION(@name), because that table shows them through utf8mb3 (losing 4-byte characters and
- * binary bytes) and names only the character set.
+ * information_schema.USER_VARIABLES; string values are read again as their raw bytes with their
+ * COLLATION(@name), in pieces, because that table shows them through utf8mb3 (losing 4-byte
+ * characters and binary bytes), names only the character set, and a row cannot pass one frame.
  */
 final class UserVariableReader {
   private static final String NAMES = "SELECT VARIABLE_NAME, VARIABLE_TYPE, CHARACTER_SET_NAME,"
       + " IF(VARIABLE_TYPE = 'VARCHAR', NULL, VARIABLE_VALUE) FROM information_schema.USER_VARIABLES"
       + " UNION ALL SELECT NULL, 'LAST_INSERT_ID', NULL, LAST_INSERT_ID()";
+
+  /** Bytes of one variable read per row: well under one 16 MiB frame. */
+  private static final int PIECE = 4 * 1024 * 1024;
 
   private UserVariableReader() {}
 
@@ -55,23 +57,59 @@ final class UserVariableReader {
           if (strings.isEmpty()) {
             return Future.succeededFuture(withIds.withUserVariables(variables));
           }
-          StringBuilder sql = new StringBuilder("SELECT ");
-          for (int i = 0; i < strings.size(); i++) {
-            String quoted = "@`" + strings.get(i).replace("`", "``") + "`";
-            sql.append(i == 0 ? "" : ", ").append("HEX(").append(quoted).append("), COLLATION(").append(quoted).append(")");
-          }
-          return InternalExchange.run(backend, deprecateEof, List.of(InternalExchange.Request.query(sql.toString())))
-              .map(second -> {
-                List<byte[]> values = second.get(0).rows().get(0);
-                for (int i = 0; i < strings.size(); i++) {
-                  SessionState.UserVariable v = variables.get(strings.get(i));
-                  byte[] hex = values.get(2 * i);
-                  variables.put(strings.get(i), new SessionState.UserVariable(v.type(), v.charset(),
-                      utf8(values.get(2 * i + 1)), hex == null ? null : HexFormat.of().parseHex(utf8(hex))));
-                }
-                return withIds.withUserVariables(variables);
-              });
+          return readStrings(backend, deprecateEof, strings, variables).map(withIds::withUserVariables);
         });
+  }
+
+  /**
+   * Reads string values as their raw bytes (CAST AS BINARY: the binary character set is never
+   * converted) in pieces of at most {@link #PIECE} bytes, so no result row nears one 16 MiB frame
+   * however large the variables are: first every length and collation, then the pieces, pipelined.
+   */
+  private static Future<Map<String, SessionState.UserVariable>> readStrings(BackendConnection backend,
+      boolean deprecateEof, List<String> strings, Map<String, SessionState.UserVariable> variables) {
+    StringBuilder sizes = new StringBuilder("SELECT ");
+    for (int i = 0; i < strings.size(); i++) {
+      String quoted = quoted(strings.get(i));
+      sizes.append(i == 0 ? "" : ", ").append("LENGTH(CAST(").append(quoted).append(" AS BINARY)), COLLATION(")
+          .append(quoted).append(")");
+    }
+    return InternalExchange.run(backend, deprecateEof, List.of(InternalExchange.Request.query(sizes.toString())))
+        .compose(first -> {
+          List<byte[]> row = first.get(0).rows().get(0);
+          List<InternalExchange.Request> pieces = new ArrayList<>();
+          long[] lengths = new long[strings.size()];
+          for (int i = 0; i < strings.size(); i++) {
+            lengths[i] = row.get(2 * i) == null ? -1 : Long.parseLong(utf8(row.get(2 * i)));
+            for (long from = 0; from < lengths[i]; from += PIECE) {
+              pieces.add(InternalExchange.Request.query("SELECT SUBSTRING(CAST(" + quoted(strings.get(i))
+                  + " AS BINARY), " + (from + 1) + ", " + PIECE + ")"));
+            }
+          }
+          Future<List<TextResult>> read = pieces.isEmpty() ? Future.succeededFuture(List.of())
+              : InternalExchange.run(backend, deprecateEof, pieces);
+          return read.map(results -> {
+            int next = 0;
+            for (int i = 0; i < strings.size(); i++) {
+              byte[] value = null;
+              if (lengths[i] >= 0) {
+                java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream((int) lengths[i]);
+                for (long from = 0; from < lengths[i]; from += PIECE) {
+                  bytes.writeBytes(results.get(next++).rows().get(0).get(0));
+                }
+                value = bytes.toByteArray();
+              }
+              SessionState.UserVariable v = variables.get(strings.get(i));
+              variables.put(strings.get(i), new SessionState.UserVariable(v.type(), v.charset(),
+                  utf8(row.get(2 * i + 1)), value));
+            }
+            return variables;
+          });
+        });
+  }
+
+  private static String quoted(String name) {
+    return "@`" + name.replace("`", "``") + "`";
   }
 
   private static String utf8(byte[] bytes) {

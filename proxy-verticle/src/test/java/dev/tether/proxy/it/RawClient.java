@@ -57,10 +57,15 @@ final class RawClient implements AutoCloseable {
 
   /** Connects and logs in with mysql_native_password. */
   static RawClient login(int port, String user, String password) throws IOException {
+    return login(port, user, password, CAPABILITIES);
+  }
+
+  /** Connects and logs in with mysql_native_password, announcing {@code capabilities}. */
+  static RawClient login(int port, String user, String password, long capabilities) throws IOException {
     RawClient client = new RawClient(port);
     client.greeting = HandshakeV10.decode(client.read().payload());
     byte[] proof = AuthScramble.nativePassword(password, client.greeting.scramble());
-    client.write(new HandshakeResponse41(CAPABILITIES, 1 << 24, 45, user, proof, "tether",
+    client.write(new HandshakeResponse41(capabilities, 1 << 24, 45, user, proof, "tether",
         "mysql_native_password", null).encode(1));
     Packet reply = client.read();
     if (reply.first() == 0xFE) {
@@ -86,6 +91,19 @@ final class RawClient implements AutoCloseable {
     byte[] payload = new byte[length];
     in.readFully(payload);
     return new Packet(sequence, Buffer.buffer(payload));
+  }
+
+  /** The next frame if one arrives within {@code millis}, otherwise null (the socket timeout is restored). */
+  Packet readWithin(int millis) throws IOException {
+    int before = socket.getSoTimeout();
+    socket.setSoTimeout(millis);
+    try {
+      return read();
+    } catch (SocketTimeoutException e) {
+      return null;
+    } finally {
+      socket.setSoTimeout(before);
+    }
   }
 
   /** Reads until the server closes; true if it did within the socket timeout. */
@@ -144,6 +162,12 @@ final class RawClient implements AutoCloseable {
       }
     }
     return value;
+  }
+
+  /** Closes with a TCP reset (SO_LINGER 0), as a crashing client or a firewall does. */
+  void reset() throws IOException {
+    socket.setSoLinger(true, 0);
+    socket.close();
   }
 
   @Override

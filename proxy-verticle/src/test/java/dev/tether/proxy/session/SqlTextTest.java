@@ -36,4 +36,11 @@ class SqlTextTest {
     assertFalse(SqlText.setsLastInsertId(query("SELECT LAST_INSERT_ID()")));
     assertFalse(SqlText.setsLastInsertId(query("SELECT LAST_INSERT_ID( )")));
   }
+
+  /** Found by the fuzzer (SessionFuzzTestInputs/sqlText): an unterminated comment ran the scan past the end. */
+  @Test
+  void anUnterminatedCommentIsNoKeywordAndNoCrash() {
+    assertEquals("", SqlText.leadingKeyword(query("/* never closed")));
+    assertEquals("", SqlText.leadingKeyword(query("/*")));
+  }
 }
