@@ -6,6 +6,7 @@ import dev.tether.config.TetherConfig;
 import dev.tether.config.UserAccount;
 import dev.tether.proxy.ProxyNode;
 import dev.tether.testkit.MariaDbServer;
+import dev.tether.testkit.TcpRelay;
 import dev.tether.testkit.TestDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -19,18 +20,22 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real proxy node in this JVM in front of the real test database, with URLs for reaching the
  * database both directly and through the proxy, so every scenario can be run both ways and compared.
+ * The node reaches the database through its own {@link TcpRelay}, so a test can lose the node's
+ * backend connections the way a network does ({@link #relay()}).
  */
 public final class ProxyHarness implements AutoCloseable {
   private final Vertx vertx;
   private final ProxyNode node;
   private final int proxyPort;
   private final int backendPort;
+  private final TcpRelay relay;
 
-  private ProxyHarness(Vertx vertx, ProxyNode node, int proxyPort, int backendPort) {
+  private ProxyHarness(Vertx vertx, ProxyNode node, int proxyPort, int backendPort, TcpRelay relay) {
     this.vertx = vertx;
     this.node = node;
     this.proxyPort = proxyPort;
     this.backendPort = backendPort;
+    this.relay = relay;
   }
 
   public static ProxyHarness start() throws Exception {
@@ -40,11 +45,12 @@ public final class ProxyHarness implements AutoCloseable {
   /** Starts a node for {@code backendPort} with configuration keys overridden as dotted keys. */
   public static ProxyHarness start(int backendPort, Map<String, String> overrides) throws Exception {
     int port = TestDatabase.freePort();
+    TcpRelay relay = TcpRelay.start(backendPort);
     Map<String, String> keys = new HashMap<>();
     keys.put("proxy.port", String.valueOf(port));
     keys.put("proxy.httpPort", "0");
     keys.put("proxy.eventLoops", "2");
-    keys.put("backend.port", String.valueOf(backendPort));
+    keys.put("backend.port", String.valueOf(relay.port()));
     keys.putAll(overrides);
     JsonObject json = ConfigLoader.applyOverrides(new JsonObject(), keys);
     TetherConfig base = TetherConfig.fromJson(json);
@@ -55,7 +61,25 @@ public final class ProxyHarness implements AutoCloseable {
         new UserAccount(MariaDbServer.ADMIN_USER, MariaDbServer.ADMIN_PASSWORD, plugin)));
     Vertx vertx = Vertx.vertx();
     ProxyNode node = ProxyNode.start(vertx, config).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    return new ProxyHarness(vertx, node, port, backendPort);
+    return new ProxyHarness(vertx, node, port, backendPort, relay);
+  }
+
+  /** The relay between the node and its database: sever it to lose every backend connection of this node. */
+  public TcpRelay relay() {
+    return relay;
+  }
+
+  /**
+   * Loses every backend connection of this node at the TCP level (relay cut with RST) and waits up to
+   * ten seconds until the node has rebuilt {@code sessions} more sessions than before.
+   */
+  public void loseBackends(int sessions) throws InterruptedException {
+    double before = node.metrics().reconnectedCount();
+    relay.sever();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (node.metrics().reconnectedCount() < before + sessions && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
   }
 
   public ProxyNode node() {
@@ -66,6 +90,7 @@ public final class ProxyHarness implements AutoCloseable {
     return proxyPort;
   }
 
+  /** The database's own port (what {@link Route#DIRECT} uses), not the relay's. */
   public int backendPort() {
     return backendPort;
   }
@@ -107,6 +132,7 @@ public final class ProxyHarness implements AutoCloseable {
   public void close() throws Exception {
     node.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    relay.close();
   }
 
   /** Which way a connection goes. */
