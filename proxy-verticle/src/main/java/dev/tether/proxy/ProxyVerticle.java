@@ -81,8 +81,10 @@ public final class ProxyVerticle extends VerticleBase {
     services.metrics().accepted();
     ClientConnection connection = new ClientConnection(socket, services.nextConnectionId());
     connections.put(connection, null);
+    services.sessions().reserve(connection.connectionId(), context);
     connection.closeListener(() -> {
       connections.remove(connection);
+      services.sessions().remove(connection.connectionId());
       services.metrics().clientConnections().decrementAndGet();
     });
     BackendIdentity identity = services.identity();
@@ -98,6 +100,7 @@ public final class ProxyVerticle extends VerticleBase {
       new FrontendHandshake(services, connection, connector, (client, login, backend, okSequence) -> {
         RelaySession session = new RelaySession(vertx, services, client, connector, login, backend);
         connections.replace(client, session);
+        services.sessions().attach(client.connectionId(), session);
         session.start(okSequence);
       }).start(probed.result());
     });

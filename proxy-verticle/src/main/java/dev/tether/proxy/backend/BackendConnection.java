@@ -28,6 +28,8 @@ public final class BackendConnection implements FrameSink {
   private Handler<Void> closeHandler;
   private Runnable closeListener = () -> {};
   private boolean closed;
+  /** An I/O error (a TCP reset) came before the close: the network's or the server's idle timeout, not a KILL. */
+  private boolean endedByReset;
 
   BackendConnection(NetSocket socket, BackendTarget target, FrameSink loginSink) {
     this.socket = socket;
@@ -35,6 +37,7 @@ public final class BackendConnection implements FrameSink {
     this.address = target.address();
     this.sink = loginSink;
     socket.handler(new FrameDecoder(this));
+    socket.exceptionHandler(e -> endedByReset = true);
     socket.closeHandler(ignored -> {
       closed = true;
       closeListener.run();
@@ -106,6 +109,11 @@ public final class BackendConnection implements FrameSink {
 
   public boolean isClosed() {
     return closed;
+  }
+
+  /** Whether the connection ended with an I/O error (reset) rather than the server's orderly close. */
+  public boolean endedByReset() {
+    return endedByReset;
   }
 
   public String address() {

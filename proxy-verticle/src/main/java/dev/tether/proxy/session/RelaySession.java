@@ -63,6 +63,8 @@ public final class RelaySession implements ClientConnection.Owner {
     HELD,
     /** The backend connection is gone: reconnecting and replaying within the hold window. */
     RECONNECTING,
+    /** A KILL named a Tether session: waiting to learn where that session's backend thread is. */
+    KILL_LOOKUP,
     /** COM_CHANGE_USER: waiting for the client's next authentication packet. */
     CHANGE_USER_AUTH,
     /** COM_CHANGE_USER: logging the new user into a fresh backend connection. */
@@ -387,7 +389,8 @@ public final class RelaySession implements ClientConnection.Owner {
         }
       }
       case CHANGE_USER_AUTH -> onChangeUserOutcome(changeUser.onClientPacket(payload, sequenceId));
-      case STARTING, AWAITING, REFRESHING, RECONNECTING, HELD, CHANGE_USER_CONNECTING -> queue(sequenceId, payload, frame);
+      case STARTING, AWAITING, REFRESHING, RECONNECTING, HELD, KILL_LOOKUP, CHANGE_USER_CONNECTING ->
+          queue(sequenceId, payload, frame);
       case CLOSED -> { }
     }
   }
@@ -429,7 +432,7 @@ public final class RelaySession implements ClientConnection.Owner {
               nextSequenceToClient());
         }
       }
-      case RECONNECTING, HELD, CHANGE_USER_CONNECTING, CLOSED -> { }
+      case RECONNECTING, HELD, KILL_LOOKUP, CHANGE_USER_CONNECTING, CLOSED -> { }
     }
   }
 
@@ -485,6 +488,11 @@ public final class RelaySession implements ClientConnection.Owner {
       return;
     }
     if (lostWithReconnection(command, payload)) {
+      return;
+    }
+    KillStatement kill = KillStatement.parse(payload);
+    if (kill != null && ConnectionIds.isTether(kill.id())) {
+      routeKill(kill, frame);
       return;
     }
     statusBeforeCommand = tracker.statusFlags();
@@ -782,6 +790,21 @@ public final class RelaySession implements ClientConnection.Owner {
     if (connection != backend || phase == Phase.CLOSED || phase == Phase.RECONNECTING) {
       return;
     }
+    Phase lostIn = phase;
+    phase = Phase.RECONNECTING; // held while BackendLoss tells a KILL from a loss to heal
+    BackendLoss.classify(connection, killedBy, connector).onComplete(outcome -> {
+      if (phase == Phase.RECONNECTING && connection == backend) {
+        phase = lostIn;
+        if (outcome.succeeded() && !outcome.result().heals()) {
+          endKilled();
+        } else {
+          afterLoss(connection);
+        }
+      }
+    });
+  }
+
+  private void afterLoss(BackendConnection connection) {
     log.debug("session {}: backend {} lost in {}", client.connectionId(), connection.address(), phase);
     if (!persistent) {
       end(ErrPacket.of(ErrorCode.BACKEND_UNAVAILABLE, "Tether: lost the connection to the database"),
@@ -789,7 +812,7 @@ public final class RelaySession implements ClientConnection.Owner {
       return;
     }
     switch (phase) {
-      case IDLE, REFRESHING, HELD -> recover(null, inTransaction(), null);
+      case IDLE, REFRESHING, HELD, KILL_LOOKUP -> recover(null, inTransaction(), null);
       case AWAITING -> onLostInFlight();
       case STARTING, RECEIVING, UPLOADING, CHANGE_USER_AUTH -> end(ErrPacket.of(ErrorCode.BACKEND_UNAVAILABLE,
           "Tether: lost the connection to the database during the command"), nextSequenceToClient());
@@ -928,6 +951,36 @@ public final class RelaySession implements ClientConnection.Owner {
         });
   }
 
+  /**
+   * A KILL of a Tether session: learn where its backend thread is (any node), then send the server
+   * the same KILL naming that thread on this session's own connection, so the server judges the
+   * privilege ({@link KillRouter}). Lost meanwhile: the command waits in the queue for the rebuild.
+   */
+  private void routeKill(KillStatement kill, Buffer original) {
+    phase = Phase.KILL_LOOKUP;
+    services.kills().locate(kill.id()).onComplete(found -> {
+      KillRouter.Victim victim = found.succeeded() ? found.result() : null;
+      Buffer rewritten = victim != null && victim.server().equals(backend.address()) ? kill.forBackend(victim.thread()) : null;
+      if (phase != Phase.KILL_LOOKUP) {
+        queued.addFirst(new QueuedFrame(0, payloadOf(rewritten != null ? rewritten : original), rewritten != null ? rewritten : original));
+      } else if (rewritten == null) {
+        client.sendError(victim == null ? KillRouter.unknownThread(kill.id()) : ErrPacket.of(ErrorCode.BACKEND_UNAVAILABLE,
+            "Tether: session " + kill.id() + " is moving to another server; retry the KILL"), 1);
+        becomeIdle();
+        drainQueue();
+      } else {
+        phase = Phase.IDLE;
+        startCommand(0, payloadOf(rewritten), rewritten);
+        flushToBackend();
+      }
+    });
+  }
+
+  /** The backend connection serving the session now (read on the session's event loop). */
+  public BackendConnection currentBackend() {
+    return phase == Phase.CLOSED ? null : backend;
+  }
+
   private static Buffer payloadOf(Buffer frame) {
     return frame.slice(Packets.HEADER_SIZE, frame.length());
   }
@@ -1007,6 +1060,21 @@ public final class RelaySession implements ClientConnection.Owner {
   private void violation(ErrorCode code, String message, int sequenceId) {
     services.metrics().protocolError();
     end(ErrPacket.of(code, message), (sequenceId + 1) & 0xFF);
+  }
+
+  /** KILL CONNECTION: the session ends as it would on the server: what the server sent, then a closed connection. */
+  private void endKilled() {
+    services.metrics().failedByLoss("session_killed");
+    log.debug("session {}: backend thread {} was killed; the session ends", client.connectionId(), backend.threadId());
+    phase = Phase.CLOSED;
+    discardStaged();
+    if (!toClient.isEmpty()) {
+      client.write(toClient.take());
+    }
+    if (killedBy != null) {
+      client.sendError(killedBy, nextSequenceToClient()); // a connection that killed itself is told so
+    }
+    client.close();
   }
 
   /** Ends the session: flushes what the client is owed, sends the error, closes both sides. */

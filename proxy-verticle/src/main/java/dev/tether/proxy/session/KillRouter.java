@@ -1,0 +1,91 @@
+package dev.tether.proxy.session;
+
+import dev.tether.cluster.Addresses;
+import dev.tether.proxy.backend.BackendConnection;
+import dev.tether.proxy.protocol.ErrPacket;
+import dev.tether.proxy.protocol.ErrorCode;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Finds the session a {@code KILL n} names, wherever it lives in the fleet: the node number in the
+ * id (see {@link ConnectionIds}) says which node owns it; a local session is looked up here, a
+ * remote one by a request to the owner's kill address on the clustered event bus. The answer is
+ * where the session's backend connection is now: server and thread id.
+ *
+ * <p>The kill itself is not done here: the killing session sends {@code KILL [QUERY] <thread>} on
+ * its own backend connection (see {@link KillStatement#forBackend}). Tether logs every session in
+ * as the client's own user, so the server then applies its own privilege rule to the killer's user
+ * and the victim's thread, as if both had connected directly: the same user may kill its own
+ * sessions, another user needs the server's privilege, and a refusal is the server's own error. The
+ * proxy never kills anything itself, so it cannot let a user do more than the server would.
+ */
+public final class KillRouter {
+  private static final long ASK_TIMEOUT_MILLIS = 2000;
+
+  /** Where a session's backend connection is: {@code server} as host:port, and its thread id. */
+  public record Victim(String server, long thread) {}
+
+  private final Vertx vertx;
+  private final SessionRegistry sessions;
+  private final int node;
+  private MessageConsumer<JsonObject> consumer;
+
+  public KillRouter(Vertx vertx, SessionRegistry sessions, int node) {
+    this.vertx = vertx;
+    this.sessions = sessions;
+    this.node = node;
+  }
+
+  /** Answers other nodes' questions about this node's sessions. */
+  public Future<Void> start() {
+    consumer = vertx.eventBus().consumer(Addresses.proxyKill(node),
+        message -> findLocal(message.body().getLong("id", -1L)).onComplete(found -> message.reply(
+            found.result() == null ? new JsonObject().put("found", false)
+                : new JsonObject().put("found", true).put("server", found.result().server())
+                    .put("thread", found.result().thread()))));
+    return consumer.completion();
+  }
+
+  public Future<Void> stop() {
+    return consumer == null ? Future.succeededFuture() : consumer.unregister();
+  }
+
+  /** The session {@code id}'s backend connection now, or null when no session has that id. */
+  public Future<Victim> locate(long id) {
+    if (!ConnectionIds.isTether(id)) {
+      return Future.succeededFuture(null);
+    }
+    int owner = ConnectionIds.nodeOf(id);
+    if (owner == node) {
+      return findLocal(id);
+    }
+    return vertx.eventBus().<JsonObject>request(Addresses.proxyKill(owner), new JsonObject().put("id", id),
+            new DeliveryOptions().setSendTimeout(ASK_TIMEOUT_MILLIS))
+        .map(reply -> reply.body().getBoolean("found", false)
+            ? new Victim(reply.body().getString("server"), reply.body().getLong("thread")) : null)
+        .otherwise((Victim) null); // no such node, or it did not answer: no such session, as the server says
+  }
+
+  private Future<Victim> findLocal(long id) {
+    SessionRegistry.Entry entry = sessions.get(id);
+    if (entry == null || entry.session() == null) {
+      return Future.succeededFuture(null);
+    }
+    Promise<Victim> found = Promise.promise();
+    entry.context().runOnContext(ignored -> {
+      BackendConnection backend = entry.session() == null ? null : entry.session().currentBackend();
+      found.complete(backend == null || backend.isClosed() ? null : new Victim(backend.address(), backend.threadId()));
+    });
+    return found.future();
+  }
+
+  /** ER_NO_SUCH_THREAD, as the server words it. */
+  public static ErrPacket unknownThread(long id) {
+    return ErrPacket.of(ErrorCode.NO_SUCH_THREAD, "Unknown thread id: " + id);
+  }
+}
