@@ -24,6 +24,9 @@ import java.util.concurrent.TimeUnit;
  * backend connections the way a network does ({@link #relay()}).
  */
 public final class ProxyHarness implements AutoCloseable {
+  /** A user the node knows whose server account a test may create with few privileges (password = name). */
+  public static final String LIMITED_USER = "tether_limited";
+
   private final Vertx vertx;
   private final ProxyNode node;
   private final int proxyPort;
@@ -58,7 +61,8 @@ public final class ProxyHarness implements AutoCloseable {
     TetherConfig config = new TetherConfig(base.proxy(), base.backend(), base.session(), base.cluster(), base.coordinator(), java.util.List.of(
         new UserAccount(MariaDbServer.APP_USER, MariaDbServer.APP_PASSWORD, plugin),
         new UserAccount(MariaDbServer.APP2_USER, MariaDbServer.APP2_PASSWORD, plugin),
-        new UserAccount(MariaDbServer.ADMIN_USER, MariaDbServer.ADMIN_PASSWORD, plugin)));
+        new UserAccount(MariaDbServer.ADMIN_USER, MariaDbServer.ADMIN_PASSWORD, plugin),
+        new UserAccount(LIMITED_USER, LIMITED_USER, plugin)));
     Vertx vertx = Vertx.vertx();
     ProxyNode node = ProxyNode.start(vertx, config).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     return new ProxyHarness(vertx, node, port, backendPort, relay);
