@@ -247,6 +247,39 @@ class KillThroughProxyTest extends ThroughProxy {
     }
   }
 
+  @Test
+  void killOfItsOwnConnectionEndsItAsDirectly() throws Exception {
+    List<Ending> endings = new ArrayList<>();
+    for (Route route : Route.values()) {
+      try (Connection c = proxy.connect(Driver.MARIADB, route, ""); Statement s = c.createStatement()) {
+        long id = c.unwrap(org.mariadb.jdbc.Connection.class).getThreadId(); // the greeting's id either way
+        long thread = Long.parseLong(scalar(c, "SELECT CONNECTION_ID()"));
+        endings.add(run(s, "KILL CONNECTION " + id));
+        assertTrue(!c.isValid(2), route + ": still usable after killing itself");
+        assertEquals("0", processlistCount(thread, "0"));
+      }
+    }
+    assertEquals(endings.get(0), endings.get(1), "direct vs proxy");
+  }
+
+  @Test
+  void comProcessKillWithAGreetingIdEndsThatSessionAndAnUnknownIdIs1094() throws Exception {
+    try (Connection victim = proxy.connect(Driver.MARIADB, Route.PROXY, "");
+         RawClient killer = RawClient.login(proxy.port(), "app", "app");
+         RawClient direct = RawClient.login(TestDatabase.shared().port(), "app", "app")) {
+      long greeting = victim.unwrap(org.mariadb.jdbc.Connection.class).getThreadId();
+      long thread = Long.parseLong(scalar(victim, "SELECT CONNECTION_ID()"));
+      killer.writeFrame(0, io.vertx.core.buffer.Buffer.buffer().appendByte((byte) 0x0C).appendIntLE((int) greeting));
+      assertEquals(0x00, killer.read().first(), "OK");
+      assertEquals("0", processlistCount(thread, "0"));
+      assertTrue(!victim.isValid(2));
+      long unused = ConnectionIds.MARK + 4_000_001;
+      killer.writeFrame(0, io.vertx.core.buffer.Buffer.buffer().appendByte((byte) 0x0C).appendIntLE((int) unused));
+      direct.writeFrame(0, io.vertx.core.buffer.Buffer.buffer().appendByte((byte) 0x0C).appendIntLE((int) unused));
+      assertEquals(direct.read().toString(), killer.read().toString());
+    }
+  }
+
   /** How many processlist rows have id {@code thread}, waiting up to five seconds for {@code expected}. */
   private static String processlistCount(long thread, String expected) throws Exception {
     for (int i = 0; i < 50; i++) {
