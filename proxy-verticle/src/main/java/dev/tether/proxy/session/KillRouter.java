@@ -26,6 +26,16 @@ import io.vertx.core.json.JsonObject;
  */
 public final class KillRouter {
   private static final long ASK_TIMEOUT_MILLIS = 2000;
+  private static final int ER_QUERY_INTERRUPTED = 1317;
+  /** How long after a lookup the victim's 1317 counts as the answer to that KILL. */
+  static final long ANNOUNCED_KILL_MILLIS = 3000;
+  /**
+   * How long the victim's 1317 waits so the killer hears its OK first, as it does from the server
+   * (which answers the killer before the victim thread wakes). MySQL Connector/J depends on that
+   * order: it marks a statement cancelled only once its KILL's OK is read, and reports a 1317 that
+   * comes first as "interrupted" rather than "cancelled".
+   */
+  static final long KILLER_HEAD_START_MILLIS = 20;
 
   /** Where a session's backend connection is: {@code server} as host:port, and its thread id. */
   public record Victim(String server, long thread) {}
@@ -82,6 +92,12 @@ public final class KillRouter {
       found.complete(backend == null || backend.isClosed() ? null : new Victim(backend.address(), backend.threadId()));
     });
     return found.future();
+  }
+
+  /** Whether {@code payload} is the server's ER_QUERY_INTERRUPTED while a routed KILL is recent. */
+  static boolean interruptsAnAnnouncedKill(io.vertx.core.buffer.Buffer payload, long announcedUntilMillis) {
+    return announcedUntilMillis != 0 && payload.length() >= 3 && payload.getUnsignedByte(0) == 0xFF
+        && payload.getUnsignedShortLE(1) == ER_QUERY_INTERRUPTED && System.currentTimeMillis() < announcedUntilMillis;
   }
 
   /** ER_NO_SUCH_THREAD, as the server words it. */

@@ -108,6 +108,8 @@ public final class RelaySession implements ClientConnection.Owner {
   private boolean completedInChunk;
   private int lastWarnings;
   private ErrPacket killedBy;
+  /** A KILL QUERY of this session was routed here: until then, its 1317 waits for the killer's OK. */
+  private long killQueryUntilMillis;
   private ErrPacket notice;
   private long idleSinceMillis = System.currentTimeMillis();
   private long lastBackendMillis = System.currentTimeMillis();
@@ -668,6 +670,17 @@ public final class RelaySession implements ClientConnection.Owner {
             payload.length() > 0 ? Integer.toHexString(payload.getUnsignedByte(0)) : "", phase);
         return;
       }
+      if (KillRouter.interruptsAnAnnouncedKill(payload, killQueryUntilMillis)) {
+        killQueryUntilMillis = 0; // the killer's OK goes first, as the server sends it first
+        BackendConnection from = backend;
+        vertx.setTimer(KillRouter.KILLER_HEAD_START_MILLIS, id -> {
+          if (from == backend) {
+            onFrame(sequenceId, payload, frame);
+            onChunkEnd();
+          }
+        });
+        return;
+      }
       int flags = tracker.onBackendFrame(payload);
       if ((flags & ResponseTracker.ERR_PACKET) != 0 && !responseStarted && isConnectionDropped(payload)) {
         killedBy = ErrPacket.decode(payload); // the connection is going away: handled as its loss
@@ -976,8 +989,9 @@ public final class RelaySession implements ClientConnection.Owner {
     });
   }
 
-  /** The backend connection serving the session now (read on the session's event loop). */
+  /** The backend connection serving the session now, for a KILL that names the session (on its event loop). */
   public BackendConnection currentBackend() {
+    killQueryUntilMillis = System.currentTimeMillis() + KillRouter.ANNOUNCED_KILL_MILLIS;
     return phase == Phase.CLOSED ? null : backend;
   }
 

@@ -114,15 +114,7 @@ class KillThroughProxyTest extends ThroughProxy {
         endings.add(ending);
       }
     }
-    if (driver == Driver.MYSQL && endings.get(1).code() == 1317) {
-      // Known difference: MySQL Connector/J marks the statement cancelled only after its KILL's OK is
-      // read, and reports a 1317 that wins that race as "interrupted" instead of "cancelled". Directly
-      // the server gives the killer's OK a head start; through the proxy both replies are relayed alike.
-      assertEquals("MySQLStatementCancelledException", endings.get(0).kind());
-      assertEquals(new Ending("MySQLQueryInterruptedException", 1317, "70100"), endings.get(1));
-    } else {
-      assertEquals(endings.get(0), endings.get(1), "direct vs proxy");
-    }
+    assertEquals(endings.get(0), endings.get(1), "direct vs proxy");
   }
 
   @ParameterizedTest
