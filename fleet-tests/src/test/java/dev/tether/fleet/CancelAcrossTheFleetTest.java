@@ -99,7 +99,7 @@ class CancelAcrossTheFleetTest {
     }
   }
 
-  /** cancel() from another thread: as directly, MariaDB Connector/J reports the server's 1317, MySQL Connector/J its own cancel exception. */
+  /** cancel() from another thread: as directly, MariaDB Connector/J reports the server's 1317, MySQL Connector/J (mostly) its own cancel exception. */
   private static void cancelInterruptsItsOwnStatement(Fleet fleet, HaProxy lb, String url, boolean otherNode)
       throws Exception {
     try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
@@ -123,8 +123,9 @@ class CancelAcrossTheFleetTest {
       canceller.join();
       long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       assertTrue(cancelled != null, url + ": not cancelled");
-      if (url.startsWith("jdbc:mysql:")) {
-        assertTrue(cancelled instanceof com.mysql.cj.jdbc.exceptions.MySQLStatementCancelledException, url + ": " + cancelled);
+      if (url.startsWith("jdbc:mysql:")) { // its cancel exception, or the 1317 when it wins the driver's race (as directly)
+        assertTrue(cancelled instanceof com.mysql.cj.jdbc.exceptions.MySQLStatementCancelledException
+            || cancelled.getErrorCode() == 1317, url + ": " + cancelled);
       } else {
         assertEquals(1317, cancelled.getErrorCode(), url + ": " + cancelled);
       }

@@ -70,7 +70,7 @@ public final class BackendConnection implements FrameSink {
 
   public void write(Buffer bytes) {
     if (!closed) {
-      socket.write(bytes);
+      socket.write(bytes).onFailure(e -> endedByReset = true); // a write into a reset socket closes it silently
     }
   }
 

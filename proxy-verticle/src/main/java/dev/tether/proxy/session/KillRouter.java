@@ -40,6 +40,9 @@ public final class KillRouter {
   /** Where a session's backend connection is: {@code server} as host:port, and its thread id. */
   public record Victim(String server, long thread) {}
 
+  /** What the killing session does: send {@code frame} to its backend, or answer {@code error}. */
+  public record Routed(io.vertx.core.buffer.Buffer frame, ErrPacket error) {}
+
   private final Vertx vertx;
   private final SessionRegistry sessions;
   private final int node;
@@ -63,6 +66,25 @@ public final class KillRouter {
 
   public Future<Void> stop() {
     return consumer == null ? Future.succeededFuture() : consumer.unregister();
+  }
+
+  /**
+   * The command a session whose backend is on {@code killerServer} sends for {@code kill}: the same
+   * KILL naming the victim's backend thread, or ER 1094 when no session has the id. A victim on
+   * another server (mid-switchover) cannot be killed from here: a thread id names a thread of one
+   * server only. Never fails.
+   */
+  public Future<Routed> route(KillStatement kill, String killerServer) {
+    return locate(kill.id()).otherwise((Victim) null).map(victim -> {
+      if (victim == null) {
+        return new Routed(null, unknownThread(kill.id()));
+      }
+      if (!victim.server().equals(killerServer)) {
+        return new Routed(null, ErrPacket.of(ErrorCode.BACKEND_UNAVAILABLE,
+            "Tether: session " + kill.id() + " is moving to another server; retry the KILL"));
+      }
+      return new Routed(kill.forBackend(victim.thread()), null);
+    });
   }
 
   /** The session {@code id}'s backend connection now, or null when no session has that id. */

@@ -809,7 +809,8 @@ public final class RelaySession implements ClientConnection.Owner {
       if (phase == Phase.RECONNECTING && connection == backend) {
         phase = lostIn;
         if (outcome.succeeded() && !outcome.result().heals()) {
-          endKilled();
+          services.metrics().failedByLoss("session_killed"); // a KILL ends the session as on the server:
+          end(killedBy, nextSequenceToClient()); // a connection that killed itself is told so, others just close
         } else {
           afterLoss(connection);
         }
@@ -971,19 +972,18 @@ public final class RelaySession implements ClientConnection.Owner {
    */
   private void routeKill(KillStatement kill, Buffer original) {
     phase = Phase.KILL_LOOKUP;
-    services.kills().locate(kill.id()).onComplete(found -> {
-      KillRouter.Victim victim = found.succeeded() ? found.result() : null;
-      Buffer rewritten = victim != null && victim.server().equals(backend.address()) ? kill.forBackend(victim.thread()) : null;
+    services.kills().route(kill, backend.address()).onComplete(done -> {
+      KillRouter.Routed routed = done.result();
       if (phase != Phase.KILL_LOOKUP) {
-        queued.addFirst(new QueuedFrame(0, payloadOf(rewritten != null ? rewritten : original), rewritten != null ? rewritten : original));
-      } else if (rewritten == null) {
-        client.sendError(victim == null ? KillRouter.unknownThread(kill.id()) : ErrPacket.of(ErrorCode.BACKEND_UNAVAILABLE,
-            "Tether: session " + kill.id() + " is moving to another server; retry the KILL"), 1);
+        Buffer later = routed.frame() != null ? routed.frame() : original;
+        queued.addFirst(new QueuedFrame(0, payloadOf(later), later));
+      } else if (routed.frame() == null) {
+        client.sendError(routed.error(), 1);
         becomeIdle();
         drainQueue();
       } else {
         phase = Phase.IDLE;
-        startCommand(0, payloadOf(rewritten), rewritten);
+        startCommand(0, payloadOf(routed.frame()), routed.frame());
         flushToBackend();
       }
     });
@@ -1076,22 +1076,7 @@ public final class RelaySession implements ClientConnection.Owner {
     end(ErrPacket.of(code, message), (sequenceId + 1) & 0xFF);
   }
 
-  /** KILL CONNECTION: the session ends as it would on the server: what the server sent, then a closed connection. */
-  private void endKilled() {
-    services.metrics().failedByLoss("session_killed");
-    log.debug("session {}: backend thread {} was killed; the session ends", client.connectionId(), backend.threadId());
-    phase = Phase.CLOSED;
-    discardStaged();
-    if (!toClient.isEmpty()) {
-      client.write(toClient.take());
-    }
-    if (killedBy != null) {
-      client.sendError(killedBy, nextSequenceToClient()); // a connection that killed itself is told so
-    }
-    client.close();
-  }
-
-  /** Ends the session: flushes what the client is owed, sends the error, closes both sides. */
+  /** Ends the session: flushes what the client is owed, sends the error (none: just closes), closes both sides. */
   private void end(ErrPacket error, int sequenceId) {
     if (phase == Phase.CLOSED) {
       return;

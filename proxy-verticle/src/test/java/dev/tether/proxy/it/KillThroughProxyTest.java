@@ -114,6 +114,16 @@ class KillThroughProxyTest extends ThroughProxy {
         endings.add(ending);
       }
     }
+    if (driver == Driver.MYSQL) {
+      // MySQL Connector/J marks a statement cancelled only once its KILL's OK is read, so a 1317 that
+      // comes first is reported as "interrupted": seen both ways directly too (the server answers the
+      // killer first, usually). Either is the driver's own cancel outcome; nothing else is.
+      for (Ending ending : endings) {
+        assertTrue(ending.equals(new Ending("MySQLStatementCancelledException", 0, null))
+            || ending.equals(new Ending("MySQLQueryInterruptedException", 1317, "70100")), ending.toString());
+      }
+      return;
+    }
     assertEquals(endings.get(0), endings.get(1), "direct vs proxy");
   }
 
