@@ -88,7 +88,7 @@ class CancelAcrossTheFleetTest {
       long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       int cancelNode = acceptedOn(fleet, before);
       assertEquals(otherNode, cancelNode != victimNode, "the cancel landed on node " + cancelNode);
-      assertTrue(millis < 2500, "returned after " + millis + " ms");
+      assertTrue(millis < 5000, "the statement ran to its end (" + millis + " ms)"); // about 1 s: reported
       s.setQueryTimeout(0);
       assertEquals("1", Fleet.scalar(c, "SELECT 1"));
       System.out.printf("setQueryTimeout(1), cancel on the %s node: returned after %d ms%n",
@@ -129,7 +129,9 @@ class CancelAcrossTheFleetTest {
       } else {
         assertEquals(1317, cancelled.getErrorCode(), url + ": " + cancelled);
       }
-      assertTrue(millis < 3000, "cancelled after " + millis + " ms");
+      assertTrue(millis < 5000, "the statement ran to its end (" + millis + " ms)");
+      System.out.printf("%s cancel(), on the %s node: took effect after %d ms%n", url.substring(5, 11),
+          otherNode ? "other" : "same", millis);
       assertEquals("1", Fleet.scalar(c, "SELECT 1"));
       if (spacer != null) {
         spacer.close();
