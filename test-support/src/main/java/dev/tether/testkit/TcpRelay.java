@@ -21,7 +21,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * One instance per test; plain threads, two per relayed connection, all daemon.
  */
 public final class TcpRelay implements AutoCloseable {
-  /** How a cut ends the relayed connections: a reset (RST) or an orderly close (FIN). */
+  /**
+   * How a cut ends the relayed connections: a reset (RST), as a failing network does, or an orderly
+   * close (FIN), which a Tether node cannot tell from a server's KILL while the server still answers.
+   */
   public enum Cut { RST, FIN }
 
   private final int targetPort;
