@@ -31,13 +31,9 @@ class KillStatementTest {
     assertNull(KillStatement.parse("KILL 5 /* unterminated"));
     assertNull(KillStatement.parse("KILL 5x"));
     assertNull(KillStatement.parse("KILL 99999999999"));
-    assertNull(KILL_QUERY_SELECT());
+    assertNull(KillStatement.parse("KILLQUERY 5"));
     assertNull(KillStatement.parse("KILL --5"));
     assertNull(KillStatement.parse("SELECT 1"));
-  }
-
-  private static KillStatement KILL_QUERY_SELECT() {
-    return KillStatement.parse("KILLQUERY 5");
   }
 
   @Test
