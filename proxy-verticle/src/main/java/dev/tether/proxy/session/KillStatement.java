@@ -22,10 +22,21 @@ public record KillStatement(boolean queryOnly, String modifier, long id) {
     if (payload.length() == 5 && payload.getUnsignedByte(0) == Command.COM_PROCESS_KILL) {
       return new KillStatement(false, "", payload.getUnsignedIntLE(1));
     }
-    if (payload.length() < 6 || payload.length() > 512 || payload.getUnsignedByte(0) != Command.COM_QUERY) {
+    if (payload.length() < 6 || payload.length() > 512 || payload.getUnsignedByte(0) != Command.COM_QUERY
+        || !mayStartKill(payload)) {
       return null;
     }
     return parse(payload.getString(1, payload.length(), StandardCharsets.UTF_8.name()));
+  }
+
+  /** Cheap test on the bytes, so other statements cost no allocation: a K first, or a comment. */
+  private static boolean mayStartKill(Buffer payload) {
+    int at = 1;
+    while (at < payload.length() && Character.isWhitespace(payload.getUnsignedByte(at))) {
+      at++;
+    }
+    int first = at < payload.length() ? payload.getUnsignedByte(at) : 0;
+    return first == 'K' || first == 'k' || first == '/' || first == '#' || first == '-';
   }
 
   static KillStatement parse(String sql) {

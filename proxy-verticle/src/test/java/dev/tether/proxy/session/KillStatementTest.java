@@ -37,6 +37,18 @@ class KillStatementTest {
   }
 
   @Test
+  void queryPayloadsAreRecognisedWithLeadingSpaceAndCommentsAndOthersAreNot() {
+    assertEquals(new KillStatement(true, "", 5), KillStatement.parse(query("  KILL QUERY 5")));
+    assertEquals(new KillStatement(false, "", 5), KillStatement.parse(query("/* c */ KILL 5")));
+    assertEquals(new KillStatement(false, "", 5), KillStatement.parse(query("-- c\nKILL 5")));
+    assertNull(KillStatement.parse(query("SELECT 'KILL 5'")));
+  }
+
+  private static Buffer query(String sql) {
+    return Buffer.buffer().appendByte((byte) 0x03).appendString(sql);
+  }
+
+  @Test
   void comProcessKillNamesAConnection() {
     Buffer payload = Buffer.buffer().appendByte((byte) 0x0C).appendIntLE(0x40000005);
     assertEquals(new KillStatement(false, "", 0x40000005L), KillStatement.parse(payload));
