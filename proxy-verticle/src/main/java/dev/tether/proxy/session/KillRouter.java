@@ -40,8 +40,8 @@ public final class KillRouter {
   /** Where a session's backend connection is: {@code server} as host:port, and its thread id. */
   public record Victim(String server, long thread) {}
 
-  /** What the killing session does: send {@code frame} to its backend, or answer {@code error}. */
-  public record Routed(io.vertx.core.buffer.Buffer frame, ErrPacket error) {}
+  /** What the killing session does: send {@code frame} (naming backend {@code thread}) to its backend, or answer {@code error}. */
+  public record Routed(io.vertx.core.buffer.Buffer frame, ErrPacket error, long thread) {}
 
   private final Vertx vertx;
   private final SessionRegistry sessions;
@@ -77,13 +77,13 @@ public final class KillRouter {
   public Future<Routed> route(KillStatement kill, String killerServer) {
     return locate(kill.id()).otherwise((Victim) null).map(victim -> {
       if (victim == null) {
-        return new Routed(null, unknownThread(kill.id()));
+        return new Routed(null, unknownThread(kill.id()), 0);
       }
       if (!victim.server().equals(killerServer)) {
         return new Routed(null, ErrPacket.of(ErrorCode.BACKEND_UNAVAILABLE,
-            "Tether: session " + kill.id() + " is moving to another server; retry the KILL"));
+            "Tether: session " + kill.id() + " is moving to another server; retry the KILL"), 0);
       }
-      return new Routed(kill.forBackend(victim.thread()), null);
+      return new Routed(kill.forBackend(victim.thread()), null, victim.thread());
     });
   }
 
@@ -120,6 +120,16 @@ public final class KillRouter {
   static boolean interruptsAnAnnouncedKill(io.vertx.core.buffer.Buffer payload, long announcedUntilMillis) {
     return announcedUntilMillis != 0 && payload.length() >= 3 && payload.getUnsignedByte(0) == 0xFF
         && payload.getUnsignedShortLE(1) == ER_QUERY_INTERRUPTED && System.currentTimeMillis() < announcedUntilMillis;
+  }
+
+  /**
+   * The server's refusal of a routed KILL (ER_NO_SUCH_THREAD, ER_KILL_DENIED_ERROR), naming the id
+   * the client wrote instead of the backend thread it became, as the server would have.
+   */
+  static io.vertx.core.buffer.Buffer namingTheSession(io.vertx.core.buffer.Buffer payload, int sequenceId, long thread, long id) {
+    ErrPacket error = ErrPacket.decode(payload);
+    return new ErrPacket(error.errorCode(), error.sqlState(), error.message().replace(Long.toString(thread), Long.toString(id)))
+        .encode(sequenceId);
   }
 
   /** ER_NO_SUCH_THREAD, as the server words it. */

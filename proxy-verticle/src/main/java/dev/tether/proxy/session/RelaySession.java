@@ -110,6 +110,9 @@ public final class RelaySession implements ClientConnection.Owner {
   private ErrPacket killedBy;
   /** A KILL QUERY of this session was routed here: until then, its 1317 waits for the killer's OK. */
   private long killQueryUntilMillis;
+  /** The command in flight is a routed KILL: the backend thread it names, and the session id the client wrote. */
+  private long killThread;
+  private long killNamed;
   private ErrPacket notice;
   private long idleSinceMillis = System.currentTimeMillis();
   private long lastBackendMillis = System.currentTimeMillis();
@@ -500,6 +503,7 @@ public final class RelaySession implements ClientConnection.Owner {
     statusBeforeCommand = tracker.statusFlags();
     commandBytes = 0;
     killedBy = null;
+    killThread = 0;
     if (persistent) {
       learner.onCommand(payload);
     }
@@ -695,6 +699,9 @@ public final class RelaySession implements ClientConnection.Owner {
         if (rewritten != null) {
           out = rewritten;
         }
+      }
+      if (killThread != 0 && (flags & ResponseTracker.ERR_PACKET) != 0) {
+        out = KillRouter.namingTheSession(payload, sequenceId, killThread, killNamed);
       }
       toClient.add(out);
       responseStarted = true;
@@ -984,6 +991,8 @@ public final class RelaySession implements ClientConnection.Owner {
       } else {
         phase = Phase.IDLE;
         startCommand(0, payloadOf(routed.frame()), routed.frame());
+        killThread = routed.thread();
+        killNamed = kill.id();
         flushToBackend();
       }
     });

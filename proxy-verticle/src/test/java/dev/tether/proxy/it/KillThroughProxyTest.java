@@ -204,6 +204,8 @@ class KillThroughProxyTest extends ThroughProxy {
       SQLException refusedDirectly = assertThrows(SQLException.class, () -> od.execute("KILL QUERY " + thread));
       assertEquals(Ending.of(refusedDirectly), Ending.of(refused));
       assertEquals(1095, refused.getErrorCode()); // ER_KILL_DENIED_ERROR: you are not owner of thread
+      assertEquals(withoutConnPrefix(refusedDirectly.getMessage()).replace(Long.toString(thread), Long.toString(greeting)),
+          withoutConnPrefix(refused.getMessage()), "the server's words, naming the id the client wrote");
       SQLException refusedConnection = assertThrows(SQLException.class, () -> o.execute("KILL " + greeting));
       assertEquals(1095, refusedConnection.getErrorCode());
       assertEquals("alive", scalar(victim, "SELECT 'alive'"));
