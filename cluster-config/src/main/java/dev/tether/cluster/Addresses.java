@@ -7,6 +7,12 @@ public final class Addresses {
   /** Prefix of each proxy node's control address: switchover phases are requests sent here. */
   public static final String PROXY_CONTROL = "tether.proxy.control.";
 
+  /** Prefix of each proxy node's kill address (by node number): where a KILL of one of its sessions is asked. */
+  public static final String PROXY_KILL = "tether.proxy.kill.";
+
+  /** Shared map: node number (0-255) → node id holding it, with a time to live the holder renews. */
+  public static final String NODE_NUMBERS_MAP = "tether.node.numbers";
+
   /** Shared map: user name → password and auth plugin, the users every node authenticates. */
   public static final String USERS_MAP = "tether.users";
 
@@ -29,5 +35,9 @@ public final class Addresses {
 
   public static String proxyControl(String nodeId) {
     return PROXY_CONTROL + nodeId;
+  }
+
+  public static String proxyKill(int nodeNumber) {
+    return PROXY_KILL + nodeNumber;
   }
 }

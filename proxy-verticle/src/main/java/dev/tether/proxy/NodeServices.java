@@ -5,11 +5,13 @@ import dev.tether.config.UserStore;
 import dev.tether.proxy.backend.BackendIdentity;
 import dev.tether.proxy.backend.BackendTarget;
 import dev.tether.proxy.frontend.AuthThrottle;
+import dev.tether.proxy.session.ConnectionIds;
+import dev.tether.proxy.session.KillRouter;
+import dev.tether.proxy.session.SessionRegistry;
 import io.netty.handler.ssl.SslContext;
 import java.security.KeyPair;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -29,7 +31,11 @@ public final class NodeServices {
 
   /** Written by any event loop that sees a backend greeting; read when greeting clients. */
   private final AtomicReference<BackendIdentity> identity = new AtomicReference<>();
-  private final AtomicLong connectionIds = new AtomicLong();
+  private final ConnectionIds connectionIds = new ConnectionIds();
+  private final SessionRegistry sessions = new SessionRegistry();
+  /** Set once by the node before it accepts clients. */
+  private volatile KillRouter kills;
+  private volatile dev.tether.proxy.switchover.NodeNumbers nodeNumbers;
   private final NodeDrain drain = new NodeDrain();
   /** Users who completed a caching_sha2_password full authentication on this node (the fast-auth cache). */
   private final Set<String> sha2Cache = ConcurrentHashMap.newKeySet();
@@ -118,8 +124,33 @@ public final class NodeServices {
     return drain;
   }
 
+  /** A fleet-unique id for a new client connection (see {@link ConnectionIds}). */
   public long nextConnectionId() {
-    return connectionIds.incrementAndGet();
+    return connectionIds.next(sessions::contains);
+  }
+
+  public ConnectionIds connectionIds() {
+    return connectionIds;
+  }
+
+  public SessionRegistry sessions() {
+    return sessions;
+  }
+
+  public KillRouter kills() {
+    return kills;
+  }
+
+  public void kills(KillRouter router) {
+    kills = router;
+  }
+
+  public dev.tether.proxy.switchover.NodeNumbers nodeNumbers() {
+    return nodeNumbers;
+  }
+
+  public void nodeNumbers(dev.tether.proxy.switchover.NodeNumbers lease) {
+    nodeNumbers = lease;
   }
 
   public Set<String> sha2Cache() {

@@ -13,7 +13,9 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import dev.tether.proxy.switchover.ClusterAgent;
+import dev.tether.proxy.switchover.NodeNumbers;
 import dev.tether.proxy.switchover.NodeSwitchover;
+import dev.tether.proxy.session.KillRouter;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
@@ -53,6 +55,7 @@ public final class ProxyNode {
             TlsMaterial.serverContext(config.proxy().tls()), TlsMaterial.rsaKeys(config.proxy().tls()),
             new ProxyMetrics(registry))))
         .andThen(done -> built.set(done.result()))
+        .compose(services -> numbered(vertx, services))
         .compose(services -> {
           List<ProxyVerticle> verticles = new CopyOnWriteArrayList<>();
           return vertx.deployVerticle(() -> {
@@ -67,6 +70,18 @@ public final class ProxyNode {
         .onSuccess(node -> log.info("Tether proxy listening on {}:{} for backend {}:{} (http {})",
             config.proxy().host(), config.proxy().port(), config.backend().host(), config.backend().port(),
             config.proxy().httpPort()));
+  }
+
+  /** Leases the node number of the connection ids and starts answering KILLs, before any client is accepted. */
+  private static Future<NodeServices> numbered(Vertx vertx, NodeServices services) {
+    NodeNumbers numbers = new NodeNumbers(vertx, services.config().cluster().nodeId());
+    return numbers.lease().compose(number -> {
+      services.connectionIds().node(number);
+      KillRouter router = new KillRouter(vertx, services.sessions(), number);
+      services.kills(router);
+      services.nodeNumbers(numbers);
+      return router.start().map(services);
+    });
   }
 
   public static Future<ProxyNode> start(Vertx vertx, TetherConfig config) {
@@ -133,6 +148,8 @@ public final class ProxyNode {
   public Future<Void> stop() {
     Future<Void> left = agent == null ? Future.succeededFuture() : agent.stop().recover(e -> Future.succeededFuture());
     Future<Void> httpClosed = left.compose(ignored -> http == null ? Future.succeededFuture() : http.close());
-    return httpClosed.compose(closed -> vertx.undeploy(deploymentId));
+    return httpClosed.compose(closed -> vertx.undeploy(deploymentId))
+        .compose(undeployed -> services.kills().stop())
+        .compose(stopped -> services.nodeNumbers().release().recover(e -> Future.succeededFuture()));
   }
 }

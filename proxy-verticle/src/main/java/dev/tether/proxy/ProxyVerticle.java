@@ -100,8 +100,10 @@ public final class ProxyVerticle extends VerticleBase {
     connection.inputLimits(services.partialFrames(), services.config().proxy().readTimeout().toMillis(),
         services.metrics()::rejected);
     connections.put(connection, null);
+    services.sessions().reserve(connection.connectionId(), context);
     connection.closeListener(() -> {
       connections.remove(connection);
+      services.sessions().remove(connection.connectionId());
       services.metrics().clientConnections().decrementAndGet();
     });
     BackendIdentity identity = services.identity();
@@ -117,6 +119,7 @@ public final class ProxyVerticle extends VerticleBase {
       new FrontendHandshake(services, connection, connector, (client, login, backend, okSequence) -> {
         RelaySession session = new RelaySession(vertx, services, client, connector, login, backend);
         connections.replace(client, session);
+        services.sessions().attach(client.connectionId(), session);
         session.start(okSequence);
       }).start(probed.result());
     });

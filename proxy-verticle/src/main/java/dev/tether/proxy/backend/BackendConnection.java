@@ -31,6 +31,8 @@ public final class BackendConnection implements FrameSink {
   private Handler<Void> closeHandler;
   private Runnable closeListener = () -> {};
   private boolean closed;
+  /** An I/O error (a TCP reset) came before the close: the network's or the server's idle timeout, not a KILL. */
+  private boolean endedByReset;
 
   BackendConnection(NetSocket socket, BackendTarget target, FrameSink loginSink, ByteMeter traffic) {
     this.socket = socket;
@@ -43,7 +45,11 @@ public final class BackendConnection implements FrameSink {
       traffic.received(bytes.length());
       decoder.handle(bytes);
     });
-    socket.exceptionHandler(SocketErrors.BACKEND.handler(address));
+    Handler<Throwable> errors = SocketErrors.BACKEND.handler(address);
+    socket.exceptionHandler(e -> {
+      endedByReset = true;
+      errors.handle(e);
+    });
     socket.closeHandler(ignored -> {
       closed = true;
       closeListener.run();
@@ -77,7 +83,7 @@ public final class BackendConnection implements FrameSink {
   public void write(Buffer bytes) {
     if (!closed) {
       traffic.sent(bytes.length());
-      socket.write(bytes);
+      socket.write(bytes).onFailure(e -> endedByReset = true); // a write into a reset socket closes it silently
     }
   }
 
@@ -116,6 +122,11 @@ public final class BackendConnection implements FrameSink {
 
   public boolean isClosed() {
     return closed;
+  }
+
+  /** Whether the connection ended with an I/O error (reset) rather than the server's orderly close. */
+  public boolean endedByReset() {
+    return endedByReset;
   }
 
   public String address() {

@@ -169,9 +169,11 @@ public final class ClientConnection implements FrameSink {
     write(error.encode(sequenceId));
   }
 
-  /** Sends the error, then closes once it is written. */
+  /** Sends the error, then closes once it is written; with no error (null), just closes, as a killed server connection does. */
   public void closeWithError(ErrPacket error, int sequenceId) {
-    if (!closed) {
+    if (error == null) {
+      close();
+    } else if (!closed) {
       socket.write(error.encode(sequenceId)).onComplete(done -> close());
       closed = true;
     }

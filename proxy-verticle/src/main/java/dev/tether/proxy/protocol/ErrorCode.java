@@ -17,6 +17,8 @@ public enum ErrorCode {
   BAD_DB_ERROR(1049, "42000"),
   /** ER_HOST_IS_BLOCKED; Tether's block lifts by itself after the cool-down. */
   HOST_IS_BLOCKED(1129, "HY000"),
+  /** ER_NO_SUCH_THREAD: a KILL of an id no session or thread has. */
+  NO_SUCH_THREAD(1094, "HY000"),
   NET_PACKET_TOO_LARGE(1153, "08S01"),
   NET_READ_ERROR(1158, "08S01"),
   NET_PACKETS_OUT_OF_ORDER(1156, "08S01"),

@@ -64,6 +64,8 @@ public final class RelaySession implements ClientConnection.Owner {
     HELD,
     /** The backend connection is gone: reconnecting and replaying within the hold window. */
     RECONNECTING,
+    /** A KILL named a Tether session: waiting to learn where that session's backend thread is. */
+    KILL_LOOKUP,
     /** COM_CHANGE_USER: waiting for the client's next authentication packet. */
     CHANGE_USER_AUTH,
     /** COM_CHANGE_USER: logging the new user into a fresh backend connection. */
@@ -108,6 +110,11 @@ public final class RelaySession implements ClientConnection.Owner {
   private boolean completedInChunk;
   private int lastWarnings;
   private ErrPacket killedBy;
+  /** A KILL QUERY of this session was routed here: until then, its 1317 waits for the killer's OK. */
+  private long killQueryUntilMillis;
+  /** The command in flight is a routed KILL: the backend thread it names, and the session id the client wrote. */
+  private long killThread;
+  private long killNamed;
   private ErrPacket notice;
   private long idleSinceMillis = System.currentTimeMillis();
   private long lastBackendMillis = System.currentTimeMillis();
@@ -399,7 +406,8 @@ public final class RelaySession implements ClientConnection.Owner {
         }
       }
       case CHANGE_USER_AUTH -> onChangeUserOutcome(changeUser.onClientPacket(payload, sequenceId));
-      case STARTING, AWAITING, REFRESHING, RECONNECTING, HELD, CHANGE_USER_CONNECTING -> queue(sequenceId, payload, frame);
+      case STARTING, AWAITING, REFRESHING, RECONNECTING, HELD, KILL_LOOKUP, CHANGE_USER_CONNECTING ->
+          queue(sequenceId, payload, frame);
       case CLOSED -> { }
     }
   }
@@ -445,7 +453,7 @@ public final class RelaySession implements ClientConnection.Owner {
               nextSequenceToClient());
         }
       }
-      case RECONNECTING, HELD, CHANGE_USER_CONNECTING, CLOSED -> { }
+      case RECONNECTING, HELD, KILL_LOOKUP, CHANGE_USER_CONNECTING, CLOSED -> { }
     }
   }
 
@@ -512,9 +520,15 @@ public final class RelaySession implements ClientConnection.Owner {
     if (lostWithReconnection(command, payload)) {
       return;
     }
+    KillStatement kill = KillStatement.parse(payload);
+    if (kill != null && ConnectionIds.isTether(kill.id())) {
+      routeKill(kill, frame);
+      return;
+    }
     statusBeforeCommand = tracker.statusFlags();
     commandBytes = 0;
     killedBy = null;
+    killThread = 0;
     if (persistent) {
       learner.onCommand(payload);
     }
@@ -686,6 +700,17 @@ public final class RelaySession implements ClientConnection.Owner {
             payload.length() > 0 ? Integer.toHexString(payload.getUnsignedByte(0)) : "", phase);
         return;
       }
+      if (KillRouter.interruptsAnAnnouncedKill(payload, killQueryUntilMillis)) {
+        killQueryUntilMillis = 0; // the killer's OK goes first, as the server sends it first
+        BackendConnection from = backend;
+        vertx.setTimer(KillRouter.KILLER_HEAD_START_MILLIS, id -> {
+          if (from == backend) {
+            onFrame(sequenceId, payload, frame);
+            onChunkEnd();
+          }
+        });
+        return;
+      }
       int flags = tracker.onBackendFrame(payload);
       if ((flags & ResponseTracker.ERR_PACKET) != 0 && !responseStarted && isConnectionDropped(payload)) {
         killedBy = ErrPacket.decode(payload); // the connection is going away: handled as its loss
@@ -700,6 +725,9 @@ public final class RelaySession implements ClientConnection.Owner {
         if (rewritten != null) {
           out = rewritten;
         }
+      }
+      if (killThread != 0 && (flags & ResponseTracker.ERR_PACKET) != 0) {
+        out = KillRouter.namingTheSession(payload, sequenceId, killThread, killNamed);
       }
       toClient.add(out);
       responseStarted = true;
@@ -811,6 +839,22 @@ public final class RelaySession implements ClientConnection.Owner {
     if (connection != backend || phase == Phase.CLOSED || phase == Phase.RECONNECTING) {
       return;
     }
+    Phase lostIn = phase;
+    phase = Phase.RECONNECTING; // held while BackendLoss tells a KILL from a loss to heal
+    BackendLoss.classify(connection, killedBy, connector).onComplete(outcome -> {
+      if (phase == Phase.RECONNECTING && connection == backend) {
+        phase = lostIn;
+        if (outcome.succeeded() && !outcome.result().heals()) {
+          services.metrics().failedByLoss("session_killed"); // a KILL ends the session as on the server:
+          end(killedBy, nextSequenceToClient()); // a connection that killed itself is told so, others just close
+        } else {
+          afterLoss(connection);
+        }
+      }
+    });
+  }
+
+  private void afterLoss(BackendConnection connection) {
     log.debug("session {}: backend {} lost in {}", client.connectionId(), connection.address(), phase);
     if (idleLimit.reached(System.currentTimeMillis())) {
       expireIdle(); // the backend timed out with the client's own wait_timeout: not a loss to heal
@@ -822,7 +866,7 @@ public final class RelaySession implements ClientConnection.Owner {
       return;
     }
     switch (phase) {
-      case IDLE, REFRESHING, HELD -> recover(null, inTransaction(), null);
+      case IDLE, REFRESHING, HELD, KILL_LOOKUP -> recover(null, inTransaction(), null);
       case AWAITING -> onLostInFlight();
       case STARTING, RECEIVING, UPLOADING, CHANGE_USER_AUTH -> end(ErrPacket.of(ErrorCode.BACKEND_UNAVAILABLE,
           "Tether: lost the connection to the database during the command"), nextSequenceToClient());
@@ -960,6 +1004,38 @@ public final class RelaySession implements ClientConnection.Owner {
         });
   }
 
+  /**
+   * A KILL of a Tether session: learn where its backend thread is (any node), then send the server
+   * the same KILL naming that thread on this session's own connection, so the server judges the
+   * privilege ({@link KillRouter}). Lost meanwhile: the command waits in the queue for the rebuild.
+   */
+  private void routeKill(KillStatement kill, Buffer original) {
+    phase = Phase.KILL_LOOKUP;
+    services.kills().route(kill, backend.address()).onComplete(done -> {
+      KillRouter.Routed routed = done.result();
+      if (phase != Phase.KILL_LOOKUP) {
+        Buffer later = routed.frame() != null ? routed.frame() : original;
+        queued.addFirst(new QueuedFrame(0, payloadOf(later), later));
+      } else if (routed.frame() == null) {
+        client.sendError(routed.error(), 1);
+        becomeIdle();
+        drainQueue();
+      } else {
+        phase = Phase.IDLE;
+        startCommand(0, payloadOf(routed.frame()), routed.frame());
+        killThread = routed.thread();
+        killNamed = kill.id();
+        flushToBackend();
+      }
+    });
+  }
+
+  /** The backend connection serving the session now, for a KILL that names the session (on its event loop). */
+  public BackendConnection currentBackend() {
+    killQueryUntilMillis = System.currentTimeMillis() + KillRouter.ANNOUNCED_KILL_MILLIS;
+    return phase == Phase.CLOSED ? null : backend;
+  }
+
   private static Buffer payloadOf(Buffer frame) {
     return frame.slice(Packets.HEADER_SIZE, frame.length());
   }
@@ -1084,7 +1160,6 @@ public final class RelaySession implements ClientConnection.Owner {
     end(ErrPacket.of(code, message), (sequenceId + 1) & 0xFF);
   }
 
-  /** Ends the session: flushes what the client is owed, sends the error, closes both sides. */
   /** The client's own wait_timeout passed: closed as its server would (MariaDB: a reset; MySQL 8: ERR 4031). */
   private void expireIdle() {
     services.metrics().rejected("wait_timeout");

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code ./tether bench replay}: how long the proxy takes to rebuild one session holding 10 changed
  * system variables, 10 user variables and 20 prepared statements on a new backend connection, over
- * many sessions. Each session's backend is killed on the server; the time is the node's own hold
+ * many sessions. Each session's backend connection is cut (TCP relay); the time is the node's own hold
  * time, from noticing the loss to the rebuilt session (connect, log in, replay, verify).
  */
 @Tag("bench")
@@ -28,8 +28,7 @@ class ReplayBenchmark {
   @Test
   void rebuildTimeOfASessionWithTenVariablesTenUserVariablesAndTwentyStatements() throws Exception {
     int sessions = Integer.getInteger("bench.sessions", 1000);
-    try (ProxyHarness proxy = ProxyHarness.start(TestDatabase.shared().port(), Map.of());
-         Connection admin = TestDatabase.shared().admin(); Statement kill = admin.createStatement()) {
+    try (ProxyHarness proxy = ProxyHarness.start(TestDatabase.shared().port(), Map.of())) {
       String url = "jdbc:mariadb://127.0.0.1:" + proxy.port()
           + "/tether?user=app&password=app&sslMode=disable&useServerPrepStmts=true&cachePrepStmts=false";
       for (int i = 0; i < sessions; i++) {
@@ -43,13 +42,8 @@ class ReplayBenchmark {
           for (int k = 0; k < 20; k++) {
             statements.add(c.prepareStatement("SELECT ? + " + k));
           }
-          long thread;
-          try (ResultSet rs = s.executeQuery("SELECT CONNECTION_ID()")) {
-            rs.next();
-            thread = rs.getLong(1);
-          }
           double before = proxy.node().metrics().reconnectedCount();
-          kill.execute("KILL " + thread);
+          proxy.relay().sever();
           long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
           while (proxy.node().metrics().reconnectedCount() <= before && System.nanoTime() < deadline) {
             Thread.onSpinWait();

@@ -149,7 +149,7 @@ class BadInputTest {
   }
 
   @Test
-  void backendKilledMidResultFailsThatStatementAndTheConnectionLivesOn() throws Exception {
+  void backendLostMidResultFailsThatStatementAndTheConnectionLivesOn() throws Exception {
     try (RawClient client = RawClient.login(proxy.port(), "app", "app")) {
       client.query("SELECT CONNECTION_ID()");
       long backendThread = Long.parseLong(client.readScalar());
@@ -157,9 +157,7 @@ class BadInputTest {
       for (int i = 0; i < 20; i++) {
         client.read();
       }
-      try (Connection admin = TestDatabase.shared().admin(); Statement s = admin.createStatement()) {
-        s.execute("KILL " + backendThread);
-      }
+      proxy.relay().sever(); // the network between node and server fails mid-result
       Packet last;
       do {
         last = client.read();

@@ -6,6 +6,7 @@ import dev.tether.config.TetherConfig;
 import dev.tether.config.UserAccount;
 import dev.tether.proxy.ProxyNode;
 import dev.tether.testkit.MariaDbServer;
+import dev.tether.testkit.TcpRelay;
 import dev.tether.testkit.TestDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -19,18 +20,25 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real proxy node in this JVM in front of the real test database, with URLs for reaching the
  * database both directly and through the proxy, so every scenario can be run both ways and compared.
+ * The node reaches the database through its own {@link TcpRelay}, so a test can lose the node's
+ * backend connections the way a network does ({@link #relay()}).
  */
 public final class ProxyHarness implements AutoCloseable {
+  /** A user the node knows whose server account a test may create with few privileges (password = name). */
+  public static final String LIMITED_USER = "tether_limited";
+
   private final Vertx vertx;
   private final ProxyNode node;
   private final int proxyPort;
   private final int backendPort;
+  private final TcpRelay relay;
 
-  private ProxyHarness(Vertx vertx, ProxyNode node, int proxyPort, int backendPort) {
+  private ProxyHarness(Vertx vertx, ProxyNode node, int proxyPort, int backendPort, TcpRelay relay) {
     this.vertx = vertx;
     this.node = node;
     this.proxyPort = proxyPort;
     this.backendPort = backendPort;
+    this.relay = relay;
   }
 
   public static ProxyHarness start() throws Exception {
@@ -46,11 +54,12 @@ public final class ProxyHarness implements AutoCloseable {
   public static ProxyHarness start(int backendPort, Map<String, String> overrides,
                                    java.util.List<UserAccount> extraUsers) throws Exception {
     int port = TestDatabase.freePort();
+    TcpRelay relay = TcpRelay.start(backendPort);
     Map<String, String> keys = new HashMap<>();
     keys.put("proxy.port", String.valueOf(port));
     keys.put("proxy.httpPort", "0");
     keys.put("proxy.eventLoops", "2");
-    keys.put("backend.port", String.valueOf(backendPort));
+    keys.put("backend.port", String.valueOf(relay.port()));
     keys.putAll(overrides);
     JsonObject json = ConfigLoader.applyOverrides(new JsonObject(), keys);
     TetherConfig base = TetherConfig.fromJson(json);
@@ -58,13 +67,33 @@ public final class ProxyHarness implements AutoCloseable {
     java.util.List<UserAccount> users = new java.util.ArrayList<>(java.util.List.of(
         new UserAccount(MariaDbServer.APP_USER, MariaDbServer.APP_PASSWORD, plugin),
         new UserAccount(MariaDbServer.APP2_USER, MariaDbServer.APP2_PASSWORD, plugin),
-        new UserAccount(MariaDbServer.ADMIN_USER, MariaDbServer.ADMIN_PASSWORD, plugin)));
+        new UserAccount(MariaDbServer.ADMIN_USER, MariaDbServer.ADMIN_PASSWORD, plugin),
+        new UserAccount(MariaDbServer.ADMIN_USER, MariaDbServer.ADMIN_PASSWORD, plugin),
+        new UserAccount(LIMITED_USER, LIMITED_USER, plugin)));
     users.addAll(extraUsers);
     TetherConfig config = new TetherConfig(base.proxy(), base.backend(), base.session(), base.cluster(), base.coordinator(),
         users);
     Vertx vertx = Vertx.vertx();
     ProxyNode node = ProxyNode.start(vertx, config).toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
-    return new ProxyHarness(vertx, node, port, backendPort);
+    return new ProxyHarness(vertx, node, port, backendPort, relay);
+  }
+
+  /** The relay between the node and its database: sever it to lose every backend connection of this node. */
+  public TcpRelay relay() {
+    return relay;
+  }
+
+  /**
+   * Loses every backend connection of this node at the TCP level (relay cut with RST) and waits up to
+   * ten seconds until the node has rebuilt {@code sessions} more sessions than before.
+   */
+  public void loseBackends(int sessions) throws InterruptedException {
+    double before = node.metrics().reconnectedCount();
+    relay.sever();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (node.metrics().reconnectedCount() < before + sessions && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
   }
 
   public ProxyNode node() {
@@ -75,6 +104,7 @@ public final class ProxyHarness implements AutoCloseable {
     return proxyPort;
   }
 
+  /** The database's own port (what {@link Route#DIRECT} uses), not the relay's. */
   public int backendPort() {
     return backendPort;
   }
@@ -116,6 +146,7 @@ public final class ProxyHarness implements AutoCloseable {
   public void close() throws Exception {
     node.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    relay.close();
   }
 
   /** Which way a connection goes. */
