@@ -68,7 +68,6 @@ public final class ProxyHarness implements AutoCloseable {
         new UserAccount(MariaDbServer.APP_USER, MariaDbServer.APP_PASSWORD, plugin),
         new UserAccount(MariaDbServer.APP2_USER, MariaDbServer.APP2_PASSWORD, plugin),
         new UserAccount(MariaDbServer.ADMIN_USER, MariaDbServer.ADMIN_PASSWORD, plugin),
-        new UserAccount(MariaDbServer.ADMIN_USER, MariaDbServer.ADMIN_PASSWORD, plugin),
         new UserAccount(LIMITED_USER, LIMITED_USER, plugin)));
     users.addAll(extraUsers);
     TetherConfig config = new TetherConfig(base.proxy(), base.backend(), base.session(), base.cluster(), base.coordinator(),
