@@ -70,7 +70,7 @@ caught_up() { topology | jq -e --arg s "$1" '(.replicas | index($s)) != null and
 stable() { topology | jq -e '.phase == "STABLE" and (.primary // "") != ""' >/dev/null; }
 note() { printf '%s\t%s\n' "$1" "$2" >>"$NOTES"; }
 hold_of() { jq -r '.longestHoldMillis // empty' <<<"$1" 2>/dev/null || true; }
-outcome_of() { jq -r '"\(.outcome // "?") in \(.totalMillis // "?") ms"' <<<"$1" 2>/dev/null || echo "no report"; }
+outcome_of() { jq -r 'if .error then "failed: \(.error)" else "done in \(.totalMillis // "?") ms (block \(.block.millis // "?"), promote \(.promote.millis // "?"), switch \(.switch.millis // "?"), restore \(.restore.millis // "?"))" end' <<<"$1" 2>/dev/null || echo "no report: $1"; }
 
 # Runs one scenario: snapshot, the action (a function), quiet time, snapshot; one line in events.tsv:
 # name, start, action end, window end, snapshot before, snapshot after, hold ms, drained node.
@@ -86,7 +86,7 @@ scenario() {
   sleep "$QUIET"
   after="$(snapshot)"
   t2="$(now)"
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$t0" "$t1" "$t2" "$before" "$after" "${HOLD:-}" "${DRAINED_NODE:-}" >>"$EVENTS"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$t0" "$t1" "$t2" "$before" "$after" "${HOLD:--}" "${DRAINED_NODE:--}" >>"$EVENTS"   # "-": empty (read would merge empty tab-separated fields)
 }
 
 switch_to() { # target ("" = the most advanced replica); sets REPORT
@@ -234,7 +234,7 @@ scenario "coordinator killed mid-switchover" coordinator_killed
 if [ "$TIME" -gt 0 ]; then
   wait "$BENCH" || true
 else
-  kill -INT "$BENCH" 2>/dev/null || true
+  kill -TERM "$BENCH" 2>/dev/null || true   # (a background job ignores SIGINT)
   wait "$BENCH" || true
 fi
 sleep 1   # the time stamper writes the last lines
@@ -257,6 +257,8 @@ TABLE="$OUT/retention.md"
 n=0
 while IFS=$'\t' read -r name t0 t1 t2 before after hold drained; do
   n=$((n + 1))
+  [ "$hold" = "-" ] && hold=""
+  [ "$drained" = "-" ] && drained=""
   printf '%s %s %s %s\n' "$n" "$(awk -v a="$t0" -v s="$START" 'BEGIN {printf "%.1f", a - s}')" "$(awk -v a="$t2" -v s="$START" 'BEGIN {printf "%.1f", a - s}')" "$name" >>"$OUT/marks.dat"
   awk -v name="$name" -v n="$n" -v t0="$t0" -v t2="$t2" -v s="$START" -v before="$before" -v after="$after" -v hold="$hold" -v drained="$drained" '
     function split_snap(snap, conn, acc, lost,   parts, k, f) {
@@ -321,7 +323,7 @@ PNG="$OUT/retention.png"
   echo "set yrange [0:*]"
   echo "set y2range [0:*]"
   echo "set grid ytics"
-  echo "set key top left opaque"
+  echo "set key below"
   while read -r n a b label; do
     echo "set object $n rect from $a, graph 0 to $b, graph 1 back fc rgb '#$( [ $((n % 2)) -eq 0 ] && echo e6eef8 || echo f3f3e0)' fs solid noborder"
     echo "set arrow $n from $a, graph 0 to $a, graph 1 nohead lc rgb '#888888' dt 2"
