@@ -156,7 +156,11 @@ public final class TcpRelay implements AutoCloseable {
     private void pump(Socket from, Socket to, String direction) {
       Thread t = new Thread(() -> {
         byte[] buffer = new byte[64 * 1024];
-        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+        // the streams are not closed here: closing one closes its socket with a FIN before a reset
+        // could be passed on, and the peer would take a server's reset for a KILL
+        try {
+          InputStream in = from.getInputStream();
+          OutputStream out = to.getOutputStream();
           int n;
           while ((n = in.read(buffer)) >= 0) {
             out.write(buffer, 0, n);
