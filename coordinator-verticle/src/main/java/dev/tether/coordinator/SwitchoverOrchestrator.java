@@ -32,6 +32,7 @@ final class SwitchoverOrchestrator {
   private final ServerControl servers;
   private final CoordinatorMetrics metrics;
   private final FleetBroadcast fleet;
+  private final ClientFencing clientFencing;
   private final ServerFactsReader facts;
   private final TopologyDiscovery discovery;
   private final TopologyMembership membership;
@@ -49,6 +50,7 @@ final class SwitchoverOrchestrator {
     this.flavor = flavor;
     this.servers = new ServerControl(vertx, config, () -> leading);
     this.fleet = new FleetBroadcast(vertx, config, () -> leading);
+    this.clientFencing = new ClientFencing(servers, config);
     this.facts = new ServerFactsReader(servers, flavor, config);
     this.discovery = new TopologyDiscovery(servers, flavor, facts);
     this.membership = new TopologyMembership(this, new Rejoiner(servers, flavor, config, facts), servers, flavor,
@@ -269,33 +271,9 @@ final class SwitchoverOrchestrator {
         .compose(ignored -> save(current.withPhase(Topology.Phase.PROMOTING, target)))
         .compose(ignored -> timed(report, "promote", () -> promote(current.primary(), target, epoch)))
         .compose(ignored -> finish(current, target, report))
-        .compose(ignored -> disconnectClients(current.primary()))
+        .compose(ignored -> clientFencing.disconnect(current.primary()))
         .compose(ignored -> repointOthers(new Topology(epoch, target,
             current.replicas().stream().filter(r -> !r.equals(target)).toList(), Topology.Phase.STABLE, null)));
-  }
-
-  /**
-   * Fencing's second half: after SWITCH, whatever is still connected to the old primary (clients
-   * that bypass the proxies) is disconnected, so nothing keeps reading a server that now follows.
-   */
-  private Future<Void> disconnectClients(String oldPrimary) {
-    String query = "SELECT GROUP_CONCAT(ID) FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID()"
-        + " AND USER NOT IN ('system user', 'event_scheduler', " + ReplicationFlavor.quote(config.adminUser()) + ", "
-        + ReplicationFlavor.quote(config.replicationUser()) + ") AND COMMAND NOT IN ('Binlog Dump', 'Binlog Dump GTID')";
-    return servers.value(oldPrimary, query).compose(ids -> {
-      if (ids == null || ids.isBlank()) {
-        return Future.succeededFuture();
-      }
-      List<String> kills = new ArrayList<>();
-      for (String id : ids.split(",")) {
-        kills.add("KILL CONNECTION " + Long.parseLong(id.trim()));
-      }
-      log.info("fencing {}: disconnecting {} client connection(s)", oldPrimary, kills.size());
-      return servers.run(oldPrimary, kills).recover(e -> Future.succeededFuture()); // they may be gone already
-    }).recover(e -> {
-      log.warn("could not disconnect the clients of {}: {}", oldPrimary, e.getMessage());
-      return Future.succeededFuture();
-    });
   }
 
   /** Every node's sessions: per node and in total. */
@@ -318,7 +296,7 @@ final class SwitchoverOrchestrator {
           return current.primary().equals(target) ? recorded.compose(ignored -> finish(current, target, new JsonObject()))
               : recorded.compose(ignored -> repointIfDetached(current.primary(), target, true))
                   .compose(ignored -> finish(current, target, new JsonObject()))
-                  .compose(ignored -> disconnectClients(current.primary()));
+                  .compose(ignored -> clientFencing.disconnect(current.primary()));
         }
         // not promoted: roll back — the target follows the old primary again (promotion may have
         // stopped its replication before it failed), the old primary takes writes, held work goes on
