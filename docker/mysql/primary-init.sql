@@ -8,3 +8,5 @@ GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO 'repl'@'%';
 CREATE USER IF NOT EXISTS 'app'@'%' IDENTIFIED BY 'app';
 GRANT ALL ON tether.* TO 'app'@'%';
 CREATE DATABASE IF NOT EXISTS tether;
+-- The proxy reads a session's user variables back from performance_schema on MySQL 8.
+GRANT SELECT ON performance_schema.user_variables_by_thread TO 'app'@'%';

@@ -20,7 +20,7 @@ final class NodeAccounts {
     }
     Supplier<BackendTarget> target = () -> services.get() != null ? services.get().target()
         : new BackendTarget(config.backend().host(), config.backend().port(), 0);
-    DatabaseUserStore store = DatabaseUserStore.mariaDb(vertx, configured, config, target);
+    DatabaseUserStore store = DatabaseUserStore.fromGrantTables(vertx, configured, config, target);
     return store.start(vertx).recover(e -> Future.succeededFuture()).map(store);
   }
 }

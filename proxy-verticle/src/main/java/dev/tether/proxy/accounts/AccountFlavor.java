@@ -1,6 +1,7 @@
 package dev.tether.proxy.accounts;
 
 import dev.tether.config.UserAccount;
+import dev.tether.proxy.backend.BackendIdentity;
 import java.util.List;
 import java.util.Optional;
 
@@ -11,4 +12,12 @@ public interface AccountFlavor {
 
   /** The account of one row, or empty when the proxy must not authenticate it (locked, expired, another plugin...). */
   Optional<UserAccount> account(List<byte[]> row);
+
+  /** The grant tables of the server that greeted with {@code server}. */
+  static AccountFlavor of(BackendIdentity server) {
+    return switch (server.flavor()) {
+      case MARIADB -> new MariaDbAccounts();
+      case MYSQL -> new MySqlAccounts();
+    };
+  }
 }

@@ -9,6 +9,7 @@ import dev.tether.proxy.backend.BackendConnector;
 import dev.tether.proxy.backend.BackendTarget;
 import dev.tether.proxy.backend.LoginRequest;
 import dev.tether.proxy.protocol.Capabilities;
+import dev.tether.proxy.protocol.TextResult;
 import dev.tether.proxy.session.InternalQuery;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Users from the configuration first, then application accounts read from the primary's grant
- * tables through an {@link AccountFlavor}. The accounts are re-read every {@code refresh}, and
+ * tables through the {@link AccountFlavor} of the server each read reaches. The accounts are re-read every {@code refresh}, and
  * when a login names a user not known (at most once per {@code minInterval}, however many unknown
  * names arrive). They live in this node's memory only, never in the shared Hazelcast map: what is
  * held is the stored hash, never a password. A read that fails keeps the last accounts.
@@ -40,7 +41,6 @@ public final class DatabaseUserStore implements UserStore {
 
   private final UserStore configured;
   private final DatabaseAccountsConfig config;
-  private final AccountFlavor flavor;
   private final BackendConnector connector;
   private final Context context;
   /** Replaced whole by each read; read by every event loop. */
@@ -49,24 +49,23 @@ public final class DatabaseUserStore implements UserStore {
   private long lastReadMillis;
   private boolean reading;
 
-  public DatabaseUserStore(Vertx vertx, UserStore configured, DatabaseAccountsConfig config, AccountFlavor flavor,
+  public DatabaseUserStore(Vertx vertx, UserStore configured, DatabaseAccountsConfig config,
                            BackendConnector connector) {
     this.configured = configured;
     this.config = config;
-    this.flavor = flavor;
     this.connector = connector;
     this.context = vertx.getOrCreateContext();
   }
 
-  /** A store over {@code configured} reading MariaDB's accounts from whatever primary {@code target} names. */
-  public static DatabaseUserStore mariaDb(Vertx vertx, UserStore configured, TetherConfig tether,
+  /** A store over {@code configured} reading the accounts of whatever primary {@code target} names. */
+  public static DatabaseUserStore fromGrantTables(Vertx vertx, UserStore configured, TetherConfig tether,
                                           Supplier<BackendTarget> target) {
     var backend = tether.backend();
     NetClient client = vertx.createNetClient(new NetClientOptions()
         .setConnectTimeout((int) backend.connectTimeout().toMillis()).setTcpNoDelay(true));
     BackendConnector connector = new BackendConnector(vertx, client, backend, target, identity -> { },
         new AtomicInteger());
-    return new DatabaseUserStore(vertx, configured, tether.proxy().accounts(), new MariaDbAccounts(), connector);
+    return new DatabaseUserStore(vertx, configured, tether.proxy().accounts(), connector);
   }
 
   /** Reads the accounts once, then keeps re-reading them. */
@@ -101,6 +100,17 @@ public final class DatabaseUserStore implements UserStore {
     return accounts.size();
   }
 
+  private static Map<String, UserAccount> accounts(AccountFlavor flavor, TextResult result) {
+    if (result.isError()) {
+      throw result.error().toException();
+    }
+    Map<String, UserAccount> read = new HashMap<>();
+    for (List<byte[]> row : result.rows()) {
+      flavor.account(row).ifPresent(account -> read.put(account.name(), account));
+    }
+    return read;
+  }
+
   private Future<Void> read() {
     if (reading) {
       return Future.succeededFuture();
@@ -109,15 +119,12 @@ public final class DatabaseUserStore implements UserStore {
     lastReadMillis = System.currentTimeMillis();
     UserAccount reader = new UserAccount(config.user(), config.password(), AuthPlugin.MYSQL_NATIVE_PASSWORD);
     return connector.connect(new LoginRequest(reader, null, 45, CAPABILITIES, 1 << 24, null))
-        .compose(backend -> InternalQuery.run(backend, flavor.query()).andThen(done -> backend.close()))
-        .map(result -> {
-          if (result.isError()) {
-            throw result.error().toException();
-          }
-          Map<String, UserAccount> read = new HashMap<>();
-          for (List<byte[]> row : result.rows()) {
-            flavor.account(row).ifPresent(account -> read.put(account.name(), account));
-          }
+        .compose(backend -> {
+          AccountFlavor flavor = AccountFlavor.of(backend.identity());
+          return InternalQuery.run(backend, flavor.query()).andThen(done -> backend.close())
+              .map(result -> accounts(flavor, result));
+        })
+        .map(read -> {
           if (!read.keySet().equals(accounts.keySet())) {
             log.info("{} accounts read from the database's grant tables", read.size());
           }

@@ -11,8 +11,13 @@ public record BackendIdentity(String serverVersion, long capabilities, int colla
     return new BackendIdentity(greeting.serverVersion(), greeting.capabilities(), greeting.collation());
   }
 
+  /** The server this is, from the version string and capabilities of its greeting. */
+  public ServerFlavor flavor() {
+    return ServerFlavor.of(serverVersion, capabilities);
+  }
+
   /** MariaDB rather than MySQL: the two differ in what some commands do to a session. */
   public boolean mariaDb() {
-    return serverVersion.contains("MariaDB");
+    return flavor() == ServerFlavor.MARIADB;
   }
 }

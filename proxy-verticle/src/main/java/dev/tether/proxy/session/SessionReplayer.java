@@ -119,10 +119,20 @@ final class SessionReplayer {
       if (copyFailure == null) {
         return Future.succeededFuture(replayed);
       }
-      String drop = TemporaryTableCopy.portable("DROP TEMPORARY TABLE IF EXISTS " + String.join(", ", tables.tables()));
-      return InternalExchange.run(backend, deprecateEof, List.of(InternalExchange.Request.query(drop)))
-          .map(dropped -> replayed);
+      List<InternalExchange.Request> drop = new ArrayList<>();
+      FlavorSql.of(backend.identity()).portable(List.of("DROP TEMPORARY TABLE IF EXISTS "
+          + String.join(", ", tables.tables())), clientCharset(state)).forEach(sql -> drop.add(InternalExchange.Request.query(sql)));
+      return InternalExchange.run(backend, deprecateEof, drop).map(dropped -> replayed);
     });
+  }
+
+  /**
+   * The session's character_set_client once replayed, as an SQL expression: the value it set, or
+   * else the one it logged in with, which character_set_connection still holds unless it set that alone.
+   */
+  private static String clientCharset(SessionState state) {
+    String set = state.systemVariables().get("character_set_client");
+    return set == null ? "@@session.character_set_connection" : systemLiteral("character_set_client", set);
   }
 
   static String setSystemVariables(Map<String, String> variables) {

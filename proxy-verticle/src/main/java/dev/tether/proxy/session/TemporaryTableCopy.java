@@ -24,6 +24,8 @@ import java.util.regex.Pattern;
  * ASCII text, FLOAT read through DOUBLE so no digit is lost. Generated columns are left to the
  * server; invisible columns are copied. The new connection runs the statements before the session's
  * own variables are replayed, under NO_AUTO_VALUE_ON_ZERO and UTC, then returns both to defaults.
+ * What MariaDB and MySQL 8 spell differently comes from the old server's {@link FlavorSql}: a
+ * switchover moves a session between servers of one flavor.
  */
 record TemporaryTableCopy(Set<String> tables, List<String> statements) {
   private static final int ER_NO_SUCH_TABLE = 1146;
@@ -37,6 +39,8 @@ record TemporaryTableCopy(Set<String> tables, List<String> statements) {
 
   static final String BEFORE = "SET SESSION sql_mode='NO_AUTO_VALUE_ON_ZERO', time_zone='+00:00'";
   static final String AFTER = "SET SESSION sql_mode=DEFAULT, time_zone=DEFAULT";
+  /** The new connection's character_set_client before the session's variables are replayed: as logged in. */
+  private static final String AT_LOGIN_CLIENT_CHARSET = "@@session.character_set_connection";
 
   /** One column of a table: its name and type as SHOW COLUMNS gives them. */
   private record Column(String name, String type) {}
@@ -47,13 +51,14 @@ record TemporaryTableCopy(Set<String> tables, List<String> statements) {
    */
   static Future<TemporaryTableCopy> read(BackendConnection old, boolean deprecateEof, Set<String> tables,
                                          boolean rollBack, long maxBytes) {
+    FlavorSql sql = FlavorSql.of(old.identity());
     List<InternalExchange.Request> describe = new ArrayList<>();
     if (rollBack) {
       describe.add(InternalExchange.Request.query("ROLLBACK"));
     }
     describe.add(InternalExchange.Request.query("SET NAMES utf8mb4"));
     describe.add(InternalExchange.Request.query("SET SESSION sql_mode='', time_zone='+00:00', sql_quote_show_create=1,"
-        + " max_statement_time=0"));
+        + " " + sql.noStatementTimeout()));
     for (String table : tables) {
       describe.add(InternalExchange.Request.query("SHOW CREATE TABLE " + table));
       describe.add(InternalExchange.Request.query("SHOW COLUMNS FROM " + table));
@@ -79,7 +84,7 @@ record TemporaryTableCopy(Set<String> tables, List<String> statements) {
         creates.add(qualify(utf8(create.rows().get(0).get(1)), utf8(create.rows().get(0).get(0)), table));
         List<Column> copied = new ArrayList<>();
         for (List<byte[]> row : shown.rows()) {
-          if (!utf8(row.get(5)).toUpperCase(Locale.ROOT).contains("GENERATED")) {
+          if (!generated(utf8(row.get(5)))) {
             copied.add(new Column(utf8(row.get(0)), utf8(row.get(1)).toLowerCase(Locale.ROOT)));
           }
         }
@@ -98,11 +103,11 @@ record TemporaryTableCopy(Set<String> tables, List<String> statements) {
         for (int t = 0; t < names.size(); t++) {
           TextResult rows = selected.get(t + 1);
           requireOk(rows);
-          statements.add(portable(creates.get(t)));
-          inserts(names.get(t), columns.get(t), rows.rows(), statements);
+          statements.add(creates.get(t));
+          inserts(sql, names.get(t), columns.get(t), rows.rows(), statements);
         }
         statements.add(AFTER);
-        return new TemporaryTableCopy(present, statements);
+        return new TemporaryTableCopy(present, sql.portable(statements, AT_LOGIN_CLIENT_CHARSET));
       });
     });
   }
@@ -126,7 +131,7 @@ record TemporaryTableCopy(Set<String> tables, List<String> statements) {
     return sql.append(" FROM ").append(table).toString();
   }
 
-  private static void inserts(String table, List<Column> columns, List<List<byte[]>> rows, List<String> statements) {
+  private static void inserts(FlavorSql flavor, String table, List<Column> columns, List<List<byte[]>> rows, List<String> statements) {
     StringBuilder head = new StringBuilder("INSERT INTO ").append(table).append(" (");
     for (int i = 0; i < columns.size(); i++) {
       head.append(i == 0 ? "" : ", ").append(TableName.quote(columns.get(i).name()));
@@ -141,28 +146,31 @@ record TemporaryTableCopy(Set<String> tables, List<String> statements) {
       }
       sql.append('(');
       for (int i = 0; i < columns.size(); i++) {
-        sql.append(i == 0 ? "" : ", ").append(literal(columns.get(i).type(), row.get(i)));
+        sql.append(i == 0 ? "" : ", ").append(literal(flavor, columns.get(i).type(), row.get(i)));
       }
       sql.append(')');
       if (sql.length() >= INSERT_BATCH_CHARS) {
-        statements.add(bounded(portable(sql.toString()), table));
+        statements.add(bounded(sql.toString(), table));
         sql = null;
       }
     }
     if (sql != null) {
-      statements.add(bounded(portable(sql.toString()), table));
+      statements.add(bounded(sql.toString(), table));
     }
   }
 
+  /** Bounds the statement as it will be sent: non-ASCII text may travel as hex, twice its UTF-8 bytes. */
   private static String bounded(String statement, String table) {
-    if (statement.length() > MAX_STATEMENT_CHARS) {
-      throw new IllegalStateException("a row of " + table + " is too large to copy (" + statement.length()
+    long sent = FlavorSql.ascii(statement) ? statement.length()
+        : 2L * statement.getBytes(StandardCharsets.UTF_8).length + 64;
+    if (sent > MAX_STATEMENT_CHARS) {
+      throw new IllegalStateException("a row of " + table + " is too large to copy (" + sent
           + " characters of SQL)");
     }
     return statement;
   }
 
-  private static String literal(String type, byte[] value) {
+  private static String literal(FlavorSql flavor, String type, byte[] value) {
     if (value == null) {
       return "NULL";
     }
@@ -172,21 +180,15 @@ record TemporaryTableCopy(Set<String> tables, List<String> statements) {
         return "'" + text + "'";
       }
     }
-    return "X'" + HexFormat.of().formatHex(value) + "'";
+    return flavor.bytesLiteral(type, HexFormat.of().formatHex(value));
   }
 
   /**
-   * A statement the new connection can parse whatever its character_set_client: ASCII as it is,
-   * anything else (a name with non-ASCII letters) as utf8mb4 bytes the server converts first.
+   * A generated column, whose value the server computes: MySQL 8 also says DEFAULT_GENERATED of a
+   * column whose default is an expression, and that one is copied.
    */
-  static String portable(String sql) {
-    for (int i = 0; i < sql.length(); i++) {
-      if (sql.charAt(i) > 0x7E) {
-        return "EXECUTE IMMEDIATE CONVERT(X'" + HexFormat.of().formatHex(sql.getBytes(StandardCharsets.UTF_8))
-            + "' USING utf8mb4)";
-      }
-    }
-    return sql;
+  static boolean generated(String extra) {
+    return extra.toUpperCase(Locale.ROOT).replace("DEFAULT_GENERATED", "").contains("GENERATED");
   }
 
   private static void requireOk(TextResult result) {

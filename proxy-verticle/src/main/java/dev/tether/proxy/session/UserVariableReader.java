@@ -11,16 +11,13 @@ import java.util.Map;
 
 /**
  * Reads the session's user variables and LAST_INSERT_ID back from its own backend connection: the
- * server says only "state changed" when they change. Names and types come from
- * information_schema.USER_VARIABLES; string values are read again as their raw bytes with their
- * COLLATION(@name), in pieces, because that table shows them through utf8mb3 (losing 4-byte
- * characters and binary bytes), names only the character set, and a row cannot pass one frame.
+ * server says only "state changed" when they change. Names (and on MariaDB types) come from the
+ * flavor's table ({@link FlavorSql#readUserVariables}); on MySQL 8 a second query types them. String
+ * values are read again as their raw bytes with their COLLATION(@name), in pieces, because MariaDB's
+ * table shows them through utf8mb3 (losing 4-byte characters and binary bytes), names only the
+ * character set, and a row cannot pass one frame.
  */
 final class UserVariableReader {
-  private static final String NAMES = "SELECT VARIABLE_NAME, VARIABLE_TYPE, CHARACTER_SET_NAME,"
-      + " IF(VARIABLE_TYPE = 'VARCHAR', NULL, VARIABLE_VALUE) FROM information_schema.USER_VARIABLES"
-      + " UNION ALL SELECT NULL, 'LAST_INSERT_ID', NULL, LAST_INSERT_ID()";
-
   /** Bytes of one variable read per row: well under one 16 MiB frame. */
   private static final int PIECE = 4 * 1024 * 1024;
 
@@ -29,9 +26,11 @@ final class UserVariableReader {
   /** Reads the variables back; first re-asserts full session tracking when {@code restoreTracking}. */
   static Future<SessionState> refresh(BackendConnection backend, boolean deprecateEof, SessionState state,
                                       boolean restoreTracking) {
+    FlavorSql sql = FlavorSql.of(backend.identity());
     List<InternalExchange.Request> requests = restoreTracking
-        ? List.of(InternalExchange.Request.query(SessionReplayer.TRACKING), InternalExchange.Request.query(NAMES))
-        : List.of(InternalExchange.Request.query(NAMES));
+        ? List.of(InternalExchange.Request.query(SessionReplayer.TRACKING),
+            InternalExchange.Request.query(sql.readUserVariables()))
+        : List.of(InternalExchange.Request.query(sql.readUserVariables()));
     return InternalExchange.run(backend, deprecateEof, requests)
         .compose(first -> {
           TextResult names = first.get(first.size() - 1);
@@ -39,7 +38,7 @@ final class UserVariableReader {
             return Future.failedFuture(new ReplayFailure("user_variables_unreadable", names.error().message()));
           }
           Map<String, SessionState.UserVariable> variables = new LinkedHashMap<>();
-          List<String> strings = new ArrayList<>();
+          List<String> untyped = new ArrayList<>();
           long lastInsertId = 0;
           for (List<byte[]> row : names.rows()) {
             String type = utf8(row.get(1));
@@ -49,15 +48,43 @@ final class UserVariableReader {
             }
             String name = utf8(row.get(0));
             variables.put(name, new SessionState.UserVariable(type, utf8(row.get(2)), null, row.get(3)));
-            if ("VARCHAR".equals(type)) {
-              strings.add(name);
+            if (type == null) {
+              untyped.add(name);
             }
           }
           SessionState withIds = state.withLastInsertId(lastInsertId);
-          if (strings.isEmpty()) {
-            return Future.succeededFuture(withIds.withUserVariables(variables));
+          return typed(backend, deprecateEof, sql, untyped, variables).compose(all -> {
+            List<String> strings = new ArrayList<>();
+            all.forEach((name, variable) -> {
+              if ("VARCHAR".equals(variable.type())) {
+                strings.add(name);
+              }
+            });
+            return strings.isEmpty() ? Future.succeededFuture(withIds.withUserVariables(all))
+                : readStrings(backend, deprecateEof, strings, all).map(withIds::withUserVariables);
+          });
+        });
+  }
+
+  /** Fills in the type, character set and number of each variable in {@code untyped} (MySQL 8). */
+  private static Future<Map<String, SessionState.UserVariable>> typed(BackendConnection backend,
+      boolean deprecateEof, FlavorSql sql, List<String> untyped, Map<String, SessionState.UserVariable> variables) {
+    if (untyped.isEmpty()) {
+      return Future.succeededFuture(variables);
+    }
+    return InternalExchange.run(backend, deprecateEof,
+            List.of(InternalExchange.Request.query(sql.describeUserVariables(untyped))))
+        .map(described -> {
+          TextResult result = described.get(0);
+          if (result.isError()) {
+            throw new ReplayFailure("user_variables_unreadable", result.error().message());
           }
-          return readStrings(backend, deprecateEof, strings, variables).map(withIds::withUserVariables);
+          List<byte[]> row = result.rows().get(0);
+          for (int i = 0; i < untyped.size(); i++) {
+            variables.put(untyped.get(i), new SessionState.UserVariable(utf8(row.get(3 * i)), utf8(row.get(3 * i + 1)),
+                null, row.get(3 * i + 2)));
+          }
+          return variables;
         });
   }
 
@@ -109,7 +136,7 @@ final class UserVariableReader {
   }
 
   private static String quoted(String name) {
-    return "@`" + name.replace("`", "``") + "`";
+    return FlavorSql.userVariable(name);
   }
 
   private static String utf8(byte[] bytes) {
