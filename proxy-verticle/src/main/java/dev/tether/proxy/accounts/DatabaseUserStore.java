@@ -43,8 +43,8 @@ public final class DatabaseUserStore implements UserStore {
   private final DatabaseAccountsConfig config;
   private final BackendConnector connector;
   private final Context context;
-  /** Replaced whole by each read; read by every event loop. */
-  private volatile Map<String, UserAccount> accounts = Map.of();
+  /** Each user's rows, most specific host first; replaced whole by each read, read by every event loop. */
+  private volatile Map<String, List<HostAccount>> accounts = Map.of();
   /** Confined to {@link #context}. */
   private long lastReadMillis;
   private boolean reading;
@@ -78,21 +78,37 @@ public final class DatabaseUserStore implements UserStore {
     return first.future();
   }
 
+  /** The account of {@code name} at host {@code %}, whatever the client's address. */
   @Override
   public Optional<UserAccount> find(String name) {
+    return find(name, null, false);
+  }
+
+  /**
+   * The configured user of that name, else the first row of the user whose host pattern matches
+   * the client's address, as the server picks it; empty when that row refuses the client.
+   */
+  @Override
+  public Optional<UserAccount> find(String name, String clientAddress, boolean tls) {
     Optional<UserAccount> found = configured.find(name);
     if (found.isPresent()) {
       return found;
     }
-    UserAccount account = accounts.get(name);
-    if (account == null) {
+    List<HostAccount> rows = accounts.get(name);
+    if (rows == null) {
       context.runOnContext(ignored -> {
         if (System.currentTimeMillis() - lastReadMillis >= config.minInterval().toMillis()) {
           read(); // perhaps created since the last read; the login under way is still refused
         }
       });
+      return Optional.empty();
     }
-    return Optional.ofNullable(account);
+    for (HostAccount row : rows) {
+      if (row.host().matches(clientAddress)) {
+        return Optional.ofNullable(row.forClient(tls));
+      }
+    }
+    return Optional.empty();
   }
 
   /** How many accounts the last read found. */
@@ -100,15 +116,21 @@ public final class DatabaseUserStore implements UserStore {
     return accounts.size();
   }
 
-  private static Map<String, UserAccount> accounts(AccountFlavor flavor, TextResult result) {
+  private static Map<String, List<HostAccount>> accounts(AccountFlavor flavor, TextResult result) {
     if (result.isError()) {
       throw result.error().toException();
     }
-    Map<String, UserAccount> read = new HashMap<>();
+    Map<String, List<HostAccount>> read = new HashMap<>();
     for (List<byte[]> row : result.rows()) {
-      flavor.account(row).ifPresent(account -> read.put(account.name(), account));
+      flavor.account(row).ifPresent(account ->
+          read.computeIfAbsent(text(row.get(0)), user -> new java.util.ArrayList<>()).add(account));
     }
+    read.replaceAll((user, rows) -> rows.stream().sorted(java.util.Comparator.comparing(HostAccount::host)).toList());
     return read;
+  }
+
+  private static String text(byte[] value) {
+    return new String(value, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private Future<Void> read() {
@@ -126,7 +148,7 @@ public final class DatabaseUserStore implements UserStore {
         })
         .map(read -> {
           if (!read.keySet().equals(accounts.keySet())) {
-            log.info("{} accounts read from the database's grant tables", read.size());
+            log.info("{} users read from the database's grant tables", read.size());
           }
           accounts = Map.copyOf(read);
           return (Void) null;

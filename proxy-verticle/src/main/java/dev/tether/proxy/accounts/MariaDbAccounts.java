@@ -7,33 +7,40 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * MariaDB 10.4+ accounts in {@code mysql.global_priv} (one JSON document per user and host). Only
- * accounts that any host may use ({@code Host = '%'}), with mysql_native_password and a stored
- * hash, whose password has not expired, are authenticated; every other account is left to the
- * configuration ({@code users[]}), so a host pattern the proxy cannot judge never lets a client in.
- * A locked account is kept: the server checks the password first and then refuses the login with
- * 4151, and so does the proxy (its backend login is refused and the error relayed), as the server would.
+ * MariaDB 10.4+ accounts in {@code mysql.global_priv} (one JSON document per user and host). Rows
+ * with mysql_native_password and a stored hash, whose password has not expired and that require no
+ * client certificate, are authenticated by the proxy; every other row refuses the clients it would
+ * match (see {@link HostAccount}), so the configuration's {@code users[]} remains the way for them.
+ * {@code REQUIRE SSL} (ssl_type 1) asks for a TLS client; {@code X509} and the specified-certificate
+ * forms (2, 3) refuse, the proxy not checking client certificates. A locked account is kept: the
+ * server checks the password first and then refuses the login with 4151, and so does the proxy
+ * (its backend login is refused and the error relayed), as the server would.
  *
  * @see <a href="https://mariadb.com/kb/en/mysql-global_priv-table/">mysql.global_priv</a>
  */
 public final class MariaDbAccounts implements AccountFlavor {
   @Override
   public String query() {
-    return "SELECT User, JSON_VALUE(Priv, '$.plugin'), JSON_VALUE(Priv, '$.authentication_string'),"
-        + " IFNULL(JSON_VALUE(Priv, '$.password_last_changed'), '1')"
-        + " FROM mysql.global_priv WHERE Host = '%' AND User <> ''";
+    return "SELECT User, Host, JSON_VALUE(Priv, '$.plugin'), JSON_VALUE(Priv, '$.authentication_string'),"
+        + " IFNULL(JSON_VALUE(Priv, '$.password_last_changed'), '1'), IFNULL(JSON_VALUE(Priv, '$.ssl_type'), '0')"
+        + " FROM mysql.global_priv WHERE User <> ''";
   }
 
   @Override
-  public Optional<UserAccount> account(List<byte[]> row) {
+  public Optional<HostAccount> account(List<byte[]> row) {
     String user = text(row.get(0));
-    String plugin = text(row.get(1));
-    byte[] hash = AuthScramble.parseNativeHash(text(row.get(2)));
-    boolean expired = "0".equals(text(row.get(3))); // ALTER USER ... PASSWORD EXPIRE sets it to 0
-    if (user == null || !"mysql_native_password".equals(plugin) || hash == null || expired) {
+    String host = text(row.get(1));
+    if (user == null || host == null) {
       return Optional.empty();
     }
-    return Optional.of(UserAccount.fromNativeHash(user, hash));
+    String plugin = text(row.get(2));
+    byte[] hash = AuthScramble.parseNativeHash(text(row.get(3)));
+    boolean expired = "0".equals(text(row.get(4))); // ALTER USER ... PASSWORD EXPIRE sets it to 0
+    String ssl = text(row.get(5));
+    boolean certificate = !"0".equals(ssl) && !"1".equals(ssl);
+    boolean usable = "mysql_native_password".equals(plugin) && hash != null && !expired && !certificate;
+    return Optional.of(new HostAccount(new HostPattern(host), "1".equals(ssl),
+        usable ? UserAccount.fromNativeHash(user, hash) : null));
   }
 
   private static String text(byte[] value) {

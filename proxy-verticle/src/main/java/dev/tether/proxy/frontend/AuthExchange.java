@@ -62,7 +62,7 @@ public final class AuthExchange {
     this.services = services;
     this.client = client;
     this.username = username;
-    UserAccount found = services.users().find(username).orElse(null);
+    UserAccount found = services.users().find(username, client.remoteHost(), client.isTls()).orElse(null);
     this.known = found != null;
     this.account = known ? found : standIn(username, services.config().proxy().authPlugin());
     this.challenge = challenge;

@@ -81,7 +81,9 @@ public record HandshakeResponse41(long capabilities, long maxPacketSize, int col
     if (Capabilities.has(capabilities, Capabilities.CLIENT_CONNECT_WITH_DB)) {
       writer.stringNul(database == null ? "" : database);
     }
-    writer.stringNul(authPluginName);
+    if (Capabilities.has(capabilities, Capabilities.CLIENT_PLUGIN_AUTH)) {
+      writer.stringNul(authPluginName == null ? "" : authPluginName);
+    }
     if (Capabilities.has(capabilities, Capabilities.CLIENT_CONNECT_ATTRS)) {
       Buffer attrs = connectAttributes == null ? Buffer.buffer() : connectAttributes;
       writer.intLenenc(attrs.length()).bytes(attrs);

@@ -21,18 +21,40 @@ class AccountFlavorTest {
   }
 
   @Test
-  void mySqlReadsMysqlUserForAnyHost() {
-    assertEquals("SELECT User, plugin, authentication_string, password_expired FROM mysql.user"
-        + " WHERE Host = '%' AND User <> ''", new MySqlAccounts().query());
+  void mySqlReadsEveryRowOfMysqlUserWithItsHost() {
+    assertEquals("SELECT User, Host, plugin, authentication_string, password_expired, ssl_type FROM mysql.user"
+        + " WHERE User <> ''", new MySqlAccounts().query());
   }
 
   @Test
   void mySqlAuthenticatesOnlyNativeAccountsWithAHashWhosePasswordIsNotExpired() {
     MySqlAccounts flavor = new MySqlAccounts();
-    assertEquals("shop", flavor.account(row("shop", "mysql_native_password", HASH, "N")).orElseThrow().name());
-    assertTrue(flavor.account(row("shop", "mysql_native_password", HASH, "Y")).isEmpty(), "expired");
-    assertTrue(flavor.account(row("shop", "caching_sha2_password", "$A$005$salt", "N")).isEmpty(), "another plugin");
-    assertTrue(flavor.account(row("shop", "mysql_native_password", "", "N")).isEmpty(), "no password");
+    assertEquals("shop", usable(flavor, row("shop", "%", "mysql_native_password", HASH, "N", "")).name());
+    assertEquals(null, usable(flavor, row("shop", "%", "mysql_native_password", HASH, "Y", "")), "expired");
+    assertEquals(null, usable(flavor, row("shop", "%", "caching_sha2_password", "$A$005$salt", "N", "")), "another plugin");
+    assertEquals(null, usable(flavor, row("shop", "%", "mysql_native_password", "", "N", "")), "no password");
+    assertEquals(null, usable(flavor, row("shop", "%", "mysql_native_password", HASH, "N", "X509")), "a certificate");
+  }
+
+  @Test
+  void requireSslAsksForATlsClientAndTheRowKeepsItsHost() {
+    HostAccount row = new MySqlAccounts().account(row("shop", "10.0.%", "mysql_native_password", HASH, "N", "ANY"))
+        .orElseThrow();
+    assertEquals("10.0.%", row.host().text());
+    assertEquals(null, row.forClient(false), "a plain client is refused");
+    assertEquals("shop", row.forClient(true).name());
+  }
+
+  @Test
+  void mariaDbReadsTheSslTypeFromTheJsonPrivileges() {
+    MariaDbAccounts flavor = new MariaDbAccounts();
+    assertTrue(flavor.account(row("shop", "%", "mysql_native_password", HASH, "1", "1")).orElseThrow().requiresTls());
+    assertEquals(null, usable(flavor, row("shop", "%", "mysql_native_password", HASH, "1", "2")), "X509");
+    assertEquals(null, usable(flavor, row("shop", "%", "mysql_native_password", HASH, "0", "0")), "expired");
+  }
+
+  private static dev.tether.config.UserAccount usable(AccountFlavor flavor, List<byte[]> row) {
+    return flavor.account(row).orElseThrow().forClient(true);
   }
 
   private static List<byte[]> row(String... values) {

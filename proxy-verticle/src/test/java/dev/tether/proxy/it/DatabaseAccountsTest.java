@@ -132,6 +132,58 @@ class DatabaseAccountsTest {
     }
   }
 
+  /**
+   * Host patterns and REQUIRE SSL are judged as the server judges them: for each login, the node and
+   * the server (logged into directly from the same address) agree on success, on CURRENT_USER() and
+   * on the error.
+   */
+  @Test
+  void hostPatternsAndRequireSslAreHonouredAsTheServerHonoursThem() throws Exception {
+    MariaDbServer server = TestDatabase.startPrivate("accounts-hosts");
+    try {
+      admin(server,
+          "CREATE USER 'elsewhere'@'10.%' IDENTIFIED BY 'elsewhere-pw'",
+          "CREATE USER 'two_rows'@'127.0.0.1' IDENTIFIED BY 'specific-pw'",
+          "CREATE USER 'two_rows'@'%' IDENTIFIED BY 'general-pw'",
+          "CREATE USER 'prefix'@'127.0.0.%' IDENTIFIED BY 'prefix-pw'",
+          "CREATE USER 'masked'@'127.0.0.0/255.0.0.0' IDENTIFIED BY 'masked-pw'",
+          "CREATE USER 'named'@'localhost' IDENTIFIED BY 'named-pw'",
+          "CREATE USER 'tls_only'@'%' IDENTIFIED BY 'tls-pw' REQUIRE SSL",
+          "CREATE USER 'cert_only'@'%' IDENTIFIED BY 'cert-pw' REQUIRE X509");
+      for (String user : new String[] {"two_rows'@'127.0.0.1", "two_rows'@'%", "prefix'@'127.0.0.%",
+          "masked'@'127.0.0.0/255.0.0.0", "tls_only'@'%", "cert_only'@'%"}) {
+        admin(server, "GRANT SELECT ON tether.* TO '" + user + "'");
+      }
+      try (ProxyHarness proxy = ProxyHarness.start(server.port(), Map.of(
+          "proxy.accounts.fromDatabase", "true",
+          "proxy.accounts.user", MariaDbServer.ADMIN_USER,
+          "proxy.accounts.password", MariaDbServer.ADMIN_PASSWORD))) {
+        String[][] logins = {
+            {"elsewhere", "elsewhere-pw"}, {"two_rows", "specific-pw"}, {"two_rows", "general-pw"},
+            {"prefix", "prefix-pw"}, {"masked", "masked-pw"}, {"named", "named-pw"},
+            {"tls_only", "tls-pw"}, {"cert_only", "cert-pw"}};
+        for (String[] login : logins) {
+          String direct = outcome(server.port(), login[0], login[1]);
+          String proxied = outcome(proxy.port(), login[0], login[1]);
+          assertEquals(direct, proxied, login[0] + " with " + login[1]);
+        }
+        assertEquals("two_rows@127.0.0.1", outcome(proxy.port(), "two_rows", "specific-pw"),
+            "the most specific row wins");
+      }
+    } finally {
+      server.stop();
+    }
+  }
+
+  /** CURRENT_USER() after a login, or the error code and message (without the connection id). */
+  private static String outcome(int port, String user, String password) {
+    try (Connection c = connect(port, user, password)) {
+      return scalar(c, "SELECT CURRENT_USER()");
+    } catch (SQLException e) {
+      return e.getErrorCode() + " " + stripConnectionId(e.getMessage());
+    }
+  }
+
   private static String stripConnectionId(String message) {
     return message.replaceFirst("\\(conn=\\d+\\) ", "");
   }
