@@ -18,15 +18,17 @@ import org.slf4j.LoggerFactory;
 final class TopologyMembership {
   private static final Logger log = LoggerFactory.getLogger(TopologyMembership.class);
 
-  private final SwitchoverOrchestrator orchestrator;
+  private final TopologyStore store;
+  private final RunGuard runs;
   private final Rejoiner rejoiner;
-  private final ServerControl servers;
+  private final ServerSql servers;
   private final ReplicationFlavor flavor;
   private final CoordinatorConfig config;
 
-  TopologyMembership(SwitchoverOrchestrator orchestrator, Rejoiner rejoiner, ServerControl servers,
+  TopologyMembership(TopologyStore store, RunGuard runs, Rejoiner rejoiner, ServerSql servers,
                      ReplicationFlavor flavor, CoordinatorConfig config) {
-    this.orchestrator = orchestrator;
+    this.store = store;
+    this.runs = runs;
     this.rejoiner = rejoiner;
     this.servers = servers;
     this.flavor = flavor;
@@ -45,10 +47,10 @@ final class TopologyMembership {
 
   /** The automatic rejoin: every detached server but those an operator removed, examined once. */
   Future<Void> rejoinDetached() {
-    if (!config.autoRejoin() || orchestrator.busy()) {
+    if (!config.autoRejoin() || runs.busy()) {
       return Future.succeededFuture();
     }
-    return orchestrator.exclusively(() -> orchestrator.topology().compose(current -> {
+    return runs.exclusively(() -> store.topology().compose(current -> {
       if (current.phase() != Topology.Phase.STABLE) {
         return Future.succeededFuture();
       }
@@ -58,7 +60,7 @@ final class TopologyMembership {
           chain = chain.compose(t -> rejoiner.examine(t, fenced.server()));
         }
       }
-      return chain.compose(next -> next.equals(current) ? Future.succeededFuture() : orchestrator.save(next));
+      return chain.compose(next -> next.equals(current) ? Future.succeededFuture() : store.save(next));
     }));
   }
 
@@ -91,7 +93,7 @@ final class TopologyMembership {
       Topology decided = new Topology(epoch, primary, java.util.List.of(), Topology.Phase.STABLE, null,
           current.detached().stream().filter(d -> !d.server().equals(primary)).toList(), null);
       return servers.run(primary, flavor.promote())
-          .compose(done -> servers.run(primary, new EpochRecord(epoch, primary, null, "operator").writeStatements()))
+          .compose(done -> store.record(new EpochRecord(epoch, primary, null, EpochRecord.OPERATOR)))
           .map(done -> decided);
     });
   }
@@ -101,12 +103,12 @@ final class TopologyMembership {
     if (!config.servers().contains(server)) {
       return Future.failedFuture(server + " is not a configured server " + config.servers());
     }
-    return orchestrator.exclusively(() -> orchestrator.topology().compose(current -> {
+    return runs.exclusively(() -> store.topology().compose(current -> {
       if (current.phase() != required) {
         return Future.failedFuture("not while the topology is " + current.phase()
             + (current.undecidedReason() == null ? "" : " (" + current.undecidedReason() + ")"));
       }
-      return step.apply(current).compose(next -> orchestrator.save(next).map(next.toJson()));
+      return step.apply(current).compose(next -> store.save(next).map(next.toJson()));
     }));
   }
 }
