@@ -19,7 +19,8 @@ import java.util.function.Function;
  * GET / (the same as a self-refreshing HTML page), POST /switchover (optional
  * {"target": "host:port"}), POST /rejoin, /replicas/remove, /replicas/add and /decide (each
  * {"server": "host:port"}), GET /metrics (Prometheus). Served by the active coordinator only, over TLS when
- * {@code coordinator.adminTls.enabled}.
+ * {@code coordinator.adminTls.enabled}. A refused request is 409 with {@code error} (the message) and
+ * {@code reason} (its {@link SwitchoverFailure} or {@link MembershipRefusal}, null for a failure that is no refusal).
  */
 final class AdminApi {
   private AdminApi() {}
@@ -72,7 +73,8 @@ final class AdminApi {
         ctx.json(done.result());
       } else {
         ctx.response().setStatusCode(409).putHeader("content-type", "application/json")
-            .end(new JsonObject().put("error", String.valueOf(done.cause().getMessage())).encode());
+            .end(new JsonObject().put("error", String.valueOf(done.cause().getMessage()))
+                .put("reason", Refused.reasonOf(done.cause())).encode());
       }
     });
   }

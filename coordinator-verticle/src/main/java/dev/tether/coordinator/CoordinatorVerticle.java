@@ -74,6 +74,11 @@ public final class CoordinatorVerticle extends VerticleBase {
       parts.leadership.lead();
       log.info("coordinator active");
       parts.orchestrator.resume()
+          .onSuccess(report -> {
+            if (!TakeoverPlan.Action.NOTHING.name().equals(report.getString("action"))) {
+              log.info("took over a half-done switchover: {}", report.encode());
+            }
+          })
           .recover(e -> {
             log.error("could not resume the previous switchover: {}", e.getMessage());
             return Future.succeededFuture();

@@ -28,25 +28,15 @@ enum SwitchoverFailure {
 
   /** The failure with this reason and {@code message} as the operator reads it. */
   <T> Future<T> fail(String message) {
-    return Future.failedFuture(new Failed(this, message));
+    return Refused.because(this, message);
   }
 
   /** The reason a run failed with. */
   static SwitchoverFailure of(Throwable cause) {
-    return cause instanceof Failed failed ? failed.reason : ERROR;
+    return cause instanceof Refused refused && refused.reason instanceof SwitchoverFailure reason ? reason : ERROR;
   }
 
   String label() {
     return name().toLowerCase(Locale.ROOT);
-  }
-
-  /** A refusal or abort with its reason; no stack trace (it is an expected outcome, not a bug). */
-  static final class Failed extends RuntimeException {
-    final SwitchoverFailure reason;
-
-    Failed(SwitchoverFailure reason, String message) {
-      super(message, null, false, false);
-      this.reason = reason;
-    }
   }
 }

@@ -39,7 +39,7 @@ final class TopologyMembership {
   Future<JsonObject> rejoin(String server) {
     return change(server, Topology.Phase.STABLE, current -> {
       if (!current.isDetached(server)) {
-        return Future.failedFuture(server + " is not detached (replicas: " + current.replicas() + ")");
+        return MembershipRefusal.NOT_DETACHED.fail(server + " is not detached (replicas: " + current.replicas() + ")");
       }
       return rejoiner.examine(current, server);
     });
@@ -69,14 +69,14 @@ final class TopologyMembership {
     return change(server, Topology.Phase.STABLE, current -> current.replicas().contains(server)
         ? Future.succeededFuture(current.detaching(new Topology.Detached(server, DetachReason.REMOVED_BY_OPERATOR,
             "removed by an operator", null)))
-        : Future.failedFuture(server + " is not a replica of " + current.primary()));
+        : MembershipRefusal.NOT_A_REPLICA.fail(server + " is not a replica of " + current.primary()));
   }
 
   /** Takes a removed or detached server back, once it has caught up with the primary. */
   Future<JsonObject> add(String server) {
     return change(server, Topology.Phase.STABLE, current -> {
       if (!current.isDetached(server)) {
-        return Future.failedFuture(server + " is not detached");
+        return MembershipRefusal.NOT_DETACHED.fail(server + " is not detached");
       }
       return servers.value(current.primary(), flavor.readPosition())
           .compose(position -> servers.value(server, flavor.waitFor(position, config.phaseTimeout().toSeconds()))
@@ -101,11 +101,11 @@ final class TopologyMembership {
   private Future<JsonObject> change(String server, Topology.Phase required,
                                     java.util.function.Function<Topology, Future<Topology>> step) {
     if (!config.servers().contains(server)) {
-      return Future.failedFuture(server + " is not a configured server " + config.servers());
+      return MembershipRefusal.NOT_CONFIGURED.fail(server + " is not a configured server " + config.servers());
     }
     return runs.exclusively(() -> store.topology().compose(current -> {
       if (current.phase() != required) {
-        return Future.failedFuture("not while the topology is " + current.phase()
+        return MembershipRefusal.WRONG_PHASE.fail("not while the topology is " + current.phase()
             + (current.undecidedReason() == null ? "" : " (" + current.undecidedReason() + ")"));
       }
       return step.apply(current).compose(next -> store.save(next).map(next.toJson()));

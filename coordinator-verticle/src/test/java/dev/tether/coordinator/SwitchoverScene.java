@@ -31,8 +31,8 @@ final class SwitchoverScene implements AutoCloseable {
   final CoordinatorConfig config = new CoordinatorConfig(0, "token", List.of(A, B, C), "tether_admin", "admin", "repl",
       "repl", Duration.ofMillis(2000), Duration.ofMillis(10000), Duration.ofMillis(500), 3, Duration.ofMillis(2000));
   private final Vertx vertx = Vertx.vertx();
-  private final MariaDbFlavor flavor = new MariaDbFlavor();
-  private final Fencing fencing = new Fencing(servers, flavor, metrics);
+  final MariaDbFlavor flavor = new MariaDbFlavor();
+  final Fencing fencing = new Fencing(servers, flavor, metrics);
   final TopologyStore store = new TopologyStore(vertx, servers, flavor, leadership,
       new ServerFactsReader(servers, flavor, config), fencing);
   final SwitchoverSteps steps = new SwitchoverSteps(servers, flavor, config, store, fleet, fencing);
