@@ -1,5 +1,6 @@
 package dev.tether.coordinator;
 
+import dev.tether.cluster.PhaseAck;
 import dev.tether.cluster.PhaseCommand;
 import dev.tether.cluster.ServerAddress;
 import dev.tether.cluster.Topology;
@@ -53,7 +54,7 @@ final class Failover {
   }
 
   /** The elected replica, having applied all it received, is promoted and records the epoch with its fork. */
-  private Future<List<dev.tether.cluster.PhaseAck>> promote(String target, long epoch) {
+  private Future<List<PhaseAck>> promote(String target, long epoch) {
     return steps.servers.value(target, steps.flavor.readPosition())
         .compose(fork -> steps.servers.run(target, steps.flavor.promote())
             .compose(done -> steps.store.record(new EpochRecord(epoch, target, fork, EpochRecord.FAILOVER))))
