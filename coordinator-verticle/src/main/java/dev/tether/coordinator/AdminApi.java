@@ -19,20 +19,20 @@ import java.util.function.Function;
  * GET / (the same as a self-refreshing HTML page), POST /switchover (optional
  * {"target": "host:port"}), POST /rejoin, /replicas/remove, /replicas/add and /decide (each
  * {"server": "host:port"}), GET /metrics (Prometheus). Served by the active coordinator only, over TLS when
- * {@code coordinator.adminTls.enabled}.
+ * {@code coordinator.adminTls.enabled}. A refused request is 409 with {@code error} (the message) and
+ * {@code reason} (its {@link SwitchoverFailure} or {@link MembershipRefusal}, null for a failure that is no refusal).
  */
 final class AdminApi {
   private AdminApi() {}
 
-  static Future<HttpServer> start(Vertx vertx, CoordinatorConfig config, String host, SwitchoverOrchestrator orchestrator,
-                                  CoordinatorMetrics metrics, String nodeId, SwitchoverRecorder recorder,
-                                  MeterRegistry registry) {
+  static Future<HttpServer> start(Vertx vertx, CoordinatorConfig config, String host, Coordination parts,
+                                  CoordinatorMetrics metrics, String nodeId, MeterRegistry registry) {
     Router router = Router.router(vertx);
     router.route().handler(new AdminGuard(config.token(), registry));
     String admin = host + ":" + config.adminPort();
     router.get("/status").handler(ctx -> reply(ctx,
-        StatusSnapshot.read(vertx, config, nodeId, admin, orchestrator, recorder.history())));
-    router.get("/").handler(ctx -> StatusSnapshot.read(vertx, config, nodeId, admin, orchestrator, recorder.history())
+        StatusSnapshot.read(vertx, config, nodeId, admin, parts)));
+    router.get("/").handler(ctx -> StatusSnapshot.read(vertx, config, nodeId, admin, parts)
         .onComplete(done -> ctx.response().putHeader("content-type", "text/html; charset=utf-8")
             .putHeader("cache-control", "no-store")
             .end(done.succeeded() ? StatusPage.render(done.result()) : "status unreadable: " + done.cause().getMessage())));
@@ -40,17 +40,17 @@ final class AdminApi {
         .end(metrics.scrape()));
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP").put("role", "active")
         .put("nodeId", nodeId)));
-    router.get("/topology").handler(ctx -> reply(ctx, orchestrator.topology().compose(t ->
+    router.get("/topology").handler(ctx -> reply(ctx, parts.store.topology().compose(t ->
         ServerMonitor.readings(vertx, config.servers()).map(servers -> t.toJson().put("servers", servers)))));
-    router.get("/sessions").handler(ctx -> reply(ctx, orchestrator.sessions()));
+    router.get("/sessions").handler(ctx -> reply(ctx, parts.fleet.sessions()));
     router.post("/switchover").handler(BodyHandler.create().setBodyLimit(4096)).handler(ctx -> {
       JsonObject body = ctx.body().length() > 0 ? ctx.body().asJsonObject() : new JsonObject();
-      reply(ctx, recorder.record("planned", () -> orchestrator.planned(body.getString("target"))));
+      reply(ctx, parts.recorder.record(RunKind.PLANNED, () -> parts.orchestrator.planned(body.getString("target"))));
     });
-    membership(router, "/rejoin", server -> orchestrator.membership().rejoin(server));
-    membership(router, "/replicas/remove", server -> orchestrator.membership().remove(server));
-    membership(router, "/replicas/add", server -> orchestrator.membership().add(server));
-    membership(router, "/decide", server -> orchestrator.membership().decide(server));
+    membership(router, "/rejoin", server -> parts.membership.rejoin(server));
+    membership(router, "/replicas/remove", server -> parts.membership.remove(server));
+    membership(router, "/replicas/add", server -> parts.membership.add(server));
+    membership(router, "/decide", server -> parts.membership.decide(server));
     return vertx.createHttpServer(AdminTls.serverOptions(config.adminTls())).requestHandler(router)
         .listen(config.adminPort(), host);
   }
@@ -73,7 +73,8 @@ final class AdminApi {
         ctx.json(done.result());
       } else {
         ctx.response().setStatusCode(409).putHeader("content-type", "application/json")
-            .end(new JsonObject().put("error", String.valueOf(done.cause().getMessage())).encode());
+            .end(new JsonObject().put("error", String.valueOf(done.cause().getMessage()))
+                .put("reason", Refused.reasonOf(done.cause())).encode());
       }
     });
   }

@@ -11,10 +11,10 @@ import org.slf4j.LoggerFactory;
 final class ClientFencing {
   private static final Logger log = LoggerFactory.getLogger(ClientFencing.class);
 
-  private final ServerControl servers;
+  private final ServerSql servers;
   private final CoordinatorConfig config;
 
-  ClientFencing(ServerControl servers, CoordinatorConfig config) {
+  ClientFencing(ServerSql servers, CoordinatorConfig config) {
     this.servers = servers;
     this.config = config;
   }

@@ -30,6 +30,10 @@ final class CoordinatorMetrics {
   static final String PROBES = "tether.coordinator.probes";
   /** Prometheus: tether_coordinator_topology_epoch: the epoch of the topology this coordinator last read. */
   static final String TOPOLOGY_EPOCH = "tether.coordinator.topology.epoch";
+  /** Prometheus: tether_coordinator_switchover_failures_total{kind,reason}: runs refused or stopped, by {@link SwitchoverFailure}. */
+  static final String SWITCHOVER_FAILURES = "tether.coordinator.switchover.failures";
+  /** Prometheus: tether_coordinator_fences_total{reason}: servers made read-only, by {@link FenceReason}. */
+  static final String FENCES = "tether.coordinator.fences";
   /** Bucket bounds of the coordinator's duration histograms. */
   private static final java.time.Duration[] BUCKETS = java.util.stream.Stream.of(10, 25, 50, 100, 250, 500, 1000, 2500,
       5000, 10000, 30000).map(java.time.Duration::ofMillis).toArray(java.time.Duration[]::new);
@@ -47,15 +51,22 @@ final class CoordinatorMetrics {
     for (String outcome : List.of("answered", "failed")) {
       registry.counter(PROBES, "outcome", outcome);
     }
-    for (String kind : List.of("planned", "failover")) {
+    for (RunKind run : RunKind.values()) {
+      String kind = run.label();
       for (String outcome : List.of("done", "failed")) {
         registry.counter(SWITCHOVERS, "kind", kind, "outcome", outcome);
       }
+      for (SwitchoverFailure reason : SwitchoverFailure.values()) {
+        registry.counter(SWITCHOVER_FAILURES, "kind", kind, "reason", reason.label());
+      }
       timer(SWITCHOVER_DURATION, "kind", kind);
       timer(CLIENT_PAUSE, "kind", kind);
-      for (String phase : List.of("block", "promote", "switch", "restore")) {
-        timer(PHASE_DURATION, "kind", kind, "phase", phase);
+      for (SwitchoverReport.Step phase : SwitchoverReport.Step.values()) {
+        timer(PHASE_DURATION, "kind", kind, "phase", phase.key());
       }
+    }
+    for (FenceReason reason : FenceReason.values()) {
+      registry.counter(FENCES, "reason", reason.label());
     }
     timer(DETECTION_TO_SERVING);
     for (String server : servers) {
@@ -81,8 +92,18 @@ final class CoordinatorMetrics {
   }
 
   /** A switchover this coordinator ran, by kind (planned, failover) and outcome (done, failed). */
-  void switchover(String kind, boolean done) {
-    registry.counter(SWITCHOVERS, "kind", kind, "outcome", done ? "done" : "failed").increment();
+  void switchover(RunKind kind, boolean done) {
+    registry.counter(SWITCHOVERS, "kind", kind.label(), "outcome", done ? "done" : "failed").increment();
+  }
+
+  /** A run refused or stopped, by why. */
+  void switchoverFailed(RunKind kind, SwitchoverFailure reason) {
+    registry.counter(SWITCHOVER_FAILURES, "kind", kind.label(), "reason", reason.label()).increment();
+  }
+
+  /** A server made read-only, by why. */
+  void fenced(FenceReason reason) {
+    registry.counter(FENCES, "reason", reason.label()).increment();
   }
 
   /** A probe of the primary by the failure detector. */
@@ -95,8 +116,10 @@ final class CoordinatorMetrics {
   }
 
   /** The phase times of a finished run's report ({@code block.millis}, ...), its total and its client pause. */
-  void phases(String kind, io.vertx.core.json.JsonObject report) {
-    for (String phase : List.of("block", "promote", "switch", "restore")) {
+  void phases(RunKind run, io.vertx.core.json.JsonObject report) {
+    String kind = run.label();
+    for (SwitchoverReport.Step step : SwitchoverReport.Step.values()) {
+      String phase = step.key();
       io.vertx.core.json.JsonObject timed = report.getJsonObject(phase);
       if (timed != null && timed.getLong("millis") != null) {
         timer(PHASE_DURATION, "kind", kind, "phase", phase).record(java.time.Duration.ofMillis(timed.getLong("millis")));

@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.shareddata.Lock;
+import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,10 +25,11 @@ public final class CoordinatorVerticle extends VerticleBase {
   private final TetherConfig config;
   private final ReplicationFlavor flavor;
   private final MeterRegistry registry;
+  private final Clock clock;
   private CoordinatorMetrics metrics;
-  private SwitchoverOrchestrator orchestrator;
-  private SwitchoverRecorder recorder;
+  private Coordination parts;
   private FailureDetector detector;
+  private TopologyRepair repair;
   private ServerMonitor monitor;
   private Lock leadership;
   private HttpServer admin;
@@ -38,16 +40,21 @@ public final class CoordinatorVerticle extends VerticleBase {
   }
 
   public CoordinatorVerticle(TetherConfig config, ReplicationFlavor flavor, MeterRegistry registry) {
+    this(config, flavor, registry, Clock.systemUTC());
+  }
+
+  /** {@code clock}: the one clock every part of this coordinator reads time from. */
+  public CoordinatorVerticle(TetherConfig config, ReplicationFlavor flavor, MeterRegistry registry, Clock clock) {
     this.config = config;
     this.flavor = flavor;
     this.registry = registry;
+    this.clock = clock;
   }
 
   @Override
   public Future<?> start() {
     metrics = new CoordinatorMetrics(registry, config.coordinator().servers(), this::active);
-    orchestrator = new SwitchoverOrchestrator(vertx, config.coordinator(), flavor, metrics);
-    recorder = new SwitchoverRecorder(new SwitchoverHistory(vertx), metrics);
+    parts = new Coordination(vertx, config.coordinator(), flavor, metrics, clock);
     contend();
     return Future.succeededFuture();
   }
@@ -64,22 +71,29 @@ public final class CoordinatorVerticle extends VerticleBase {
         return;
       }
       leadership = acquired.result();
-      orchestrator.lead();
+      parts.leadership.lead();
       log.info("coordinator active");
-      orchestrator.resume()
+      parts.orchestrator.resume()
+          .onSuccess(report -> {
+            if (!TakeoverPlan.Action.NOTHING.name().equals(report.getString("action"))) {
+              log.info("took over a half-done switchover: {}", report.encode());
+            }
+          })
           .recover(e -> {
             log.error("could not resume the previous switchover: {}", e.getMessage());
             return Future.succeededFuture();
           })
-          .compose(ignored -> AdminApi.start(vertx, config.coordinator(), config.cluster().host(), orchestrator,
-              metrics, config.cluster().nodeId(), recorder, registry))
+          .compose(ignored -> AdminApi.start(vertx, config.coordinator(), config.cluster().host(), parts,
+              metrics, config.cluster().nodeId(), registry))
           .onSuccess(server -> {
             admin = server;
             log.info("admin API on {}://{}:{}", config.coordinator().adminTls().enabled() ? "https" : "http",
                 config.cluster().host(), server.actualPort());
-            detector = new FailureDetector(vertx, config.coordinator(), flavor, orchestrator, recorder, metrics);
+            detector = parts.failureDetector();
             detector.start();
-            monitor = new ServerMonitor(vertx, config.coordinator(), flavor, orchestrator, metrics);
+            repair = parts.topologyRepair();
+            repair.start();
+            monitor = parts.serverMonitor();
             monitor.start();
           })
           .onFailure(e -> log.error("admin API failed to start: {}", e.getMessage()));
@@ -88,11 +102,14 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    if (orchestrator != null) {
-      orchestrator.abdicate();
+    if (parts != null) {
+      parts.leadership.abdicate();
     }
     if (detector != null) {
       detector.stop();
+    }
+    if (repair != null) {
+      repair.stop();
     }
     if (monitor != null) {
       monitor.stop();

@@ -19,6 +19,7 @@ record EpochRecord(long epoch, String primary, String forkPosition, String kind)
   static final String DISCOVERY = "discovery";
   static final String SWITCHOVER = "switchover";
   static final String FAILOVER = "failover";
+  static final String OPERATOR = "operator";
 
   /** Creates the table if needed and records this epoch (idempotent: a resumed run may write it twice). */
   List<String> writeStatements() {

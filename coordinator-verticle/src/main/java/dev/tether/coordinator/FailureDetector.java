@@ -7,8 +7,10 @@ import dev.tether.config.CoordinatorConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,9 +18,8 @@ import org.slf4j.LoggerFactory;
  * The active coordinator's watch over the primary: probes it every interval; after enough failed
  * probes in a row asks the proxy nodes and the replicas, and fails over only if they all agree
  * ({@link Agreement}). Also fences any configured server that is writable but not the primary — a
- * failed primary coming back (read_only does not survive a restart) is never writable again — and,
- * each monitor interval, takes back fenced servers whose history allows it, or asks the servers
- * again while no primary is decided.
+ * failed primary coming back (read_only does not survive a restart) is never writable again — and
+ * makes a primary that restarted in place writable again ({@link PrimaryReopen}).
  */
 final class FailureDetector {
   private static final Logger log = LoggerFactory.getLogger(FailureDetector.class);
@@ -26,62 +27,59 @@ final class FailureDetector {
   private final Vertx vertx;
   private final CoordinatorConfig config;
   private final ReplicationFlavor flavor;
-  private final SwitchoverOrchestrator orchestrator;
+  private final ServerSql servers;
+  private final TopologyStore store;
+  private final PhaseSender fleet;
+  private final RunGuard runs;
+  /** The recorded failover run. */
+  private final Supplier<Future<JsonObject>> failover;
   private final PrimaryReopen reopen;
-  private final SwitchoverRecorder recorder;
+  private final Fencing fencing;
   private final CoordinatorMetrics metrics;
+  private final Clock clock;
   private int failedProbes;
   /** When the first of the current run of failed probes was sent: where detection-to-serving starts. */
   private long firstFailedAt;
   private boolean checking;
   private long timer = -1;
-  private long repairTimer = -1;
 
-  FailureDetector(Vertx vertx, CoordinatorConfig config, ReplicationFlavor flavor, SwitchoverOrchestrator orchestrator,
-                  SwitchoverRecorder recorder, CoordinatorMetrics metrics) {
+  FailureDetector(Vertx vertx, CoordinatorConfig config, ReplicationFlavor flavor, ServerSql servers,
+                  TopologyStore store, PhaseSender fleet, RunGuard runs, Supplier<Future<JsonObject>> failover,
+                  PrimaryReopen reopen, Fencing fencing, CoordinatorMetrics metrics, Clock clock) {
     this.vertx = vertx;
-    this.recorder = recorder;
-    this.metrics = metrics;
     this.config = config;
     this.flavor = flavor;
-    this.orchestrator = orchestrator;
-    this.reopen = new PrimaryReopen(orchestrator, flavor);
+    this.servers = servers;
+    this.store = store;
+    this.fleet = fleet;
+    this.runs = runs;
+    this.failover = failover;
+    this.reopen = reopen;
+    this.fencing = fencing;
+    this.metrics = metrics;
+    this.clock = clock;
   }
 
   void start() {
     timer = vertx.setPeriodic(config.probeInterval().toMillis(), id -> tick());
-    repairTimer = vertx.setPeriodic(config.monitorInterval().toMillis(), id -> repair());
-  }
-
-  private void repair() {
-    if (orchestrator.busy()) {
-      return;
-    }
-    orchestrator.rediscover()
-        .compose(topology -> topology.phase() == Topology.Phase.STABLE ? orchestrator.membership().rejoinDetached()
-            : Future.succeededFuture())
-        .onFailure(e -> log.debug("topology repair round failed: {}", e.getMessage()));
   }
 
   void stop() {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
     }
-    if (repairTimer >= 0) {
-      vertx.cancelTimer(repairTimer);
-    }
   }
 
   private void tick() {
-    if (checking || orchestrator.busy()) {
+    if (checking || runs.busy()) {
       return;
     }
     checking = true;
     long probeTimeout = Math.max(200, config.probeInterval().toMillis() * 2);
-    long probedAt = System.currentTimeMillis();
-    orchestrator.topology()
+    long probedAt = clock.millis();
+    store.topology()
         .compose(topology -> topology.phase() == Topology.Phase.UNDECIDED ? Future.succeededFuture()
-            : orchestrator.servers().answers(topology.primary(), probeTimeout)
+            : servers.answers(topology.primary(), probeTimeout)
             .compose(reached -> {
               metrics.epoch(topology.epoch());
               metrics.probe(reached);
@@ -97,8 +95,8 @@ final class FailureDetector {
                 }
                 failedProbes = 0;
                 long detectedAt = firstFailedAt;
-                return recorder.record("failover", orchestrator::failover).onSuccess(report -> {
-                  metrics.detectionToServing(java.time.Duration.ofMillis(System.currentTimeMillis() - detectedAt));
+                return failover.get().onSuccess(report -> {
+                  metrics.detectionToServing(java.time.Duration.ofMillis(clock.millis() - detectedAt));
                   log.warn("failover done: {}", report.encode());
                 }).mapEmpty();
               });
@@ -108,10 +106,10 @@ final class FailureDetector {
   }
 
   private Future<Boolean> agree(Topology topology) {
-    Future<List<PhaseAck>> proxies = orchestrator.broadcast(PhaseCommand.status());
+    Future<List<PhaseAck>> proxies = fleet.send(PhaseCommand.status());
     List<Future<Agreement.ReplicaView>> replicas = new ArrayList<>();
     for (String replica : topology.replicas()) {
-      replicas.add(orchestrator.servers().row(replica, flavor.replicaStatus(), config.phaseTimeout().toMillis())
+      replicas.add(servers.row(replica, flavor.replicaStatus(), config.phaseTimeout().toMillis())
           .map(status -> new Agreement.ReplicaView(replica,
               status != null && "Yes".equals(status.getString(flavor.ioRunningColumn()))))
           .recover(unreachable -> Future.succeededFuture(new Agreement.ReplicaView(replica, null))));
@@ -136,14 +134,14 @@ final class FailureDetector {
       if (server.equals(topology.primary())) {
         continue;
       }
-      checks.add(orchestrator.servers().value(server, "SELECT @@read_only")
+      checks.add(servers.value(server, "SELECT @@read_only")
           .compose(readOnly -> {
             if (!"0".equals(readOnly)) {
               return Future.succeededFuture();
             }
             log.warn("fencing {}: writable but not the primary {} (epoch {})", server, topology.primary(),
                 topology.epoch());
-            return orchestrator.servers().run(server, flavor.fence());
+            return fencing.fence(server, FenceReason.WRITABLE_NOT_PRIMARY);
           })
           .recover(unreachable -> Future.succeededFuture()));
     }

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * clustered event bus, with the acknowledgements that arrive within the phase timeout. Only the
  * active coordinator may send anything but STATUS.
  */
-final class FleetBroadcast {
+final class FleetBroadcast implements PhaseSender {
   private static final Logger log = LoggerFactory.getLogger(FleetBroadcast.class);
 
   private final Vertx vertx;
@@ -35,9 +35,10 @@ final class FleetBroadcast {
   }
 
   /** Sends a phase to every registered node and collects the acknowledgements that arrive in time. */
-  Future<List<PhaseAck>> send(PhaseCommand command) {
+  @Override
+  public Future<List<PhaseAck>> send(PhaseCommand command) {
     if (!leading.getAsBoolean() && command.phase() != PhaseCommand.Phase.STATUS) {
-      return Future.failedFuture("no longer the active coordinator: " + command.phase() + " not sent");
+      return SwitchoverFailure.NOT_LEADING.fail("no longer the active coordinator: " + command.phase() + " not sent");
     }
     DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(config.phaseTimeout().toMillis());
     return vertx.sharedData().<String, JsonObject>getAsyncMap(Addresses.NODES_MAP)

@@ -2,8 +2,10 @@ package dev.tether.coordinator;
 
 import dev.tether.cluster.Topology;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,20 +18,24 @@ import org.slf4j.LoggerFactory;
 final class PrimaryReopen {
   private static final Logger log = LoggerFactory.getLogger(PrimaryReopen.class);
 
-  private final SwitchoverOrchestrator orchestrator;
+  private final ServerSql servers;
   private final ReplicationFlavor flavor;
+  private final RunGuard runs;
+  /** The failover run (unrecorded, as a restart in place hands over to the replica that holds more). */
+  private final Supplier<Future<JsonObject>> failover;
 
-  PrimaryReopen(SwitchoverOrchestrator orchestrator, ReplicationFlavor flavor) {
-    this.orchestrator = orchestrator;
+  PrimaryReopen(ServerSql servers, ReplicationFlavor flavor, RunGuard runs, Supplier<Future<JsonObject>> failover) {
+    this.servers = servers;
     this.flavor = flavor;
+    this.runs = runs;
+    this.failover = failover;
   }
 
   /** Checks the (reachable) primary of a stable topology once. */
   Future<Void> check(Topology topology) {
-    ServerControl servers = orchestrator.servers();
     String primary = topology.primary();
     return servers.value(primary, "SELECT @@GLOBAL.read_only").compose(readOnly -> {
-      if (!"1".equals(readOnly) || orchestrator.busy() || topology.phase() != Topology.Phase.STABLE) {
+      if (!"1".equals(readOnly) || runs.busy() || topology.phase() != Topology.Phase.STABLE) {
         return Future.succeededFuture();
       }
       return servers.value(primary, flavor.readPosition()).compose(position -> aheadOf(topology, position))
@@ -37,7 +43,7 @@ final class PrimaryReopen {
             if (!ahead.isEmpty()) {
               log.warn("primary {} came back read-only without transactions {} holds: failing over to it", primary,
                   ahead);
-              return orchestrator.failover().mapEmpty();
+              return failover.get().mapEmpty();
             }
             log.warn("primary {} came back read-only (restarted in place): writable again at epoch {}", primary,
                 topology.epoch());
@@ -48,7 +54,6 @@ final class PrimaryReopen {
 
   /** The replicas (reachable ones) that hold transactions beyond {@code primaryPosition}. */
   private Future<List<String>> aheadOf(Topology topology, String primaryPosition) {
-    ServerControl servers = orchestrator.servers();
     List<Future<String>> checks = new ArrayList<>();
     for (String replica : topology.replicas()) {
       checks.add(servers.value(replica, flavor.readPosition())

@@ -18,16 +18,19 @@ import org.slf4j.LoggerFactory;
 final class Rejoiner {
   private static final Logger log = LoggerFactory.getLogger(Rejoiner.class);
 
-  private final ServerControl servers;
+  private final ServerSql servers;
   private final ReplicationFlavor flavor;
   private final CoordinatorConfig config;
   private final ServerFactsReader reader;
+  private final Fencing fencing;
 
-  Rejoiner(ServerControl servers, ReplicationFlavor flavor, CoordinatorConfig config, ServerFactsReader reader) {
+  Rejoiner(ServerSql servers, ReplicationFlavor flavor, CoordinatorConfig config, ServerFactsReader reader,
+           Fencing fencing) {
     this.servers = servers;
     this.flavor = flavor;
     this.config = config;
     this.reader = reader;
+    this.fencing = fencing;
   }
 
   /** The topology after looking at {@code server} once: rejoined, still detached (with a fresh reason), or unchanged when it does not answer. */
@@ -81,7 +84,7 @@ final class Rejoiner {
     if (changed) {
       log.warn("{} stays fenced and detached: {} {}{}", server, reason, detail, extra == null ? "" : ": " + extra);
     }
-    return servers.run(server, flavor.fence()).map(done -> topology.detaching(now));
+    return fencing.fence(server, FenceReason.KEPT_DETACHED).map(done -> topology.detaching(now));
   }
 
   /**

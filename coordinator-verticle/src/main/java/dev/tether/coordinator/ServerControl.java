@@ -16,7 +16,7 @@ import java.util.function.BooleanSupplier;
  * Statements that change a server run only while this coordinator may act: one that lost its
  * leadership mid-switchover stops before its next statement instead of racing its successor.
  */
-final class ServerControl {
+final class ServerControl implements ServerSql {
   private final Vertx vertx;
   private final CoordinatorConfig config;
   private final BooleanSupplier mayAct;
@@ -28,19 +28,21 @@ final class ServerControl {
   }
 
   /** Runs the statements in order on {@code server} ("host:port"). */
-  Future<Void> run(String server, List<String> statements) {
+  @Override
+  public Future<Void> run(String server, List<String> statements) {
     return withConnection(server, connection -> {
       Future<Void> chain = Future.succeededFuture();
       for (String sql : statements) {
         chain = chain.compose(ignored -> mayAct.getAsBoolean() ? connection.query(sql).execute().<Void>mapEmpty()
-            : Future.<Void>failedFuture("no longer the active coordinator: not running " + sql));
+            : SwitchoverFailure.NOT_LEADING.<Void>fail("no longer the active coordinator: not running " + sql));
       }
       return chain;
     });
   }
 
   /** The first column of the first row of {@code query}, as a string (null for NULL or no row). */
-  Future<String> value(String server, String query) {
+  @Override
+  public Future<String> value(String server, String query) {
     return withConnection(server, connection -> connection.query(query).execute().map(rows -> {
       for (Row row : rows) {
         Object value = row.getValue(0);
@@ -51,7 +53,8 @@ final class ServerControl {
   }
 
   /** The first row of {@code query} as JSON (null when none), bounded by {@code timeoutMillis}. */
-  Future<io.vertx.core.json.JsonObject> row(String server, String query, long timeoutMillis) {
+  @Override
+  public Future<io.vertx.core.json.JsonObject> row(String server, String query, long timeoutMillis) {
     return withConnection(server, connection -> connection.query(query).execute().map(rows -> {
       for (Row row : rows) {
         return row.toJson();
@@ -61,7 +64,8 @@ final class ServerControl {
   }
 
   /** The first row of each query in turn, on one connection (null for a query with no row). */
-  Future<List<io.vertx.core.json.JsonObject>> rows(String server, List<String> queries, long timeoutMillis) {
+  @Override
+  public Future<List<io.vertx.core.json.JsonObject>> rows(String server, List<String> queries, long timeoutMillis) {
     return withConnection(server, connection -> {
       List<io.vertx.core.json.JsonObject> firstRows = new java.util.ArrayList<>();
       Future<Void> chain = Future.succeededFuture();
@@ -81,7 +85,8 @@ final class ServerControl {
   }
 
   /** Every row of {@code query} as JSON, bounded by {@code timeoutMillis}. */
-  Future<List<io.vertx.core.json.JsonObject>> allRows(String server, String query, long timeoutMillis) {
+  @Override
+  public Future<List<io.vertx.core.json.JsonObject>> allRows(String server, String query, long timeoutMillis) {
     return withConnection(server, connection -> connection.query(query).execute().map(rows -> {
       List<io.vertx.core.json.JsonObject> all = new java.util.ArrayList<>();
       for (Row row : rows) {
@@ -92,7 +97,8 @@ final class ServerControl {
   }
 
   /** Whether the server answers a trivial query within {@code timeoutMillis}. */
-  Future<Boolean> answers(String server, long timeoutMillis) {
+  @Override
+  public Future<Boolean> answers(String server, long timeoutMillis) {
     return withConnection(server, connection -> connection.query("SELECT 1").execute().map(rows -> true), timeoutMillis)
         .recover(failure -> Future.succeededFuture(false));
   }

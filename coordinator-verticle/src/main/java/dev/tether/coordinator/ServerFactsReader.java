@@ -13,11 +13,11 @@ final class ServerFactsReader {
   private static final int NO_SUCH_TABLE = 1146;
   private static final int NO_SUCH_DATABASE = 1049;
 
-  private final ServerControl servers;
+  private final ServerSql servers;
   private final ReplicationFlavor flavor;
   private final CoordinatorConfig config;
 
-  ServerFactsReader(ServerControl servers, ReplicationFlavor flavor, CoordinatorConfig config) {
+  ServerFactsReader(ServerSql servers, ReplicationFlavor flavor, CoordinatorConfig config) {
     this.servers = servers;
     this.flavor = flavor;
     this.config = config;

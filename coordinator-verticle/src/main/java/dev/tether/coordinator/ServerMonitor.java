@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -25,18 +26,22 @@ final class ServerMonitor {
   private final Vertx vertx;
   private final CoordinatorConfig config;
   private final ReplicationFlavor flavor;
-  private final SwitchoverOrchestrator orchestrator;
+  private final ServerSql servers;
+  private final TopologyStore store;
   private final CoordinatorMetrics metrics;
+  private final Clock clock;
   private boolean reading;
   private long timer = -1;
 
-  ServerMonitor(Vertx vertx, CoordinatorConfig config, ReplicationFlavor flavor, SwitchoverOrchestrator orchestrator,
-                CoordinatorMetrics metrics) {
+  ServerMonitor(Vertx vertx, CoordinatorConfig config, ReplicationFlavor flavor, ServerSql servers,
+                TopologyStore store, CoordinatorMetrics metrics, Clock clock) {
     this.vertx = vertx;
-    this.metrics = metrics;
     this.config = config;
     this.flavor = flavor;
-    this.orchestrator = orchestrator;
+    this.servers = servers;
+    this.store = store;
+    this.metrics = metrics;
+    this.clock = clock;
   }
 
   void start() {
@@ -71,12 +76,12 @@ final class ServerMonitor {
     reading = true;
     long timeout = Math.max(500, Math.min(config.monitorInterval().toMillis(), config.phaseTimeout().toMillis()));
     String variables = "SELECT @@GLOBAL.read_only AS read_only, (" + flavor.readPosition() + ") AS position";
-    orchestrator.topology().compose(topology -> {
+    store.topology().compose(topology -> {
       List<Future<ServerHealth>> readings = new ArrayList<>();
       for (String server : config.servers()) {
-        readings.add(orchestrator.servers().rows(server, List.of(variables, flavor.replicaStatus()), timeout)
-            .map(rows -> health(server, topology.primary(), rows.get(0), rows.get(1), flavor, System.currentTimeMillis()))
-            .recover(e -> Future.succeededFuture(ServerHealth.unreachable(server, System.currentTimeMillis(),
+        readings.add(servers.rows(server, List.of(variables, flavor.replicaStatus()), timeout)
+            .map(rows -> health(server, topology.primary(), rows.get(0), rows.get(1), flavor, clock.millis()))
+            .recover(e -> Future.succeededFuture(ServerHealth.unreachable(server, clock.millis(),
                 String.valueOf(e.getMessage())))));
       }
       return Future.all(readings).compose(all -> vertx.sharedData().<String, JsonObject>getAsyncMap(Addresses.HEALTH_MAP)

@@ -19,15 +19,15 @@ final class StatusSnapshot {
   private StatusSnapshot() {}
 
   static Future<JsonObject> read(Vertx vertx, CoordinatorConfig config, String coordinatorId, String adminAddress,
-                                 SwitchoverOrchestrator orchestrator, SwitchoverHistory history) {
-    JsonObject status = new JsonObject().put("readAtMillis", System.currentTimeMillis())
+                                 Coordination parts) {
+    JsonObject status = new JsonObject().put("readAtMillis", parts.clock.millis())
         .put("coordinator", new JsonObject().put("nodeId", coordinatorId).put("admin", adminAddress).put("active", true));
-    Future<JsonObject> topology = orchestrator.topology().compose(t ->
+    Future<JsonObject> topology = parts.store.topology().compose(t ->
         ServerMonitor.readings(vertx, config.servers()).map(servers -> t.toJson().put("servers", servers)));
     Future<Map<String, JsonObject>> registered = vertx.sharedData().<String, JsonObject>getAsyncMap(Addresses.NODES_MAP)
         .compose(AsyncMap::entries);
-    Future<JsonObject> sessions = orchestrator.sessions();
-    Future<JsonArray> switchovers = history.recent();
+    Future<JsonObject> sessions = parts.fleet.sessions();
+    Future<JsonArray> switchovers = parts.recorder.history().recent();
     return Future.join(topology, registered, sessions, switchovers).transform(ignored -> {
       part(status, "topology", topology);
       part(status, "switchovers", switchovers);

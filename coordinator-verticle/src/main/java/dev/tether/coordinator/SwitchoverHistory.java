@@ -11,7 +11,7 @@ import io.vertx.core.shareddata.AsyncMap;
  * The last {@link #CAPACITY} switchover and failover reports, newest first, in a Hazelcast map: a
  * standby that takes over shows what its predecessor ran. Written only by the active coordinator
  * (one writer, so read-then-write is enough); each entry is the run's report plus its kind,
- * start time and outcome.
+ * start time and outcome (and, for a failed run, its error and {@link SwitchoverFailure} reason).
  */
 final class SwitchoverHistory {
   static final int CAPACITY = 20;
@@ -40,11 +40,12 @@ final class SwitchoverHistory {
   }
 
   /** A history entry: {@code report} (null when the run failed) with kind, start time, outcome and error. */
-  static JsonObject entry(String kind, long startedAtMillis, JsonObject report, Throwable failure) {
+  static JsonObject entry(RunKind kind, long startedAtMillis, JsonObject report, Throwable failure) {
     JsonObject entry = report == null ? new JsonObject() : report.copy();
-    entry.put("kind", kind).put("startedAtMillis", startedAtMillis).put("outcome", failure == null ? "done" : "failed");
+    entry.put("kind", kind.label()).put("startedAtMillis", startedAtMillis)
+        .put("outcome", failure == null ? "done" : "failed");
     if (failure != null) {
-      entry.put("error", String.valueOf(failure.getMessage()));
+      entry.put("error", String.valueOf(failure.getMessage())).put("reason", SwitchoverFailure.of(failure).name());
     }
     return entry;
   }

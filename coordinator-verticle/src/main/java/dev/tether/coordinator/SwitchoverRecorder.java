@@ -3,6 +3,7 @@ package dev.tether.coordinator;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import java.time.Clock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,19 +18,21 @@ final class SwitchoverRecorder {
 
   private final SwitchoverHistory history;
   private final CoordinatorMetrics metrics;
+  private final Clock clock;
 
-  SwitchoverRecorder(SwitchoverHistory history, CoordinatorMetrics metrics) {
+  SwitchoverRecorder(SwitchoverHistory history, CoordinatorMetrics metrics, Clock clock) {
     this.history = history;
     this.metrics = metrics;
+    this.clock = clock;
   }
 
-  /** Runs {@code run} and records its outcome under {@code kind} (planned, failover). */
-  Future<JsonObject> record(String kind, Supplier<Future<JsonObject>> run) {
-    long started = System.currentTimeMillis();
+  /** Runs {@code run} and records its outcome under {@code kind}. */
+  Future<JsonObject> record(RunKind kind, Supplier<Future<JsonObject>> run) {
+    long started = clock.millis();
     return run.get().andThen(done -> finished(kind, started, done));
   }
 
-  private void finished(String kind, long started, AsyncResult<JsonObject> done) {
+  private void finished(RunKind kind, long started, AsyncResult<JsonObject> done) {
     if (done.succeeded()) {
       metrics.phases(kind, done.result());
     }

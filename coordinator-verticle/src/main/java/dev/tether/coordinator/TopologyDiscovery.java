@@ -4,6 +4,7 @@ import dev.tether.cluster.Topology;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,14 +17,19 @@ import org.slf4j.LoggerFactory;
 final class TopologyDiscovery {
   private static final Logger log = LoggerFactory.getLogger(TopologyDiscovery.class);
 
-  private final ServerControl servers;
+  private final ServerSql servers;
   private final ReplicationFlavor flavor;
   private final ServerFactsReader reader;
+  private final Fencing fencing;
+  private final Function<EpochRecord, Future<Void>> recordEpoch;
 
-  TopologyDiscovery(ServerControl servers, ReplicationFlavor flavor, ServerFactsReader reader) {
+  TopologyDiscovery(ServerSql servers, ReplicationFlavor flavor, ServerFactsReader reader, Fencing fencing,
+                    Function<EpochRecord, Future<Void>> recordEpoch) {
     this.servers = servers;
     this.flavor = flavor;
     this.reader = reader;
+    this.fencing = fencing;
+    this.recordEpoch = recordEpoch;
   }
 
   Future<Topology> discover() {
@@ -41,8 +47,8 @@ final class TopologyDiscovery {
       }
       ServerFacts primary = facts.stream().filter(f -> f.server().equals(topology.primary())).findFirst().orElseThrow();
       Future<Void> opened = !primary.reachable() ? Future.succeededFuture()
-          : servers.run(topology.primary(), flavor.promote()).compose(done -> servers.run(topology.primary(),
-              new EpochRecord(topology.epoch(), topology.primary(), null, EpochRecord.DISCOVERY).writeStatements()));
+          : servers.run(topology.primary(), flavor.promote()).compose(done -> recordEpoch.apply(
+              new EpochRecord(topology.epoch(), topology.primary(), null, EpochRecord.DISCOVERY)));
       return opened.compose(done -> fence(facts, topology)).map(done -> {
         log.info("discovered from the servers: primary {} at epoch {}, replicas {}, detached {}", topology.primary(),
             topology.epoch(), topology.replicas(), topology.detached());
@@ -56,7 +62,8 @@ final class TopologyDiscovery {
     List<Future<Void>> fenced = new ArrayList<>();
     for (ServerFacts server : facts) {
       if (server.reachable() && (topology == null || !server.server().equals(topology.primary()))) {
-        fenced.add(servers.run(server.server(), flavor.fence()).recover(e -> {
+        fenced.add(fencing.fence(server.server(), topology == null ? FenceReason.NO_PRIMARY_DECIDED
+            : FenceReason.NOT_THE_DISCOVERED_PRIMARY).recover(e -> {
           log.warn("could not fence {}: {}", server.server(), e.getMessage());
           return Future.succeededFuture();
         }));

@@ -18,15 +18,17 @@ import org.slf4j.LoggerFactory;
 final class TopologyMembership {
   private static final Logger log = LoggerFactory.getLogger(TopologyMembership.class);
 
-  private final SwitchoverOrchestrator orchestrator;
+  private final TopologyStore store;
+  private final RunGuard runs;
   private final Rejoiner rejoiner;
-  private final ServerControl servers;
+  private final ServerSql servers;
   private final ReplicationFlavor flavor;
   private final CoordinatorConfig config;
 
-  TopologyMembership(SwitchoverOrchestrator orchestrator, Rejoiner rejoiner, ServerControl servers,
+  TopologyMembership(TopologyStore store, RunGuard runs, Rejoiner rejoiner, ServerSql servers,
                      ReplicationFlavor flavor, CoordinatorConfig config) {
-    this.orchestrator = orchestrator;
+    this.store = store;
+    this.runs = runs;
     this.rejoiner = rejoiner;
     this.servers = servers;
     this.flavor = flavor;
@@ -37,7 +39,7 @@ final class TopologyMembership {
   Future<JsonObject> rejoin(String server) {
     return change(server, Topology.Phase.STABLE, current -> {
       if (!current.isDetached(server)) {
-        return Future.failedFuture(server + " is not detached (replicas: " + current.replicas() + ")");
+        return MembershipRefusal.NOT_DETACHED.fail(server + " is not detached (replicas: " + current.replicas() + ")");
       }
       return rejoiner.examine(current, server);
     });
@@ -45,10 +47,10 @@ final class TopologyMembership {
 
   /** The automatic rejoin: every detached server but those an operator removed, examined once. */
   Future<Void> rejoinDetached() {
-    if (!config.autoRejoin() || orchestrator.busy()) {
+    if (!config.autoRejoin() || runs.busy()) {
       return Future.succeededFuture();
     }
-    return orchestrator.exclusively(() -> orchestrator.topology().compose(current -> {
+    return runs.exclusively(() -> store.topology().compose(current -> {
       if (current.phase() != Topology.Phase.STABLE) {
         return Future.succeededFuture();
       }
@@ -58,7 +60,7 @@ final class TopologyMembership {
           chain = chain.compose(t -> rejoiner.examine(t, fenced.server()));
         }
       }
-      return chain.compose(next -> next.equals(current) ? Future.succeededFuture() : orchestrator.save(next));
+      return chain.compose(next -> next.equals(current) ? Future.succeededFuture() : store.save(next));
     }));
   }
 
@@ -67,14 +69,14 @@ final class TopologyMembership {
     return change(server, Topology.Phase.STABLE, current -> current.replicas().contains(server)
         ? Future.succeededFuture(current.detaching(new Topology.Detached(server, DetachReason.REMOVED_BY_OPERATOR,
             "removed by an operator", null)))
-        : Future.failedFuture(server + " is not a replica of " + current.primary()));
+        : MembershipRefusal.NOT_A_REPLICA.fail(server + " is not a replica of " + current.primary()));
   }
 
   /** Takes a removed or detached server back, once it has caught up with the primary. */
   Future<JsonObject> add(String server) {
     return change(server, Topology.Phase.STABLE, current -> {
       if (!current.isDetached(server)) {
-        return Future.failedFuture(server + " is not detached");
+        return MembershipRefusal.NOT_DETACHED.fail(server + " is not detached");
       }
       return servers.value(current.primary(), flavor.readPosition())
           .compose(position -> servers.value(server, flavor.waitFor(position, config.phaseTimeout().toSeconds()))
@@ -91,7 +93,7 @@ final class TopologyMembership {
       Topology decided = new Topology(epoch, primary, java.util.List.of(), Topology.Phase.STABLE, null,
           current.detached().stream().filter(d -> !d.server().equals(primary)).toList(), null);
       return servers.run(primary, flavor.promote())
-          .compose(done -> servers.run(primary, new EpochRecord(epoch, primary, null, "operator").writeStatements()))
+          .compose(done -> store.record(new EpochRecord(epoch, primary, null, EpochRecord.OPERATOR)))
           .map(done -> decided);
     });
   }
@@ -99,14 +101,14 @@ final class TopologyMembership {
   private Future<JsonObject> change(String server, Topology.Phase required,
                                     java.util.function.Function<Topology, Future<Topology>> step) {
     if (!config.servers().contains(server)) {
-      return Future.failedFuture(server + " is not a configured server " + config.servers());
+      return MembershipRefusal.NOT_CONFIGURED.fail(server + " is not a configured server " + config.servers());
     }
-    return orchestrator.exclusively(() -> orchestrator.topology().compose(current -> {
+    return runs.exclusively(() -> store.topology().compose(current -> {
       if (current.phase() != required) {
-        return Future.failedFuture("not while the topology is " + current.phase()
+        return MembershipRefusal.WRONG_PHASE.fail("not while the topology is " + current.phase()
             + (current.undecidedReason() == null ? "" : " (" + current.undecidedReason() + ")"));
       }
-      return step.apply(current).compose(next -> orchestrator.save(next).map(next.toJson()));
+      return step.apply(current).compose(next -> store.save(next).map(next.toJson()));
     }));
   }
 }

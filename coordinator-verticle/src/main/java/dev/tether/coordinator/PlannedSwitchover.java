@@ -1,0 +1,57 @@
+package dev.tether.coordinator;
+
+import dev.tether.cluster.PhaseCommand;
+import dev.tether.cluster.ServerAddress;
+import dev.tether.cluster.Topology;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+
+/**
+ * One planned switchover, from the admin API: BLOCK every proxy node → fence the old primary, wait
+ * until the target applied everything, promote it, re-point the old primary → SWITCH every node to
+ * the new epoch → RESTORE. Each phase is saved in the shared topology before it starts, so a standby
+ * that takes over finishes it or rolls it back ({@link Takeover}). A node that does not answer within
+ * the phase timeout is reported and the run goes on: it still follows the epoch once it hears.
+ */
+final class PlannedSwitchover {
+  private final SwitchoverSteps steps;
+  private final Election election;
+  private final SwitchoverReport report;
+
+  PlannedSwitchover(SwitchoverSteps steps, Election election, Clock clock) {
+    this.steps = steps;
+    this.election = election;
+    this.report = new SwitchoverReport(clock, null);
+  }
+
+  /** Runs to {@code requestedTarget}, or to the replica that has applied the most when null. */
+  Future<JsonObject> run(String requestedTarget) {
+    return steps.store.topology().compose(current -> {
+      if (current.phase() != Topology.Phase.STABLE) {
+        return SwitchoverFailure.PHASE_IN_PROGRESS.<Void>fail(
+            "a switchover is already in progress (" + current.phase() + ")");
+      }
+      return (requestedTarget != null ? Future.succeededFuture(requestedTarget) : election.mostApplied(current.replicas()))
+          .compose(target -> to(current, target));
+    }).map(done -> report.finished());
+  }
+
+  private Future<Void> to(Topology current, String target) {
+    if (!current.replicas().contains(target)) {
+      return SwitchoverFailure.NOT_A_REPLICA.fail(target + " is not a replica of " + current.primary());
+    }
+    long epoch = current.epoch() + 1;
+    report.route(current.primary(), target, epoch);
+    return steps.store.save(current.withPhase(Topology.Phase.BLOCKING, target))
+        .compose(ignored -> report.timed(SwitchoverReport.Step.BLOCK, () -> steps.broadcast(PhaseCommand.block(epoch,
+            steps.config.blockWindow().toMillis(), ServerAddress.parse(target)))))
+        .compose(ignored -> steps.store.save(current.withPhase(Topology.Phase.PROMOTING, target)))
+        .compose(ignored -> report.timed(SwitchoverReport.Step.PROMOTE,
+            () -> steps.promoteOver(current.primary(), target, epoch)))
+        .compose(ignored -> steps.finish(current, target, report))
+        .compose(ignored -> steps.disconnectClients(current.primary()))
+        .compose(ignored -> steps.repointOthers(new Topology(epoch, target,
+            current.replicas().stream().filter(r -> !r.equals(target)).toList(), Topology.Phase.STABLE, null)));
+  }
+}

@@ -1,0 +1,118 @@
+package dev.tether.coordinator;
+
+import dev.tether.cluster.PhaseAck;
+import dev.tether.cluster.PhaseCommand;
+import dev.tether.cluster.ServerAddress;
+import dev.tether.cluster.Topology;
+import dev.tether.config.CoordinatorConfig;
+import io.vertx.core.Future;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The steps planned switchovers, failovers and takeovers are made of, each written once: promote a
+ * caught-up target over a fenced primary, SWITCH and RESTORE the fleet, re-point replicas, and
+ * disconnect the old primary's direct clients. Holds no state of a run: the run objects do.
+ */
+final class SwitchoverSteps {
+  private static final Logger log = LoggerFactory.getLogger(SwitchoverSteps.class);
+
+  final ServerSql servers;
+  final ReplicationFlavor flavor;
+  final CoordinatorConfig config;
+  final TopologyStore store;
+  private final PhaseSender fleet;
+  private final Fencing fencing;
+  private final ClientFencing clients;
+
+  SwitchoverSteps(ServerSql servers, ReplicationFlavor flavor, CoordinatorConfig config, TopologyStore store,
+                  PhaseSender fleet, Fencing fencing) {
+    this.servers = servers;
+    this.flavor = flavor;
+    this.config = config;
+    this.store = store;
+    this.fleet = fleet;
+    this.fencing = fencing;
+    this.clients = new ClientFencing(servers, config);
+  }
+
+  Future<List<PhaseAck>> broadcast(PhaseCommand command) {
+    return fleet.send(command);
+  }
+
+  /**
+   * A planned promotion: the old primary is fenced, the target applies everything it had, is
+   * promoted and records the epoch, and the old primary follows it.
+   */
+  Future<List<PhaseAck>> promoteOver(String oldPrimary, String target, long epoch) {
+    return fencing.fence(oldPrimary, FenceReason.DEMOTED_PRIMARY)
+        .compose(ignored -> servers.value(oldPrimary, flavor.readPosition()))
+        .compose(position -> servers.value(target, flavor.waitFor(position == null ? "" : position,
+            config.phaseTimeout().toSeconds())))
+        .compose(waited -> "0".equals(waited) ? Future.<Void>succeededFuture()
+            : SwitchoverFailure.TARGET_BEHIND.<Void>fail(target + " did not catch up with the old primary (" + waited + ")"))
+        .compose(ignored -> servers.value(target, flavor.readPosition()))
+        .compose(fork -> servers.run(target, flavor.promote())
+            .compose(ignored -> store.record(new EpochRecord(epoch, target, fork, EpochRecord.SWITCHOVER))))
+        .compose(ignored -> servers.run(oldPrimary, follow(target, true)))
+        .map(ignored -> List.of());
+  }
+
+  /** SWITCH and RESTORE to {@code target}; {@code current} may already name it (a resumed SWITCHING). */
+  Future<Void> finish(Topology current, String target, SwitchoverReport report) {
+    Topology next = current.primary().equals(target) ? current.withPhase(Topology.Phase.STABLE, null)
+        : current.promoted(target);
+    ServerAddress address = ServerAddress.parse(target);
+    return store.save(next.withPhase(Topology.Phase.SWITCHING, target))
+        .compose(ignored -> report.timed(SwitchoverReport.Step.SWITCH, () -> broadcast(
+            PhaseCommand.switchTo(next.epoch(), address.host(), address.port()))))
+        .compose(ignored -> report.timed(SwitchoverReport.Step.RESTORE, () -> broadcast(PhaseCommand.restore(next.epoch()))))
+        .compose(ignored -> store.save(next))
+        .onSuccess(ignored -> log.info("switchover done: primary {} at epoch {}", target, next.epoch()));
+  }
+
+  /**
+   * Makes every replica of {@code next} replicate from its primary. After a planned switchover this
+   * runs once clients are released: until then the other replicas follow through the old primary,
+   * which replicates from the new one.
+   */
+  Future<Void> repointOthers(Topology next) {
+    Future<Void> chain = Future.succeededFuture();
+    for (String replica : next.replicas()) {
+      chain = chain.compose(ignored -> servers.run(replica, follow(next.primary(), false))
+          .recover(e -> {
+            log.warn("could not re-point {} at {}: {}", replica, next.primary(), e.getMessage());
+            return Future.succeededFuture();
+          }));
+    }
+    return chain;
+  }
+
+  /**
+   * A server a dead coordinator's promotion left detached, made a replica of {@code primary}, unless
+   * it already replicates (re-pointing twice could apply transactions twice). Best effort: an
+   * unreachable server stays fenced by read_only and the failure detector.
+   */
+  Future<Void> repointIfDetached(String server, String primary, boolean wasPrimary) {
+    return servers.row(server, flavor.replicaStatus(), config.phaseTimeout().toMillis())
+        .compose(status -> status != null ? Future.<Void>succeededFuture()
+            : servers.run(server, follow(primary, wasPrimary)))
+        .recover(unreachable -> {
+          log.warn("{} not re-pointed at {}: {}", server, primary, unreachable.getMessage());
+          return Future.succeededFuture();
+        });
+  }
+
+  /** Fencing's second half: the old primary's clients that bypass the proxies are disconnected. */
+  Future<Void> disconnectClients(String oldPrimary) {
+    return clients.disconnect(oldPrimary);
+  }
+
+  /** The statements that make a server a replica of {@code primary}; {@code wasPrimary} for a demoted primary. */
+  List<String> follow(String primary, boolean wasPrimary) {
+    ServerAddress address = ServerAddress.parse(primary);
+    return flavor.replicateFrom(address.host(), address.port(), config.replicationUser(), config.replicationPassword(),
+        wasPrimary);
+  }
+}
