@@ -10,6 +10,17 @@ import dev.tether.config.UserAccount;
  */
 public record HostAccount(HostPattern host, boolean requiresTls, UserAccount account) {
 
+  /**
+   * One grant-table row as the proxy judges it: usable only with mysql_native_password, a stored
+   * hash, a password that has not expired and no client-certificate requirement.
+   */
+  static HostAccount judge(String user, String host, String plugin, String storedHash, boolean expired,
+                           boolean requiresTls, boolean requiresCertificate) {
+    byte[] hash = dev.tether.proxy.protocol.AuthScramble.parseNativeHash(storedHash);
+    boolean usable = "mysql_native_password".equals(plugin) && hash != null && !expired && !requiresCertificate;
+    return new HostAccount(new HostPattern(host), requiresTls, usable ? UserAccount.fromNativeHash(user, hash) : null);
+  }
+
   /** The account a client from {@code address} gets from this row, or null to refuse it. */
   public UserAccount forClient(boolean tls) {
     return requiresTls && !tls ? null : account;

@@ -1,7 +1,5 @@
 package dev.tether.proxy.accounts;
 
-import dev.tether.config.UserAccount;
-import dev.tether.proxy.protocol.AuthScramble;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
@@ -33,14 +31,10 @@ public final class MariaDbAccounts implements AccountFlavor {
     if (user == null || host == null) {
       return Optional.empty();
     }
-    String plugin = text(row.get(2));
-    byte[] hash = AuthScramble.parseNativeHash(text(row.get(3)));
-    boolean expired = "0".equals(text(row.get(4))); // ALTER USER ... PASSWORD EXPIRE sets it to 0
     String ssl = text(row.get(5));
-    boolean certificate = !"0".equals(ssl) && !"1".equals(ssl);
-    boolean usable = "mysql_native_password".equals(plugin) && hash != null && !expired && !certificate;
-    return Optional.of(new HostAccount(new HostPattern(host), "1".equals(ssl),
-        usable ? UserAccount.fromNativeHash(user, hash) : null));
+    return Optional.of(HostAccount.judge(user, host, text(row.get(2)), text(row.get(3)),
+        "0".equals(text(row.get(4))), // ALTER USER ... PASSWORD EXPIRE sets password_last_changed to 0
+        "1".equals(ssl), !"0".equals(ssl) && !"1".equals(ssl)));
   }
 
   private static String text(byte[] value) {

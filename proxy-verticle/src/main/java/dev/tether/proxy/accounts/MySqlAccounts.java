@@ -1,7 +1,5 @@
 package dev.tether.proxy.accounts;
 
-import dev.tether.config.UserAccount;
-import dev.tether.proxy.protocol.AuthScramble;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
@@ -30,14 +28,9 @@ public final class MySqlAccounts implements AccountFlavor {
     if (user == null || host == null) {
       return Optional.empty();
     }
-    String plugin = text(row.get(2));
-    byte[] hash = AuthScramble.parseNativeHash(text(row.get(3)));
-    boolean expired = "Y".equals(text(row.get(4)));
     String ssl = text(row.get(5)) == null ? "" : text(row.get(5));
-    boolean certificate = ssl.equals("X509") || ssl.equals("SPECIFIED");
-    boolean usable = "mysql_native_password".equals(plugin) && hash != null && !expired && !certificate;
-    return Optional.of(new HostAccount(new HostPattern(host), ssl.equals("ANY"),
-        usable ? UserAccount.fromNativeHash(user, hash) : null));
+    return Optional.of(HostAccount.judge(user, host, text(row.get(2)), text(row.get(3)), "Y".equals(text(row.get(4))),
+        ssl.equals("ANY"), ssl.equals("X509") || ssl.equals("SPECIFIED")));
   }
 
   private static String text(byte[] value) {
