@@ -1,0 +1,442 @@
+package dev.tether.proxy.transaction;
+
+import dev.tether.proxy.protocol.Command;
+import dev.tether.proxy.protocol.Packets;
+import dev.tether.proxy.protocol.ServerStatus;
+import dev.tether.proxy.session.TransactionCharacteristics;
+import io.vertx.core.buffer.Buffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One session's record of its open transaction: every statement as sent and a digest of what the
+ * client received for it, so that {@link TransactionReplay} can run it again on a new backend and
+ * prove the result is the same. Bounded by bytes and statements; past a bound, or at a statement
+ * that cannot be replayed faithfully ({@link StatementCheck}), it drops what it holds and keeps
+ * only the reason.
+ *
+ * <p>Costs nothing outside transactions: a session in autocommit mode pays one flag test per
+ * command (and a byte scan for the few that begin with B or S); a session with autocommit off
+ * records each statement speculatively, since any of them may open a transaction.
+ *
+ * <p>Confined to the session's event loop. The session calls, in this order per command:
+ * {@link #onCommandSent} (every frame, client statement ids, before any id rewrite),
+ * {@link #pendingMarker} (right after, when the commit marker is on), {@link #onResponseFrame}
+ * for each response frame, {@link #onResponseEnd} when the response is complete; and
+ * {@link #onBackendLost} when the connection dies.
+ */
+public final class TransactionJournal {
+  /** Where the journal stands. */
+  public enum State {
+    /** No transaction open: nothing held. */
+    IDLE,
+    /** A transaction is open and every statement so far is recorded and replayable. */
+    RECORDING,
+    /** A transaction is open and cannot be replayed; {@link #refusal()} says why. */
+    REFUSED
+  }
+
+  // immutable after construction
+  private final SessionView session;
+  private final long maxBytes;
+  private final int maxStatements;
+  private final boolean markerEnabled;
+
+  // confined to the session's event loop
+  private State state = State.IDLE;
+  private NotReplayable refusal;
+  private final List<JournalEntry> entries = new ArrayList<>();
+  private long bytes;
+  private TransactionCharacteristics characteristics;
+  private long lastInsertIdAtStart;
+  private boolean readsLastInsertId;
+  /** Client statement ids executed in the transaction (a CLOSE of one makes it unreplayable). */
+  private final Set<Long> executed = new HashSet<>();
+  /** Client ids whose types the transaction itself sent (no injection needed at replay). */
+  private final Set<Long> typed = new HashSet<>();
+  private final Map<Long, StatementCheck.Verdict> preparedVerdicts = new HashMap<>();
+  private final ResponseDigest digest = new ResponseDigest();
+
+  // the command in flight
+  /** Its payload so far (frames of a command of 16 MiB or more are joined), or null when not recorded. */
+  private Buffer current;
+  private long currentId = -1;
+  private byte[] currentTypes;
+  private boolean continuing;
+  /** The command may open a transaction: kept only if its response leaves one open. */
+  private boolean speculative;
+  private Pending pending = Pending.NONE;
+  private CommitMarker.Token marker;
+
+  /** What the command in flight is, as far as loss is concerned. */
+  private enum Pending { NONE, RECORDED, COMMIT, ROLLBACK, OTHER }
+
+  public TransactionJournal(SessionView session, long maxBytes, int maxStatements, boolean markerEnabled) {
+    this.session = session;
+    this.maxBytes = maxBytes;
+    this.maxStatements = maxStatements;
+    this.markerEnabled = markerEnabled;
+  }
+
+  /**
+   * A frame of a client command about to be forwarded, as the client sent it; {@code statusBefore}
+   * is the status of the last response (the tracker's status flags).
+   */
+  public void onCommandSent(Buffer payload, int statusBefore) {
+    if (continuing) {
+      if (current != null) {
+        current.appendBuffer(payload);
+        bytes += payload.length();
+        if (bytes > maxBytes) {
+          refuseCurrent(NotReplayable.TOO_MANY_BYTES); // stop copying a large command at once
+        }
+      }
+      continuing = payload.length() == Packets.MAX_FRAME_PAYLOAD;
+      if (!continuing && current != null) {
+        classify(current, statusBefore);
+      }
+      return;
+    }
+    pending = Pending.OTHER;
+    boolean open = (statusBefore & ServerStatus.IN_TRANS) != 0;
+    if (state == State.IDLE) {
+      if (open) {
+        refuse(NotReplayable.STARTED_UNSEEN);
+        return;
+      }
+      if ((statusBefore & ServerStatus.AUTOCOMMIT) != 0 && !mayBegin(payload)) {
+        return; // the common case: one flag test
+      }
+      speculative = true;
+      characteristics = session.nextTransaction();
+      lastInsertIdAtStart = session.lastInsertId();
+    } else if (state == State.REFUSED) {
+      return;
+    }
+    continuing = payload.length() == Packets.MAX_FRAME_PAYLOAD;
+    current = payload.copy();
+    bytes += payload.length();
+    if (!continuing) {
+      classify(current, statusBefore);
+    }
+  }
+
+  /** Decides what the complete command in {@link #current} is: recorded, ignored, or a refusal. */
+  private void classify(Buffer payload, int statusBefore) {
+    int command = payload.getUnsignedByte(0);
+    long id = payload.length() >= 5 ? payload.getUnsignedIntLE(1) : -1;
+    currentId = -1;
+    currentTypes = null;
+    switch (command) {
+      case Command.COM_QUERY -> statement(StatementCheck.query(payload, session.backslashEscapes()), statusBefore);
+      case Command.COM_STMT_EXECUTE -> {
+        String sql = session.preparedSql(id);
+        if (sql == null) {
+          refuseCurrent(NotReplayable.UNSUPPORTED);
+          return;
+        }
+        currentId = id;
+        currentTypes = typesToInject(payload, id);
+        statement(preparedVerdicts.computeIfAbsent(id, k -> StatementCheck.sql(sql, session.backslashEscapes())),
+            statusBefore);
+      }
+      case Command.COM_STMT_FETCH, Command.COM_STMT_RESET, Command.COM_STMT_SEND_LONG_DATA -> {
+        currentId = id;
+        record();
+      }
+      case Command.COM_STMT_CLOSE -> {
+        if (executed.contains(id)) {
+          refuseCurrent(NotReplayable.STATEMENT_CLOSED);
+        } else {
+          ignore();
+        }
+      }
+      // no effect on data; their state is the session's to rebuild
+      case Command.COM_STMT_PREPARE, Command.COM_PING, Command.COM_STATISTICS, Command.COM_FIELD_LIST,
+           Command.COM_PROCESS_INFO, Command.COM_QUIT -> ignore();
+      case Command.COM_INIT_DB, Command.COM_SET_OPTION -> refuseCurrent(NotReplayable.SESSION_STATE_CHANGED);
+      default -> refuseCurrent(NotReplayable.UNSUPPORTED);
+    }
+  }
+
+  private void statement(StatementCheck.Verdict verdict, int statusBefore) {
+    switch (verdict.leading()) {
+      case COMMIT -> {
+        pending = Pending.COMMIT;
+        dropCurrent();
+        if (markerEnabled && state == State.RECORDING && (statusBefore & ServerStatus.IN_TRANS_READONLY) == 0) {
+          marker = CommitMarker.Token.fresh();
+        }
+        return;
+      }
+      case ROLLBACK -> {
+        pending = Pending.ROLLBACK;
+        dropCurrent();
+        return;
+      }
+      case BEGIN -> {
+        if (!speculative) {
+          refuseCurrent(NotReplayable.IMPLICIT_COMMIT); // a BEGIN inside a transaction commits it
+          return;
+        }
+      }
+      case OTHER -> { }
+    }
+    if (verdict.refusal() != null) {
+      refuseCurrent(verdict.refusal());
+      return;
+    }
+    readsLastInsertId |= verdict.readsLastInsertId();
+    record();
+  }
+
+  /** Parameter types an execute omitted because they were sent before the transaction, captured now. */
+  private byte[] typesToInject(Buffer payload, long id) {
+    int params = session.paramCount(id);
+    int flagAt = 10 + (params + 7) / 8;
+    if (params == 0 || payload.length() <= flagAt) {
+      return null;
+    }
+    if (payload.getUnsignedByte(flagAt) != 0) {
+      typed.add(id);
+      return null;
+    }
+    return typed.contains(id) ? null : session.lastParameterTypes(id);
+  }
+
+  private void record() {
+    if (entries.size() + 1 > maxStatements) {
+      refuseCurrent(NotReplayable.TOO_MANY_STATEMENTS);
+    } else if (bytes > maxBytes) {
+      refuseCurrent(NotReplayable.TOO_MANY_BYTES);
+    } else {
+      pending = Pending.RECORDED;
+      digest.reset();
+      if (current.getUnsignedByte(0) == Command.COM_STMT_SEND_LONG_DATA) {
+        finishEntry(false); // no response
+      }
+    }
+  }
+
+  /** The commit marker to pipeline just before the COMMIT being forwarded, or null (marker off, not replayable, read only). */
+  public Buffer pendingMarker() {
+    return pending == Pending.COMMIT && marker != null ? CommitMarker.insert(marker) : null;
+  }
+
+  /** The response to the marker the session pipelined (its OK or ERR, which the client never sees). */
+  public void onMarkerResponse(Buffer payload) {
+    if (marker != null) {
+      marker = marker.answered(payload.length() > 0 && payload.getUnsignedByte(0) == Packets.OK);
+    }
+  }
+
+  /** A response frame relayed to the client, with the flags the session's ResponseTracker returned for it. */
+  public void onResponseFrame(Buffer payload, int trackerFlags) {
+    if (pending == Pending.RECORDED) {
+      digest.update(payload, trackerFlags);
+    }
+  }
+
+  /** The response is complete; {@code statusAfter} is the tracker's status flags now. */
+  public void onResponseEnd(int statusAfter) {
+    if (state == State.IDLE && !speculative) {
+      return;
+    }
+    boolean rolledBack = pending == Pending.RECORDED && digest.errorCode() == 1213; // a deadlock ends it; the ERR has no status
+    if (pending == Pending.RECORDED && current != null) {
+      if (digest.sessionStateChanged()) {
+        refuse(NotReplayable.SESSION_STATE_CHANGED);
+      } else {
+        finishEntry(true);
+      }
+    }
+    pending = Pending.NONE;
+    if (speculative) {
+      speculative = false;
+      if ((statusAfter & ServerStatus.IN_TRANS) != 0 && !rolledBack) {
+        if (state == State.IDLE) {
+          state = State.RECORDING;
+        }
+      } else {
+        reset();
+      }
+    } else if ((statusAfter & ServerStatus.IN_TRANS) == 0 || rolledBack) {
+      reset(); // committed, rolled back, or ended implicitly
+    }
+  }
+
+  private void finishEntry(boolean expectsResponse) {
+    entries.add(new JournalEntry(current, currentId, currentTypes, expectsResponse,
+        expectsResponse ? digest.value() : 0));
+    if (currentId >= 0) {
+      executed.add(currentId);
+    }
+    current = null;
+    if (!expectsResponse) {
+      pending = Pending.NONE;
+    }
+  }
+
+  /**
+   * The backend connection died. Says what the session must do with the transaction, and forgets
+   * the command in flight (the caller re-sends it after a replay, or answers it).
+   */
+  public Loss onBackendLost() {
+    Pending inFlight = pending;
+    boolean responseStarted = inFlight == Pending.RECORDED && digest.packets() > 0;
+    if (current != null) {
+      bytes -= current.length();
+    }
+    dropCurrent();
+    pending = Pending.NONE;
+    continuing = false;
+    if (speculative) {
+      speculative = false;
+      reset(); // the command that would have opened it was in flight: the session's retry rule decides
+      return new Loss(Loss.Kind.NO_TRANSACTION, null, null);
+    }
+    if (state == State.IDLE) {
+      return new Loss(Loss.Kind.NO_TRANSACTION, null, null);
+    }
+    if (inFlight == Pending.ROLLBACK) {
+      reset();
+      return new Loss(Loss.Kind.ROLLED_BACK, null, null);
+    }
+    if (state == State.REFUSED) {
+      return new Loss(Loss.Kind.REFUSED, refusal, null);
+    }
+    if (responseStarted) {
+      refuse(NotReplayable.RESPONSE_INTERRUPTED);
+      return new Loss(Loss.Kind.REFUSED, refusal, null);
+    }
+    if (inFlight == Pending.COMMIT && marker != null) {
+      return new Loss(Loss.Kind.COMMIT_IN_FLIGHT, null, marker);
+    }
+    if (inFlight == Pending.COMMIT && !readOnly()) {
+      return new Loss(Loss.Kind.COMMIT_IN_FLIGHT, null, null);
+    }
+    return new Loss(Loss.Kind.REPLAY, null, null);
+  }
+
+  /**
+   * What a lost connection means for the transaction. {@code REPLAY}: run {@link TransactionReplay},
+   * then re-send the command in flight, if any. {@code COMMIT_IN_FLIGHT}: resolve with the marker
+   * ({@code marker} null: without one the outcome is unknown). {@code REFUSED}: today's "rolled back"
+   * error, with the reason, or for a COMMIT or implicit commit in flight the session's own "outcome
+   * unknown" rule (RetryPolicy.cannotHaveCommitted) as today. {@code ROLLED_BACK}: a ROLLBACK was in flight, answer it OK.
+   * {@code NO_TRANSACTION}: the session's own rules apply.
+   */
+  public record Loss(Kind kind, NotReplayable reason, CommitMarker.Token marker) {
+    public enum Kind { NO_TRANSACTION, REPLAY, COMMIT_IN_FLIGHT, REFUSED, ROLLED_BACK }
+  }
+
+  private boolean readOnly() {
+    return characteristics != null && characteristics.accessMode() == TransactionCharacteristics.AccessMode.READ_ONLY;
+  }
+
+  private void dropCurrent() {
+    current = null;
+    currentId = -1;
+    currentTypes = null;
+  }
+
+  private void ignore() {
+    pending = Pending.OTHER;
+    if (current != null) {
+      bytes -= current.length();
+    }
+    dropCurrent();
+  }
+
+  private void refuseCurrent(NotReplayable reason) {
+    dropCurrent();
+    pending = Pending.OTHER;
+    refuse(reason);
+  }
+
+  private void refuse(NotReplayable reason) {
+    if (state != State.REFUSED) {
+      refusal = reason;
+    }
+    state = State.REFUSED;
+    entries.clear();
+    executed.clear();
+    typed.clear();
+    preparedVerdicts.clear();
+    dropCurrent();
+    bytes = 0;
+    marker = null;
+  }
+
+  /** The transaction ended (or the session was reset): everything held is released. */
+  public void reset() {
+    state = State.IDLE;
+    refusal = null;
+    entries.clear();
+    executed.clear();
+    typed.clear();
+    preparedVerdicts.clear();
+    dropCurrent();
+    bytes = 0;
+    characteristics = null;
+    lastInsertIdAtStart = 0;
+    readsLastInsertId = false;
+    speculative = false;
+    pending = Pending.NONE;
+    marker = null;
+  }
+
+  /** Cheap first look: only a COM_QUERY whose first non-blank byte could start BEGIN, START or a comment. */
+  private static boolean mayBegin(Buffer payload) {
+    if (payload.length() < 2 || payload.getUnsignedByte(0) != Command.COM_QUERY) {
+      return false;
+    }
+    int i = 1;
+    while (i < payload.length() && payload.getByte(i) <= ' ' && payload.getByte(i) >= 0) {
+      i++;
+    }
+    if (i == payload.length()) {
+      return false;
+    }
+    byte b = payload.getByte(i);
+    return b == 'B' || b == 'b' || b == 'S' || b == 's' || b == '/' || b == '#' || b == '-';
+  }
+
+  public State state() {
+    return state;
+  }
+
+  /** Why the open transaction cannot be replayed, or null. */
+  public NotReplayable refusal() {
+    return refusal;
+  }
+
+  /** The recorded statements, in order (empty unless {@link State#RECORDING}). */
+  public List<JournalEntry> entries() {
+    return Collections.unmodifiableList(entries);
+  }
+
+  /** Bytes of statements held. */
+  public long bytes() {
+    return bytes;
+  }
+
+  /** The one-shot characteristics the transaction began with, or null. */
+  public TransactionCharacteristics characteristics() {
+    return characteristics;
+  }
+
+  /** Whether a statement read LAST_INSERT_ID(): replay then sets the value the transaction began with. */
+  public boolean readsLastInsertId() {
+    return readsLastInsertId;
+  }
+
+  public long lastInsertIdAtStart() {
+    return lastInsertIdAtStart;
+  }
+}
