@@ -89,6 +89,11 @@ final class ReplayExchange implements FrameSink {
     }
   }
 
+  /** Status flags of the last OK or EOF the connection sent. */
+  int statusFlags() {
+    return tracker.statusFlags();
+  }
+
   /** Fails whatever is in flight (the replay's time bound ran out). */
   void abandon(RuntimeException why) {
     if (current != null) {

@@ -52,7 +52,7 @@ public final class TransactionReplay {
   public static Future<ReplayResult> run(Vertx vertx, BackendConnection backend, TransactionJournal journal,
                                          StatementTranslator ids, Duration bound) {
     return switch (journal.state()) {
-      case IDLE -> Future.succeededFuture(ReplayResult.replayed(0));
+      case IDLE -> Future.succeededFuture(ReplayResult.replayed(0, -1));
       case REFUSED -> Future.succeededFuture(ReplayResult.notReplayable(journal.refusal()));
       case RECORDING -> {
         TransactionReplay replay = new TransactionReplay(backend, List.copyOf(journal.entries()), ids);
@@ -100,7 +100,7 @@ public final class TransactionReplay {
     }
     if (index == entries.size()) {
       log.debug("replayed {} statement(s) on {}", entries.size(), backend.address());
-      done.tryComplete(ReplayResult.replayed(entries.size()));
+      done.tryComplete(ReplayResult.replayed(entries.size(), exchange.statusFlags()));
       return;
     }
     JournalEntry entry = entries.get(index);
@@ -153,7 +153,7 @@ public final class TransactionReplay {
 
   private void timedOut(Duration bound) {
     if (done.tryComplete(ReplayResult.failed(ReplayOutcome.TIMEOUT, -1, "the replay ran past " + bound.toMillis()
-        + " ms"))) {
+        + " ms", -1))) {
       exchange.abandon(new Failed(ReplayOutcome.TIMEOUT, -1, "timed out"));
       backend.close(); // a statement is still running there: the server rolls the transaction back
     }
@@ -163,15 +163,16 @@ public final class TransactionReplay {
     if (done.future().isComplete()) {
       return;
     }
-    ReplayResult result = failure instanceof Failed f ? ReplayResult.failed(f.outcome, f.statement, f.getMessage())
-        : failure instanceof ReplayExchange.ConnectionLost ? ReplayResult.failed(ReplayOutcome.CONNECTION_LOST, -1,
-            failure.getMessage())
-        : ReplayResult.failed(ReplayOutcome.SERVER_ERROR, -1, String.valueOf(failure.getMessage()));
-    if (result.outcome() == ReplayOutcome.CONNECTION_LOST || backend.isClosed()) {
-      done.tryComplete(result);
+    ReplayOutcome outcome = failure instanceof Failed f ? f.outcome
+        : failure instanceof ReplayExchange.ConnectionLost ? ReplayOutcome.CONNECTION_LOST : ReplayOutcome.SERVER_ERROR;
+    int statement = failure instanceof Failed f ? f.statement : -1;
+    String detail = String.valueOf(failure.getMessage());
+    if (outcome == ReplayOutcome.CONNECTION_LOST || backend.isClosed()) {
+      done.tryComplete(ReplayResult.failed(outcome, statement, detail, -1));
       return;
     }
-    exchange.send(query("ROLLBACK")).onComplete(rolledBack -> done.tryComplete(result));
+    exchange.send(query("ROLLBACK")).onComplete(rolledBack -> done.tryComplete(
+        ReplayResult.failed(outcome, statement, detail, exchange.statusFlags())));
   }
 
   private static Buffer query(String sql) {
