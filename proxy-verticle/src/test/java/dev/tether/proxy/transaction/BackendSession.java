@@ -56,11 +56,16 @@ final class BackendSession implements FrameSink {
     reclaim(-1);
   }
 
-  static BackendSession open(Vertx vertx, int port, TransactionJournal journal) {
-    Context context = vertx.getOrCreateContext();
-    BackendConnector connector = new BackendConnector(vertx, vertx.createNetClient(),
+  /** The proxy's own connector to the test database. */
+  static BackendConnector connector(Vertx vertx, int port) {
+    return new BackendConnector(vertx, vertx.createNetClient(),
         new BackendConfig("127.0.0.1", port, Duration.ofSeconds(5), Duration.ofSeconds(60)),
         () -> new BackendTarget("127.0.0.1", port, 1), identity -> { }, new AtomicInteger());
+  }
+
+  static BackendSession open(Vertx vertx, int port, TransactionJournal journal) {
+    Context context = vertx.getOrCreateContext();
+    BackendConnector connector = connector(vertx, port);
     UserAccount app = new UserAccount(MariaDbServer.APP_USER, MariaDbServer.APP_PASSWORD, AuthPlugin.MYSQL_NATIVE_PASSWORD);
     BackendConnection backend = await(context, () -> connector.connect(
         new LoginRequest(app, MariaDbServer.SCHEMA, 45, CAPABILITIES, 1 << 24, null)));
@@ -122,36 +127,32 @@ final class BackendSession implements FrameSink {
     });
   }
 
-  /** Writes a command and closes the connection at once, as a failure right after forwarding it would. */
-  void sendAndDrop(Buffer payload, boolean writeCommand) {
-    on(() -> {
-      journal.onCommandSent(payload, tracker.statusFlags());
-      Buffer marker = journal.pendingMarker();
-      Buffer out = Buffer.buffer();
-      if (marker != null) {
-        out.appendBuffer(ReplayExchange.frames(marker));
-      }
-      if (writeCommand) {
-        out.appendBuffer(ReplayExchange.frames(payload.copy()));
-      }
-      backend.write(out);
-      backend.close();
-      return Future.succeededFuture();
-    });
+  /**
+   * Sends COMMIT as the session would, through {@code fault}: the marker pipelined before it when
+   * the journal has one. Returns the COMMIT's response, or null when the fault dropped the connection.
+   */
+  List<Buffer> commit(FaultInjection fault) {
+    Buffer commit = query("COMMIT");
+    try {
+      return on(() -> {
+        journaled = true;
+        this.fault = fault;
+        journal.onCommandSent(commit, tracker.statusFlags());
+        Buffer marker = journal.pendingMarker();
+        awaiting = Promise.promise();
+        frames = new ArrayList<>();
+        afterMarker = commit;
+        markerAnswerDue = marker != null;
+        tracker.expectResponseTo(marker != null ? marker : commit);
+        fault.forward(backend, marker == null ? null : ReplayExchange.frames(marker), ReplayExchange.frames(commit));
+        return awaiting.future();
+      });
+    } catch (AssertionError dropped) {
+      return null;
+    }
   }
 
-  /** Sends the marker of a COMMIT, waits for its answer, then closes without sending the COMMIT. */
-  void markerThenDrop(Buffer commit) {
-    on(() -> {
-      journal.onCommandSent(commit, tracker.statusFlags());
-      Buffer marker = journal.pendingMarker();
-      markerAnswerDue = true;
-      return expect(null, ReplayExchange.frames(marker)).map(answer -> {
-        backend.close();
-        return null;
-      });
-    });
-  }
+  private FaultInjection fault = FaultInjection.NONE;
 
   /** Writes {@code bytes}; a pipelined marker's answer comes first, then {@code command}'s (null: none awaited). */
   private Future<List<Buffer>> expect(Buffer command, Buffer bytes) {
@@ -177,6 +178,9 @@ final class BackendSession implements FrameSink {
       if ((flags & ResponseTracker.COMPLETE) != 0) {
         markerAnswerDue = false;
         journal.onMarkerResponse(payload); // the client never sees it
+        if (fault.afterMarkerAnswer(backend)) {
+          return;
+        }
         if (afterMarker != null) {
           tracker.expectResponseTo(afterMarker);
         } else {
