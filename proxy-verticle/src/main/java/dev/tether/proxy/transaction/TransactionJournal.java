@@ -21,8 +21,8 @@ import java.util.Set;
  * only the reason.
  *
  * <p>Costs nothing outside transactions: a session in autocommit mode pays one flag test per
- * command (and a byte scan for the few that begin with B or S); a session with autocommit off
- * records each statement speculatively, since any of them may open a transaction.
+ * command and, for a query, a comparison of its first word with BEGIN and START; a session with
+ * autocommit off records each statement speculatively, since any of them may open a transaction.
  *
  * <p>Confined to the session's event loop. The session calls, in this order per command:
  * {@link #onCommandSent} (every frame, client statement ids, before any id rewrite),
@@ -110,7 +110,7 @@ public final class TransactionJournal {
         return;
       }
       if ((statusBefore & ServerStatus.AUTOCOMMIT) != 0 && !mayBegin(payload)) {
-        return; // the common case: one flag test
+        return; // the common case: no copy, no scan
       }
       speculative = true;
       characteristics = session.nextTransaction();
@@ -391,8 +391,11 @@ public final class TransactionJournal {
     marker = null;
   }
 
-  /** Cheap first look: only a COM_QUERY whose first non-blank byte could start BEGIN, START or a comment. */
-  private static boolean mayBegin(Buffer payload) {
+  /**
+   * Whether a command sent in autocommit mode may open a transaction: a COM_QUERY whose first word
+   * is BEGIN or START, compared in place. Text that starts with a comment (rare) gets the full scan.
+   */
+  private boolean mayBegin(Buffer payload) {
     if (payload.length() < 2 || payload.getUnsignedByte(0) != Command.COM_QUERY) {
       return false;
     }
@@ -404,7 +407,28 @@ public final class TransactionJournal {
       return false;
     }
     byte b = payload.getByte(i);
-    return b == 'B' || b == 'b' || b == 'S' || b == 's' || b == '/' || b == '#' || b == '-';
+    if (b == '/' || b == '#' || b == '-' || b == '(') {
+      return StatementCheck.query(payload, session.backslashEscapes()).leading() == StatementCheck.Leading.BEGIN;
+    }
+    return word(payload, i, "BEGIN") || word(payload, i, "START");
+  }
+
+  private static boolean word(Buffer payload, int at, String upper) {
+    int end = at + upper.length();
+    if (end > payload.length()) {
+      return false;
+    }
+    for (int i = 0; i < upper.length(); i++) {
+      if ((payload.getByte(at + i) & ~0x20) != upper.charAt(i)) {
+        return false;
+      }
+    }
+    if (end == payload.length()) {
+      return true;
+    }
+    byte next = payload.getByte(end);
+    return !((next >= 'a' && next <= 'z') || (next >= 'A' && next <= 'Z') || (next >= '0' && next <= '9')
+        || next == '_' || next == '$' || next < 0);
   }
 
   public State state() {

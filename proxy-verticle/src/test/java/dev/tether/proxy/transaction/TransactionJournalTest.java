@@ -24,9 +24,10 @@ class TransactionJournalTest {
     final Map<Long, String> sql = new HashMap<>();
     final Map<Long, byte[]> types = new HashMap<>();
     TransactionCharacteristics next;
+    int transactionsBegun;
 
     @Override public boolean backslashEscapes() { return true; }
-    @Override public TransactionCharacteristics nextTransaction() { return next; }
+    @Override public TransactionCharacteristics nextTransaction() { transactionsBegun++; return next; }
     @Override public long lastInsertId() { return 41; }
     @Override public String preparedSql(long id) { return sql.get(id); }
     @Override public int paramCount(long id) { return (int) sql.getOrDefault(id, "").chars().filter(c -> c == '?').count(); }
@@ -48,11 +49,16 @@ class TransactionJournalTest {
   }
 
   @Test
-  void outsideATransactionNothingIsKept() {
+  void outsideATransactionNothingIsKeptOrEvenLookedAt() {
     run(query("SELECT 1"), AUTOCOMMIT, AUTOCOMMIT);
+    run(query("SHOW TABLES"), AUTOCOMMIT, AUTOCOMMIT);
     run(query("UPDATE t SET v = 1"), AUTOCOMMIT, AUTOCOMMIT);
+    run(query("STARTLING"), AUTOCOMMIT, AUTOCOMMIT);
     assertEquals(TransactionJournal.State.IDLE, journal.state());
     assertEquals(0, journal.bytes());
+    assertEquals(0, session.transactionsBegun, "no command was taken for a possible BEGIN");
+    run(query("/* app */ begin"), AUTOCOMMIT, IN_TRANS);
+    assertEquals(TransactionJournal.State.RECORDING, journal.state());
   }
 
   @Test
