@@ -1,5 +1,6 @@
 package dev.tether.proxy.transaction;
 
+import dev.tether.proxy.protocol.Command;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -315,5 +316,46 @@ public final class StatementCheck {
 
   private static boolean isWordPart(byte b) {
     return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') || b == '_' || b == '$' || b < 0;
+  }
+
+  /** Whether the word at {@code at} is {@code upper} (ASCII, any case), compared in place. */
+  static boolean wordAt(Buffer payload, int at, String upper) {
+    int end = at + upper.length();
+    if (end > payload.length()) {
+      return false;
+    }
+    for (int i = 0; i < upper.length(); i++) {
+      if ((payload.getByte(at + i) & ~0x20) != upper.charAt(i)) {
+        return false;
+      }
+    }
+    if (end == payload.length()) {
+      return true;
+    }
+    byte next = payload.getByte(end);
+    return !((next >= 'a' && next <= 'z') || (next >= 'A' && next <= 'Z') || (next >= '0' && next <= '9')
+        || next == '_' || next == '$' || next < 0);
+  }
+
+  /**
+   * Whether a command sent in autocommit mode may open a transaction: a COM_QUERY whose first word
+   * is BEGIN or START, compared in place. Text that starts with a comment (rare) gets the full scan.
+   */
+  static boolean mayBegin(Buffer payload, boolean backslashEscapes) {
+    if (payload.length() < 2 || payload.getUnsignedByte(0) != Command.COM_QUERY) {
+      return false;
+    }
+    int i = 1;
+    while (i < payload.length() && payload.getByte(i) <= ' ' && payload.getByte(i) >= 0) {
+      i++;
+    }
+    if (i == payload.length()) {
+      return false;
+    }
+    byte b = payload.getByte(i);
+    if (b == '/' || b == '#' || b == '-' || b == '(') {
+      return query(payload, backslashEscapes).leading() == Leading.BEGIN;
+    }
+    return wordAt(payload, i, "BEGIN") || wordAt(payload, i, "START");
   }
 }

@@ -28,19 +28,9 @@ import java.util.Set;
  * {@link #onCommandSent} (every frame, client statement ids, before any id rewrite),
  * {@link #pendingMarker} (right after, when the commit marker is on), {@link #onResponseFrame}
  * for each response frame, {@link #onResponseEnd} when the response is complete; and
- * {@link #onBackendLost} when the connection dies.
+ * {@link #onBackendLost} when the connection dies ({@link TransactionLoss} says what then).
  */
 public final class TransactionJournal {
-  /** Where the journal stands. */
-  public enum State {
-    /** No transaction open: nothing held. */
-    IDLE,
-    /** A transaction is open and every statement so far is recorded and replayable. */
-    RECORDING,
-    /** A transaction is open and cannot be replayed; {@link #refusal()} says why. */
-    REFUSED
-  }
-
   // immutable after construction
   private final SessionView session;
   private final long maxBytes;
@@ -48,7 +38,7 @@ public final class TransactionJournal {
   private final boolean markerEnabled;
 
   // confined to the session's event loop
-  private State state = State.IDLE;
+  private JournalState state = JournalState.IDLE;
   private NotReplayable refusal;
   private final List<JournalEntry> entries = new ArrayList<>();
   private long bytes;
@@ -76,6 +66,7 @@ public final class TransactionJournal {
   /** What the command in flight is, as far as loss is concerned. */
   private enum Pending { NONE, RECORDED, COMMIT, ROLLBACK, OTHER }
 
+  /** Bounds from proxy.transactions (maxBytes, maxStatements); {@code markerEnabled}: commitMarker. */
   public TransactionJournal(SessionView session, long maxBytes, int maxStatements, boolean markerEnabled) {
     this.session = session;
     this.maxBytes = maxBytes;
@@ -104,18 +95,18 @@ public final class TransactionJournal {
     }
     pending = Pending.OTHER;
     boolean open = (statusBefore & ServerStatus.IN_TRANS) != 0;
-    if (state == State.IDLE) {
+    if (state == JournalState.IDLE) {
       if (open) {
         refuse(NotReplayable.STARTED_UNSEEN);
         return;
       }
-      if ((statusBefore & ServerStatus.AUTOCOMMIT) != 0 && !mayBegin(payload)) {
+      if ((statusBefore & ServerStatus.AUTOCOMMIT) != 0 && !StatementCheck.mayBegin(payload, session.backslashEscapes())) {
         return; // the common case: no copy, no scan
       }
       speculative = true;
       characteristics = session.nextTransaction();
       lastInsertIdAtStart = session.lastInsertId();
-    } else if (state == State.REFUSED) {
+    } else if (state == JournalState.REFUSED) {
       return;
     }
     continuing = payload.length() == Packets.MAX_FRAME_PAYLOAD;
@@ -169,7 +160,7 @@ public final class TransactionJournal {
       case COMMIT -> {
         pending = Pending.COMMIT;
         dropCurrent();
-        if (markerEnabled && state == State.RECORDING && (statusBefore & ServerStatus.IN_TRANS_READONLY) == 0) {
+        if (markerEnabled && state == JournalState.RECORDING && (statusBefore & ServerStatus.IN_TRANS_READONLY) == 0) {
           marker = CommitMarker.Token.fresh();
         }
         return;
@@ -244,7 +235,7 @@ public final class TransactionJournal {
 
   /** The response is complete; {@code statusAfter} is the tracker's status flags now. */
   public void onResponseEnd(int statusAfter) {
-    if (state == State.IDLE && !speculative) {
+    if (state == JournalState.IDLE && !speculative) {
       return;
     }
     boolean rolledBack = pending == Pending.RECORDED && digest.errorCode() == 1213; // a deadlock ends it; the ERR has no status
@@ -259,8 +250,8 @@ public final class TransactionJournal {
     if (speculative) {
       speculative = false;
       if ((statusAfter & ServerStatus.IN_TRANS) != 0 && !rolledBack) {
-        if (state == State.IDLE) {
-          state = State.RECORDING;
+        if (state == JournalState.IDLE) {
+          state = JournalState.RECORDING;
         }
       } else {
         reset();
@@ -286,7 +277,7 @@ public final class TransactionJournal {
    * The backend connection died. Says what the session must do with the transaction, and forgets
    * the command in flight (the caller re-sends it after a replay, or answers it).
    */
-  public Loss onBackendLost() {
+  public TransactionLoss onBackendLost() {
     Pending inFlight = pending;
     boolean responseStarted = inFlight == Pending.RECORDED && digest.packets() > 0;
     if (current != null) {
@@ -298,45 +289,29 @@ public final class TransactionJournal {
     if (speculative) {
       speculative = false;
       reset(); // the command that would have opened it was in flight: the session's retry rule decides
-      return new Loss(Loss.Kind.NO_TRANSACTION, null, null);
+      return new TransactionLoss(TransactionLoss.Kind.NO_TRANSACTION, null, null);
     }
-    if (state == State.IDLE) {
-      return new Loss(Loss.Kind.NO_TRANSACTION, null, null);
+    if (state == JournalState.IDLE) {
+      return new TransactionLoss(TransactionLoss.Kind.NO_TRANSACTION, null, null);
     }
     if (inFlight == Pending.ROLLBACK) {
       reset();
-      return new Loss(Loss.Kind.ROLLED_BACK, null, null);
+      return new TransactionLoss(TransactionLoss.Kind.ROLLED_BACK, null, null);
     }
-    if (state == State.REFUSED) {
-      return new Loss(Loss.Kind.REFUSED, refusal, null);
+    if (state == JournalState.REFUSED) {
+      return new TransactionLoss(TransactionLoss.Kind.REFUSED, refusal, null);
     }
     if (responseStarted) {
       refuse(NotReplayable.RESPONSE_INTERRUPTED);
-      return new Loss(Loss.Kind.REFUSED, refusal, null);
+      return new TransactionLoss(TransactionLoss.Kind.REFUSED, refusal, null);
     }
     if (inFlight == Pending.COMMIT && marker != null) {
-      return new Loss(Loss.Kind.COMMIT_IN_FLIGHT, null, marker);
+      return new TransactionLoss(TransactionLoss.Kind.COMMIT_IN_FLIGHT, null, marker);
     }
-    if (inFlight == Pending.COMMIT && !readOnly()) {
-      return new Loss(Loss.Kind.COMMIT_IN_FLIGHT, null, null);
-    }
-    return new Loss(Loss.Kind.REPLAY, null, null);
-  }
-
-  /**
-   * What a lost connection means for the transaction. {@code REPLAY}: run {@link TransactionReplay},
-   * then re-send the command in flight, if any. {@code COMMIT_IN_FLIGHT}: resolve with the marker
-   * ({@code marker} null: without one the outcome is unknown). {@code REFUSED}: today's "rolled back"
-   * error, with the reason, or for a COMMIT or implicit commit in flight the session's own "outcome
-   * unknown" rule (RetryPolicy.cannotHaveCommitted) as today. {@code ROLLED_BACK}: a ROLLBACK was in flight, answer it OK.
-   * {@code NO_TRANSACTION}: the session's own rules apply.
-   */
-  public record Loss(Kind kind, NotReplayable reason, CommitMarker.Token marker) {
-    public enum Kind { NO_TRANSACTION, REPLAY, COMMIT_IN_FLIGHT, REFUSED, ROLLED_BACK }
-  }
-
-  private boolean readOnly() {
-    return characteristics != null && characteristics.accessMode() == TransactionCharacteristics.AccessMode.READ_ONLY;
+    boolean readOnly = characteristics != null
+        && characteristics.accessMode() == TransactionCharacteristics.AccessMode.READ_ONLY;
+    return new TransactionLoss(inFlight == Pending.COMMIT && !readOnly ? TransactionLoss.Kind.COMMIT_IN_FLIGHT
+        : TransactionLoss.Kind.REPLAY, null, null);
   }
 
   private void dropCurrent() {
@@ -360,10 +335,14 @@ public final class TransactionJournal {
   }
 
   private void refuse(NotReplayable reason) {
-    if (state != State.REFUSED) {
+    if (state != JournalState.REFUSED) {
       refusal = reason;
     }
-    state = State.REFUSED;
+    state = JournalState.REFUSED;
+    release();
+  }
+
+  private void release() {
     entries.clear();
     executed.clear();
     typed.clear();
@@ -375,63 +354,17 @@ public final class TransactionJournal {
 
   /** The transaction ended (or the session was reset): everything held is released. */
   public void reset() {
-    state = State.IDLE;
+    state = JournalState.IDLE;
     refusal = null;
-    entries.clear();
-    executed.clear();
-    typed.clear();
-    preparedVerdicts.clear();
-    dropCurrent();
-    bytes = 0;
+    release();
     characteristics = null;
     lastInsertIdAtStart = 0;
     readsLastInsertId = false;
     speculative = false;
     pending = Pending.NONE;
-    marker = null;
   }
 
-  /**
-   * Whether a command sent in autocommit mode may open a transaction: a COM_QUERY whose first word
-   * is BEGIN or START, compared in place. Text that starts with a comment (rare) gets the full scan.
-   */
-  private boolean mayBegin(Buffer payload) {
-    if (payload.length() < 2 || payload.getUnsignedByte(0) != Command.COM_QUERY) {
-      return false;
-    }
-    int i = 1;
-    while (i < payload.length() && payload.getByte(i) <= ' ' && payload.getByte(i) >= 0) {
-      i++;
-    }
-    if (i == payload.length()) {
-      return false;
-    }
-    byte b = payload.getByte(i);
-    if (b == '/' || b == '#' || b == '-' || b == '(') {
-      return StatementCheck.query(payload, session.backslashEscapes()).leading() == StatementCheck.Leading.BEGIN;
-    }
-    return word(payload, i, "BEGIN") || word(payload, i, "START");
-  }
-
-  private static boolean word(Buffer payload, int at, String upper) {
-    int end = at + upper.length();
-    if (end > payload.length()) {
-      return false;
-    }
-    for (int i = 0; i < upper.length(); i++) {
-      if ((payload.getByte(at + i) & ~0x20) != upper.charAt(i)) {
-        return false;
-      }
-    }
-    if (end == payload.length()) {
-      return true;
-    }
-    byte next = payload.getByte(end);
-    return !((next >= 'a' && next <= 'z') || (next >= 'A' && next <= 'Z') || (next >= '0' && next <= '9')
-        || next == '_' || next == '$' || next < 0);
-  }
-
-  public State state() {
+  public JournalState state() {
     return state;
   }
 

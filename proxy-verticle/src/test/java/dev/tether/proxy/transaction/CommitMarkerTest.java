@@ -82,8 +82,8 @@ class CommitMarkerTest {
     first.send("BEGIN");
     first.send("INSERT INTO tether.marker_ledger VALUES (1, 1)");
     assertNull(first.commit(FaultInjection.DROP_AFTER_COMMIT), "the answer is lost");
-    TransactionJournal.Loss loss = journal.onBackendLost();
-    assertEquals(TransactionJournal.Loss.Kind.COMMIT_IN_FLIGHT, loss.kind());
+    TransactionLoss loss = journal.onBackendLost();
+    assertEquals(TransactionLoss.Kind.COMMIT_IN_FLIGHT, loss.kind());
     assertNotNull(loss.marker());
 
     BackendSession second = BackendSession.open(vertx, port, journal);
@@ -99,7 +99,7 @@ class CommitMarkerTest {
     first.send("BEGIN");
     first.send("INSERT INTO tether.marker_ledger VALUES (2, 1)");
     assertNull(first.commit(FaultInjection.DROP_INSTEAD_OF_COMMIT));
-    TransactionJournal.Loss loss = journal.onBackendLost();
+    TransactionLoss loss = journal.onBackendLost();
     assertEquals(CommitMarker.Answer.OK, loss.marker().answer(), "the marker's INSERT was answered");
 
     BackendSession second = BackendSession.open(vertx, port, journal);

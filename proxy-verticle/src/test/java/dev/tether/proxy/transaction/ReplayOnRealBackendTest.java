@@ -82,7 +82,7 @@ class ReplayOnRealBackendTest {
     first.send("UPDATE tether.replay_t SET v = v + 1 WHERE id = 3");
     first.send("SELECT id, v FROM tether.replay_t ORDER BY id");
     first.close(); // the server rolls the transaction back
-    assertEquals(TransactionJournal.Loss.Kind.REPLAY, journal.onBackendLost().kind());
+    assertEquals(TransactionLoss.Kind.REPLAY, journal.onBackendLost().kind());
 
     BackendSession second = BackendSession.open(vertx, port, journal);
     ReplayResult result = replay(second, journal, StatementTranslator.IDENTITY, Duration.ofSeconds(5));
@@ -92,7 +92,7 @@ class ReplayOnRealBackendTest {
     second.send("UPDATE tether.replay_t SET v = v * 2 WHERE id = 2");
     second.send("COMMIT");
     assertEquals(List.of(22, 42, 31), values());
-    assertEquals(TransactionJournal.State.IDLE, journal.state());
+    assertEquals(JournalState.IDLE, journal.state());
     second.close();
   }
 
@@ -126,7 +126,7 @@ class ReplayOnRealBackendTest {
     first.send("BEGIN");
     first.send("UPDATE tether.replay_t SET v = v + 1 WHERE id = 1 AND NOW() > '2000-01-01'");
     first.close();
-    assertEquals(TransactionJournal.Loss.Kind.REFUSED, journal.onBackendLost().kind());
+    assertEquals(TransactionLoss.Kind.REFUSED, journal.onBackendLost().kind());
     BackendSession second = BackendSession.open(vertx, port, journal);
     ReplayResult refused = replay(second, journal, StatementTranslator.IDENTITY, Duration.ofSeconds(5));
     assertEquals(ReplayOutcome.NOT_REPLAYABLE, refused.outcome());
@@ -175,7 +175,7 @@ class ReplayOnRealBackendTest {
     first.send(execute(clientId, 100, 2, false)); // the types are omitted: the server still has them
     first.send(execute(clientId, 1000, 3, true));
     first.close();
-    assertEquals(TransactionJournal.Loss.Kind.REPLAY, journal.onBackendLost().kind());
+    assertEquals(TransactionLoss.Kind.REPLAY, journal.onBackendLost().kind());
 
     BackendSession second = BackendSession.open(vertx, port, journal);
     prepare(second, "SELECT 1"); // the new connection's ids differ from the old one's

@@ -54,11 +54,11 @@ class TransactionJournalTest {
     run(query("SHOW TABLES"), AUTOCOMMIT, AUTOCOMMIT);
     run(query("UPDATE t SET v = 1"), AUTOCOMMIT, AUTOCOMMIT);
     run(query("STARTLING"), AUTOCOMMIT, AUTOCOMMIT);
-    assertEquals(TransactionJournal.State.IDLE, journal.state());
+    assertEquals(JournalState.IDLE, journal.state());
     assertEquals(0, journal.bytes());
     assertEquals(0, session.transactionsBegun, "no command was taken for a possible BEGIN");
     run(query("/* app */ begin"), AUTOCOMMIT, IN_TRANS);
-    assertEquals(TransactionJournal.State.RECORDING, journal.state());
+    assertEquals(JournalState.RECORDING, journal.state());
   }
 
   @Test
@@ -68,30 +68,30 @@ class TransactionJournalTest {
     run(update, IN_TRANS, IN_TRANS);
     update.setByte(1, (byte) 'X'); // the session may rewrite its buffer: the journal holds a copy
     run(query("SELECT v FROM t"), IN_TRANS, IN_TRANS);
-    assertEquals(TransactionJournal.State.RECORDING, journal.state());
+    assertEquals(JournalState.RECORDING, journal.state());
     assertEquals(3, journal.entries().size());
     assertEquals(query("UPDATE t SET v = v + 1"), journal.entries().get(1).payload());
     journal.onCommandSent(query("COMMIT"), IN_TRANS);
     assertNotNull(journal.pendingMarker(), "the marker goes before a replayable COMMIT");
     journal.onResponseEnd(AUTOCOMMIT);
-    assertEquals(TransactionJournal.State.IDLE, journal.state());
+    assertEquals(JournalState.IDLE, journal.state());
     assertTrue(journal.entries().isEmpty());
   }
 
   @Test
   void withAutocommitOffTheFirstStatementOpensAndIsKept() {
     run(query("UPDATE t SET v = 2"), 0, ServerStatus.IN_TRANS);
-    assertEquals(TransactionJournal.State.RECORDING, journal.state());
+    assertEquals(JournalState.RECORDING, journal.state());
     assertEquals(1, journal.entries().size());
     run(query("SELECT 1"), 0, 0);
-    assertEquals(TransactionJournal.State.IDLE, journal.state(), "a statement that leaves no transaction is dropped");
+    assertEquals(JournalState.IDLE, journal.state(), "a statement that leaves no transaction is dropped");
   }
 
   @Test
   void aNonDeterministicStatementRefusesUntilTheTransactionEnds() {
     run(query("BEGIN"), AUTOCOMMIT, IN_TRANS);
     run(query("UPDATE t SET at = NOW()"), IN_TRANS, IN_TRANS);
-    assertEquals(TransactionJournal.State.REFUSED, journal.state());
+    assertEquals(JournalState.REFUSED, journal.state());
     assertEquals(NotReplayable.NON_DETERMINISTIC, journal.refusal());
     assertTrue(journal.entries().isEmpty(), "what was held is released");
     run(query("UPDATE t SET v = 1"), IN_TRANS, IN_TRANS);
@@ -99,7 +99,7 @@ class TransactionJournalTest {
     journal.onCommandSent(query("COMMIT"), IN_TRANS);
     assertNull(journal.pendingMarker());
     journal.onResponseEnd(AUTOCOMMIT);
-    assertEquals(TransactionJournal.State.IDLE, journal.state());
+    assertEquals(JournalState.IDLE, journal.state());
   }
 
   @Test
@@ -169,13 +169,13 @@ class TransactionJournalTest {
     run(query("BEGIN"), AUTOCOMMIT, IN_TRANS);
     run(query("UPDATE t SET v = 1"), IN_TRANS, IN_TRANS);
     journal.onCommandSent(query("UPDATE t SET v = 2"), IN_TRANS);
-    TransactionJournal.Loss loss = journal.onBackendLost();
-    assertEquals(TransactionJournal.Loss.Kind.REPLAY, loss.kind());
+    TransactionLoss loss = journal.onBackendLost();
+    assertEquals(TransactionLoss.Kind.REPLAY, loss.kind());
     assertEquals(2, journal.entries().size(), "the statement in flight is not part of what is replayed");
 
     journal.onCommandSent(query("SELECT * FROM t"), IN_TRANS);
     journal.onResponseFrame(Buffer.buffer(new byte[] {1}), 0);
-    assertEquals(TransactionJournal.Loss.Kind.REFUSED, journal.onBackendLost().kind());
+    assertEquals(TransactionLoss.Kind.REFUSED, journal.onBackendLost().kind());
     assertEquals(NotReplayable.RESPONSE_INTERRUPTED, journal.refusal());
   }
 
@@ -187,8 +187,8 @@ class TransactionJournalTest {
     Buffer marker = journal.pendingMarker();
     assertTrue(marker.toString().startsWith("\u0003INSERT INTO tether_ha.commit_markers (token) VALUES (X'"));
     journal.onMarkerResponse(ResponseDigestTest.ok(1, 0, IN_TRANS, 0, null, null));
-    TransactionJournal.Loss loss = journal.onBackendLost();
-    assertEquals(TransactionJournal.Loss.Kind.COMMIT_IN_FLIGHT, loss.kind());
+    TransactionLoss loss = journal.onBackendLost();
+    assertEquals(TransactionLoss.Kind.COMMIT_IN_FLIGHT, loss.kind());
     assertEquals(CommitMarker.Answer.OK, loss.marker().answer());
 
     journal = new TransactionJournal(session, 1 << 20, 1000, false);
@@ -196,7 +196,7 @@ class TransactionJournalTest {
     journal.onCommandSent(query("COMMIT"), IN_TRANS);
     assertNull(journal.pendingMarker());
     loss = journal.onBackendLost();
-    assertEquals(TransactionJournal.Loss.Kind.COMMIT_IN_FLIGHT, loss.kind());
+    assertEquals(TransactionLoss.Kind.COMMIT_IN_FLIGHT, loss.kind());
     assertNull(loss.marker(), "without the marker the outcome is unknown");
   }
 
@@ -204,8 +204,8 @@ class TransactionJournalTest {
   void aRollbackInFlightNeedsNoReplay() {
     run(query("BEGIN"), AUTOCOMMIT, IN_TRANS);
     journal.onCommandSent(query("ROLLBACK"), IN_TRANS);
-    assertEquals(TransactionJournal.Loss.Kind.ROLLED_BACK, journal.onBackendLost().kind());
-    assertEquals(TransactionJournal.State.IDLE, journal.state());
+    assertEquals(TransactionLoss.Kind.ROLLED_BACK, journal.onBackendLost().kind());
+    assertEquals(JournalState.IDLE, journal.state());
   }
 
   @Test
