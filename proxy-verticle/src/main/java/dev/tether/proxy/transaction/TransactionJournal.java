@@ -226,7 +226,7 @@ public final class TransactionJournal {
     }
   }
 
-  /** A response frame relayed to the client, with the flags the session's ResponseTracker returned for it. */
+  /** A response frame as the backend sent it (before any rewrite for the client), with its tracker flags. */
   public void onResponseFrame(Buffer payload, int trackerFlags) {
     if (pending == Pending.RECORDED) {
       digest.update(payload, trackerFlags);

@@ -189,6 +189,32 @@ class ReplayOnRealBackendTest {
   }
 
   @Test
+  void longDataSentInsideTheTransactionIsReplayedWithItsExecute() {
+    String sql = "SELECT CONCAT(?, '/', ?)";
+    TransactionJournal journal = journal();
+    BackendSession first = BackendSession.open(vertx, port, journal);
+    long clientId = prepare(first, sql);
+    view.sql.put(clientId, sql);
+    first.send("BEGIN");
+    first.send(Buffer.buffer().appendByte((byte) 0x18).appendUnsignedIntLE(clientId).appendUnsignedShortLE(0)
+        .appendString("sent as long data")); // no response
+    Buffer execute = Buffer.buffer().appendByte((byte) 0x17).appendUnsignedIntLE(clientId).appendByte((byte) 0)
+        .appendUnsignedIntLE(1).appendByte((byte) 0).appendByte((byte) 1)
+        .appendBytes(new byte[] {(byte) 0xFD, 0, 3, 0}).appendIntLE(7); // the long-data parameter has no value here
+    List<Buffer> rows = first.send(execute);
+    assertTrue(rows.stream().anyMatch(row -> row.toString().contains("sent as long data/7")));
+    first.close();
+    assertEquals(TransactionLoss.Kind.REPLAY, journal.onBackendLost().kind());
+    assertEquals(3, journal.entries().size());
+
+    BackendSession second = BackendSession.open(vertx, port, journal);
+    long backendId = prepare(second, sql);
+    ReplayResult result = replay(second, journal, id -> id == clientId ? backendId : -1, Duration.ofSeconds(5));
+    assertTrue(result.replayed(), result.detail());
+    second.close();
+  }
+
+  @Test
   void aStatementIdTheNewConnectionLacksFailsTheReplay() {
     String sql = "UPDATE tether.replay_t SET v = v + ? WHERE id = ?";
     TransactionJournal journal = journal();

@@ -73,6 +73,16 @@ class ResponseDigestTest {
   }
 
   @Test
+  void aSliceOfALargerBufferDigestsAsItsOwnBytes() {
+    Buffer frame = Buffer.buffer(new byte[] {9, 0, 0, 7, 2, '4', '2', 0x55});
+    ResponseDigest sliced = new ResponseDigest();
+    sliced.update(frame.slice(4, 7), 0);
+    ResponseDigest copied = new ResponseDigest();
+    copied.update(Buffer.buffer(new byte[] {2, '4', '2'}), 0);
+    assertEquals(copied.value(), sliced.value());
+  }
+
+  @Test
   void errorsCountWithTheirCode() {
     Buffer dup = Buffer.buffer().appendByte((byte) 0xFF).appendUnsignedShortLE(1062).appendString("#23000Duplicate");
     ResponseDigest d = new ResponseDigest();
