@@ -29,6 +29,8 @@ public enum NotReplayable {
   OUTSIDE_EFFECT("outside_effect", "a statement had effects outside the transaction (CALL, sequence, file)"),
   /** A statement used by the transaction was closed before its end: replay could not execute it. */
   STATEMENT_CLOSED("unsupported", "a prepared statement it executed was closed"),
+  /** An execute used long data sent before the transaction began, which the journal does not hold. */
+  LONG_DATA_OUTSIDE("unsupported", "an execute used long data sent before the transaction began"),
   /** A command or statement kind replay does not handle (EXECUTE, XA, COM_CHANGE_USER, ...). */
   UNSUPPORTED("unsupported", "it ran a command replay does not handle"),
   /** The transaction began where the journal could not see it (inside a multi-statement, XA START). */

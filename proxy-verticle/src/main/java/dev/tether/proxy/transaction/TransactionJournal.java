@@ -7,11 +7,7 @@ import dev.tether.proxy.session.TransactionCharacteristics;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * One session's record of its open transaction: every statement as sent and a digest of what the
@@ -45,11 +41,7 @@ public final class TransactionJournal {
   private TransactionCharacteristics characteristics;
   private long lastInsertIdAtStart;
   private boolean readsLastInsertId;
-  /** Client statement ids executed in the transaction (a CLOSE of one makes it unreplayable). */
-  private final Set<Long> executed = new HashSet<>();
-  /** Client ids whose types the transaction itself sent (no injection needed at replay). */
-  private final Set<Long> typed = new HashSet<>();
-  private final Map<Long, StatementCheck.Verdict> preparedVerdicts = new HashMap<>();
+  private final PreparedUse prepared = new PreparedUse();
   private final ResponseDigest digest = new ResponseDigest();
 
   // the command in flight
@@ -95,6 +87,10 @@ public final class TransactionJournal {
     }
     pending = Pending.OTHER;
     boolean open = (statusBefore & ServerStatus.IN_TRANS) != 0;
+    NotReplayable longData = prepared.noteLongData(payload, state == JournalState.RECORDING);
+    if (longData != null) {
+      refuse(longData);
+    }
     if (state == JournalState.IDLE) {
       if (open) {
         refuse(NotReplayable.STARTED_UNSEEN);
@@ -132,16 +128,15 @@ public final class TransactionJournal {
           return;
         }
         currentId = id;
-        currentTypes = typesToInject(payload, id);
-        statement(preparedVerdicts.computeIfAbsent(id, k -> StatementCheck.sql(sql, session.backslashEscapes())),
-            statusBefore);
+        currentTypes = prepared.typesToInject(payload, id, session);
+        statement(prepared.verdict(id, sql, session.backslashEscapes()), statusBefore);
       }
       case Command.COM_STMT_FETCH, Command.COM_STMT_RESET, Command.COM_STMT_SEND_LONG_DATA -> {
         currentId = id;
         record();
       }
       case Command.COM_STMT_CLOSE -> {
-        if (executed.contains(id)) {
+        if (prepared.wasExecuted(id)) {
           refuseCurrent(NotReplayable.STATEMENT_CLOSED);
         } else {
           ignore();
@@ -184,20 +179,6 @@ public final class TransactionJournal {
     }
     readsLastInsertId |= verdict.readsLastInsertId();
     record();
-  }
-
-  /** Parameter types an execute omitted because they were sent before the transaction, captured now. */
-  private byte[] typesToInject(Buffer payload, long id) {
-    int params = session.paramCount(id);
-    int flagAt = 10 + (params + 7) / 8;
-    if (params == 0 || payload.length() <= flagAt) {
-      return null;
-    }
-    if (payload.getUnsignedByte(flagAt) != 0) {
-      typed.add(id);
-      return null;
-    }
-    return typed.contains(id) ? null : session.lastParameterTypes(id);
   }
 
   private void record() {
@@ -246,8 +227,14 @@ public final class TransactionJournal {
         finishEntry(true);
       }
     }
+    boolean ended = pending == Pending.COMMIT || pending == Pending.ROLLBACK;
     pending = Pending.NONE;
-    if (speculative) {
+    if (ended) {
+      reset(); // whatever follows (COMMIT AND CHAIN, an ERR with stale flags) is not this transaction
+      if ((statusAfter & ServerStatus.IN_TRANS) != 0) {
+        refuse(NotReplayable.STARTED_UNSEEN);
+      }
+    } else if (speculative) {
       speculative = false;
       if ((statusAfter & ServerStatus.IN_TRANS) != 0 && !rolledBack) {
         if (state == JournalState.IDLE) {
@@ -265,7 +252,7 @@ public final class TransactionJournal {
     entries.add(new JournalEntry(current, currentId, currentTypes, expectsResponse,
         expectsResponse ? digest.value() : 0));
     if (currentId >= 0) {
-      executed.add(currentId);
+      prepared.executed(currentId);
     }
     current = null;
     if (!expectsResponse) {
@@ -344,9 +331,7 @@ public final class TransactionJournal {
 
   private void release() {
     entries.clear();
-    executed.clear();
-    typed.clear();
-    preparedVerdicts.clear();
+    prepared.endTransaction();
     dropCurrent();
     bytes = 0;
     marker = null;

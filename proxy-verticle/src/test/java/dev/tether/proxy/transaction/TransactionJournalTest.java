@@ -201,6 +201,28 @@ class TransactionJournalTest {
   }
 
   @Test
+  void commitAndChainStartsATransactionThatIsNotTheOneRecorded() {
+    run(query("BEGIN"), AUTOCOMMIT, IN_TRANS);
+    run(query("UPDATE t SET v = 1"), IN_TRANS, IN_TRANS);
+    run(query("COMMIT AND CHAIN"), IN_TRANS, IN_TRANS);
+    assertEquals(JournalState.REFUSED, journal.state(), "the committed UPDATE must never be replayed");
+    assertEquals(NotReplayable.STARTED_UNSEEN, journal.refusal());
+    assertTrue(journal.entries().isEmpty());
+    run(query("COMMIT"), IN_TRANS, AUTOCOMMIT);
+    assertEquals(JournalState.IDLE, journal.state());
+  }
+
+  @Test
+  void longDataSentBeforeTheTransactionRefusesTheExecuteThatUsesIt() {
+    session.sql.put(4L, "UPDATE t SET b = ? WHERE id = 1");
+    journal.onCommandSent(Buffer.buffer().appendByte((byte) 0x18).appendUnsignedIntLE(4).appendUnsignedShortLE(0)
+        .appendString("blob"), AUTOCOMMIT); // no response
+    run(query("BEGIN"), AUTOCOMMIT, IN_TRANS);
+    run(execute(4, true), IN_TRANS, IN_TRANS);
+    assertEquals(NotReplayable.LONG_DATA_OUTSIDE, journal.refusal());
+  }
+
+  @Test
   void aRollbackInFlightNeedsNoReplay() {
     run(query("BEGIN"), AUTOCOMMIT, IN_TRANS);
     journal.onCommandSent(query("ROLLBACK"), IN_TRANS);
