@@ -4,7 +4,6 @@ import dev.tether.proxy.backend.BackendConnection;
 import dev.tether.proxy.protocol.TextResult;
 import dev.tether.proxy.session.InternalQuery;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.security.SecureRandom;
@@ -25,7 +24,6 @@ public final class CommitMarker {
   public static final String SCHEMA = "tether_ha";
   public static final String TABLE = SCHEMA + ".commit_markers";
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final long POLL_MILLIS = 20;
 
   private CommitMarker() {}
 
@@ -84,7 +82,7 @@ public final class CommitMarker {
                                                  long oldThreadId, Duration bound) {
     long deadline = System.nanoTime() + bound.toNanos();
     Future<Boolean> gone = oldThreadId < 0 ? Future.succeededFuture(true)
-        : threadGone(vertx, backend, oldThreadId, deadline);
+        : OldConnection.gone(vertx, backend, oldThreadId, deadline);
     return gone.compose(isGone -> {
       if (!isGone) {
         return Future.succeededFuture(CommitResolution.UNKNOWN);
@@ -101,27 +99,5 @@ public final class CommitMarker {
       return CommitResolution.COMMITTED;
     }
     return token.answer() == Answer.OK ? CommitResolution.NOT_COMMITTED : CommitResolution.UNKNOWN;
-  }
-
-  private static Future<Boolean> threadGone(Vertx vertx, BackendConnection backend, long threadId, long deadline) {
-    Promise<Boolean> done = Promise.promise();
-    poll(vertx, backend, threadId, deadline, done);
-    return done.future();
-  }
-
-  private static void poll(Vertx vertx, BackendConnection backend, long threadId, long deadline, Promise<Boolean> done) {
-    InternalQuery.run(backend, "SELECT ID FROM information_schema.PROCESSLIST WHERE ID = " + threadId)
-        .onFailure(done::tryFail)
-        .onSuccess(result -> {
-          if (result.isError()) {
-            done.tryFail(result.error().toException());
-          } else if (result.rows().isEmpty()) {
-            done.tryComplete(true);
-          } else if (System.nanoTime() + POLL_MILLIS * 1_000_000 > deadline) {
-            done.tryComplete(false);
-          } else {
-            vertx.setTimer(POLL_MILLIS, id -> poll(vertx, backend, threadId, deadline, done));
-          }
-        });
   }
 }
