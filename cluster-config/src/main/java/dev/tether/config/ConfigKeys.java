@@ -36,6 +36,14 @@ public final class ConfigKeys {
   public static final String ACCOUNTS_PASSWORD = "password";
   public static final String ACCOUNTS_REFRESH_S = "refreshSeconds";
   public static final String ACCOUNTS_MIN_INTERVAL_MS = "minRefreshIntervalMs";
+  public static final String PROXY_TRANSACTIONS = "transactions";
+  public static final String TRANSACTIONS_MAX_BYTES = "maxBytes";
+  public static final String TRANSACTIONS_MAX_STATEMENTS = "maxStatements";
+  public static final String TRANSACTIONS_REPLAY_TIMEOUT_MS = "replayTimeoutMs";
+  public static final String TRANSACTIONS_COMMIT_MARKER = "commitMarker";
+  public static final String TRANSACTIONS_MARKER_RETENTION_MIN = "markerRetentionMinutes";
+  /** Test only: none, drop_after_commit or drop_instead_of_commit. */
+  public static final String TRANSACTIONS_FAULT_INJECTION = "faultInjection";
 
   public static final String BACKEND = "backend";
   public static final String BACKEND_HOST = "host";

@@ -101,6 +101,13 @@ public final class ConfigSchema {
     accounts.put(ConfigKeys.ACCOUNTS_REFRESH_S, integer(1, 86_400));
     accounts.put(ConfigKeys.ACCOUNTS_MIN_INTERVAL_MS, integer(100, 3_600_000));
     keys.put(ConfigKeys.PROXY_ACCOUNTS, section(accounts));
+    keys.put(ConfigKeys.PROXY_TRANSACTIONS, section(Map.of(
+        ConfigKeys.TRANSACTIONS_MAX_BYTES, integer(0, 1L << 30),
+        ConfigKeys.TRANSACTIONS_MAX_STATEMENTS, integer(0, MAX_INT),
+        ConfigKeys.TRANSACTIONS_REPLAY_TIMEOUT_MS, integer(1, MAX_INT),
+        ConfigKeys.TRANSACTIONS_COMMIT_MARKER, bool(),
+        ConfigKeys.TRANSACTIONS_MARKER_RETENTION_MIN, integer(1, 10_080),
+        ConfigKeys.TRANSACTIONS_FAULT_INJECTION, oneOf(new LinkedHashSet<>(java.util.List.of("none", "drop_after_commit", "drop_instead_of_commit"))))));
     return section(keys);
   }
 

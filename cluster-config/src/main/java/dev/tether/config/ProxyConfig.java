@@ -24,4 +24,5 @@ public record ProxyConfig(
     Duration drainTimeout,
     Duration readTimeout,
     long partialFrameBytesPerConnection,
-    long partialFrameBytesPerNode) {}
+    long partialFrameBytesPerNode,
+    TransactionConfig transactions) {}

@@ -41,7 +41,8 @@ public record TetherConfig(ProxyConfig proxy, BackendConfig backend, SessionConf
         Duration.ofSeconds(p.getLong(ConfigKeys.PROXY_DRAIN_TIMEOUT_S, 30L)),
         Duration.ofSeconds(p.getLong(ConfigKeys.PROXY_READ_TIMEOUT_S, 30L)),
         p.getLong(ConfigKeys.PROXY_PARTIAL_FRAME_BYTES_PER_CONNECTION, 16L * 1024 * 1024 + 3),
-        p.getLong(ConfigKeys.PROXY_PARTIAL_FRAME_BYTES_PER_NODE, 256L * 1024 * 1024));
+        p.getLong(ConfigKeys.PROXY_PARTIAL_FRAME_BYTES_PER_NODE, 256L * 1024 * 1024),
+        transactions(object(p, ConfigKeys.PROXY_TRANSACTIONS)));
     BackendConfig backend = new BackendConfig(
         b.getString(ConfigKeys.BACKEND_HOST, "127.0.0.1"),
         b.getInteger(ConfigKeys.BACKEND_PORT, DEFAULT_BACKEND_PORT),
@@ -109,6 +110,17 @@ public record TetherConfig(ProxyConfig proxy, BackendConfig backend, SessionConf
         String.valueOf(a.getValue(ConfigKeys.ACCOUNTS_PASSWORD, "tether_admin")),
         Duration.ofSeconds(a.getLong(ConfigKeys.ACCOUNTS_REFRESH_S, 30L)),
         Duration.ofMillis(a.getLong(ConfigKeys.ACCOUNTS_MIN_INTERVAL_MS, 3000L)));
+  }
+
+  private static TransactionConfig transactions(JsonObject x) {
+    TransactionConfig d = TransactionConfig.defaults();
+    return new TransactionConfig(
+        x.getLong(ConfigKeys.TRANSACTIONS_MAX_BYTES, d.maxBytes()),
+        x.getInteger(ConfigKeys.TRANSACTIONS_MAX_STATEMENTS, d.maxStatements()),
+        Duration.ofMillis(x.getLong(ConfigKeys.TRANSACTIONS_REPLAY_TIMEOUT_MS, d.replayTimeout().toMillis())),
+        x.getBoolean(ConfigKeys.TRANSACTIONS_COMMIT_MARKER, d.commitMarker()),
+        Duration.ofMinutes(x.getLong(ConfigKeys.TRANSACTIONS_MARKER_RETENTION_MIN, d.markerRetention().toMinutes())),
+        x.getString(ConfigKeys.TRANSACTIONS_FAULT_INJECTION, d.faultInjection()));
   }
 
   private static AuthThrottleConfig authThrottle(JsonObject a) {

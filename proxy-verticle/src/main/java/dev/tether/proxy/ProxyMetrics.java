@@ -61,6 +61,7 @@ public final class ProxyMetrics {
   private final Timer switchoverHold;
   private final LatencyHistogram backendResponse;
   private final Counter heldCommands;
+  private final dev.tether.proxy.transaction.TransactionMetrics transactions;
   /** Hot path, once or more per relayed command: plain adders read by function counters at scrape time. */
   private final java.util.concurrent.atomic.LongAdder[] commands = new java.util.concurrent.atomic.LongAdder[256];
   private final dev.tether.proxy.net.ByteMeter clientTraffic;
@@ -118,6 +119,12 @@ public final class ProxyMetrics {
     }
     rebuild("rebuilt", "none");
     migration("staged", "none");
+    transactions = new dev.tether.proxy.transaction.TransactionMetrics(registry);
+  }
+
+  /** The meters of transaction replay and the commit marker (names in {@link dev.tether.proxy.transaction.TransactionMetrics}). */
+  public dev.tether.proxy.transaction.TransactionMetrics transactions() {
+    return transactions;
   }
 
   public void reconnected(java.time.Duration heldFor) {

@@ -56,6 +56,7 @@ public final class ProxyNode {
             new ProxyMetrics(registry))))
         .andThen(done -> built.set(done.result()))
         .compose(services -> numbered(vertx, services))
+        .onSuccess(services -> NodeCommitMarkers.start(vertx, services))
         .compose(services -> {
           List<ProxyVerticle> verticles = new CopyOnWriteArrayList<>();
           return vertx.deployVerticle(() -> {
