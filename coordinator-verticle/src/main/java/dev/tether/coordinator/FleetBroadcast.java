@@ -73,14 +73,20 @@ final class FleetBroadcast implements PhaseSender {
       int sessions = 0;
       int inTransaction = 0;
       int migrating = 0;
+      int replayable = 0;
+      java.util.Map<String, Integer> notReplayable = new java.util.TreeMap<>();
       for (PhaseAck ack : acks) {
         nodes.add(ack.toJson());
         sessions += ack.sessions();
         inTransaction += ack.inTransaction();
         migrating += ack.migrating();
+        replayable += ack.replayable();
+        ack.notReplayable().forEach((reason, count) -> notReplayable.merge(reason, count, Integer::sum));
       }
+      JsonObject reasons = new JsonObject();
+      notReplayable.forEach(reasons::put);
       return new JsonObject().put("nodes", nodes).put("sessions", sessions).put("inTransaction", inTransaction)
-          .put("migrating", migrating);
+          .put("migrating", migrating).put("replayable", replayable).put("notReplayable", reasons);
     });
   }
 }

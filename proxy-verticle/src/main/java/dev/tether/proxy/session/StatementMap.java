@@ -134,6 +134,11 @@ final class StatementMap {
     typesUnknownToBackend.remove(clientId);
   }
 
+  /** The parameter types last sent for {@code clientId} (2 bytes per parameter), or null (transaction replay). */
+  byte[] lastTypes(long clientId) {
+    return lastTypes.get(clientId);
+  }
+
   /** The types to inject into an execute that omitted them, or null when the backend knows them. */
   byte[] typesToInject(long clientId) {
     return typesUnknownToBackend.contains(clientId) ? lastTypes.get(clientId) : null;

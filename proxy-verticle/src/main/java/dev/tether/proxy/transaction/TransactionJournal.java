@@ -349,6 +349,11 @@ public final class TransactionJournal {
     pending = Pending.NONE;
   }
 
+  /** Whether the command being recorded continues in further frames (a command of 16 MiB or more). */
+  public boolean midCommand() {
+    return continuing;
+  }
+
   public JournalState state() {
     return state;
   }

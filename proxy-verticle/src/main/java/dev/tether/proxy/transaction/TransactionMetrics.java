@@ -53,6 +53,16 @@ public final class TransactionMetrics {
     }
   }
 
+  /** An open transaction lost without a replay: the journal had refused it for {@code reason}. */
+  public void refused(NotReplayable reason) {
+    registry.counter(REPLAY_FAILURES, "reason", reason.label()).increment();
+  }
+
+  /** A COMMIT (of a transaction the journal could replay) lost in flight without a marker to settle it. */
+  public void commitUnknown() {
+    registry.counter(REPLAY_FAILURES, "reason", ReplayOutcome.COMMIT_UNKNOWN.label()).increment();
+  }
+
   /** A lost COMMIT settled by its marker (NOT_COMMITTED is counted as "replayed": the replay follows). */
   public void commitResolved(CommitResolution resolution) {
     resolved(resolution).increment();
