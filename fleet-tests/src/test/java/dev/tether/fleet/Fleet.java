@@ -100,6 +100,11 @@ final class Fleet implements AutoCloseable {
 
   /** The same with the node's HTTP endpoints (health, readiness, metrics) on {@code httpPort}; 0: none. */
   TetherConfig config(int proxyPort, String nodeId, int httpPort) {
+    return config(proxyPort, nodeId, httpPort, Map.of());
+  }
+
+  /** The same with configuration keys overridden as dotted keys. */
+  TetherConfig config(int proxyPort, String nodeId, int httpPort, Map<String, String> overrides) {
     Map<String, String> keys = new HashMap<>();
     keys.put("proxy.port", String.valueOf(proxyPort));
     keys.put("proxy.httpPort", String.valueOf(httpPort));
@@ -109,6 +114,7 @@ final class Fleet implements AutoCloseable {
     keys.put("coordinator.servers", "");
     keys.put("coordinator.replicationUser", MariaDbServer.ADMIN_USER);
     keys.put("coordinator.replicationPassword", MariaDbServer.ADMIN_PASSWORD);
+    keys.putAll(overrides);
     JsonObject json = ConfigLoader.applyOverrides(new JsonObject(), keys);
     json.getJsonObject("coordinator").put("servers", new io.vertx.core.json.JsonArray()
         .add("127.0.0.1:" + primary.port()).add("127.0.0.1:" + replica.port()));
@@ -119,10 +125,15 @@ final class Fleet implements AutoCloseable {
   }
 
   void startNodes(int count) throws Exception {
+    startNodes(count, Map.of());
+  }
+
+  /** Starts {@code count} nodes with configuration keys overridden as dotted keys. */
+  void startNodes(int count, Map<String, String> overrides) throws Exception {
     for (int n = 0; n < count; n++) {
       int port = TestDatabase.freePort();
       proxyPorts.add(port);
-      nodes.add(await(ProxyNode.start(member(), config(port, "node-" + n))));
+      nodes.add(await(ProxyNode.start(member(), config(port, "node-" + n, 0, overrides))));
     }
   }
 

@@ -54,6 +54,8 @@ public final class TransactionJournal {
   private boolean speculative;
   private Pending pending = Pending.NONE;
   private CommitMarker.Token marker;
+  /** The command in flight is the BEGIN / START TRANSACTION that opens the transaction. */
+  private boolean beginInFlight;
 
   /** What the command in flight is, as far as loss is concerned. */
   private enum Pending { NONE, RECORDED, COMMIT, ROLLBACK, OTHER }
@@ -86,6 +88,7 @@ public final class TransactionJournal {
       return;
     }
     pending = Pending.OTHER;
+    beginInFlight = false;
     boolean open = (statusBefore & ServerStatus.IN_TRANS) != 0;
     NotReplayable longData = prepared.noteLongData(payload, state == JournalState.RECORDING);
     if (longData != null) {
@@ -170,6 +173,7 @@ public final class TransactionJournal {
           refuseCurrent(NotReplayable.IMPLICIT_COMMIT); // a BEGIN inside a transaction commits it
           return;
         }
+        beginInFlight = verdict.refusal() == null;
       }
       case OTHER -> { }
     }
@@ -274,9 +278,11 @@ public final class TransactionJournal {
     pending = Pending.NONE;
     continuing = false;
     if (speculative) {
+      boolean begin = beginInFlight && inFlight == Pending.RECORDED;
       speculative = false;
       reset(); // the command that would have opened it was in flight: the session's retry rule decides
-      return new TransactionLoss(TransactionLoss.Kind.NO_TRANSACTION, null, null);
+      return new TransactionLoss(begin ? TransactionLoss.Kind.BEGIN_IN_FLIGHT : TransactionLoss.Kind.NO_TRANSACTION,
+          null, null);
     }
     if (state == JournalState.IDLE) {
       return new TransactionLoss(TransactionLoss.Kind.NO_TRANSACTION, null, null);
