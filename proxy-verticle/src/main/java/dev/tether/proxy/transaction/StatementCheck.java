@@ -341,6 +341,44 @@ public final class StatementCheck {
    * Whether a command sent in autocommit mode may open a transaction: a COM_QUERY whose first word
    * is BEGIN or START, compared in place. Text that starts with a comment (rare) gets the full scan.
    */
+  /** Whether {@code payload} executes a prepared BEGIN / START TRANSACTION (sysbench prepares them). */
+  static boolean executesBegin(Buffer payload, SessionView session) {
+    if (payload.length() < 5 || payload.getUnsignedByte(0) != Command.COM_STMT_EXECUTE) {
+      return false;
+    }
+    String sql = session.preparedSql(payload.getUnsignedIntLE(1));
+    return sql != null && mayBegin(sql);
+  }
+
+  /**
+   * The same first look for a prepared statement's SQL (an execute of "BEGIN", as sysbench
+   * prepares it): its first word is BEGIN or START, or it starts with a comment (then the full
+   * classification decides). No allocation.
+   */
+  static boolean mayBegin(String sql) {
+    int i = 0;
+    while (i < sql.length() && sql.charAt(i) <= ' ') {
+      i++;
+    }
+    if (i == sql.length()) {
+      return false;
+    }
+    char c = sql.charAt(i);
+    if (c == '/' || c == '#' || c == '-' || c == '(') {
+      return true;
+    }
+    return wordAt(sql, i, "BEGIN") || wordAt(sql, i, "START");
+  }
+
+  private static boolean wordAt(String sql, int at, String upper) {
+    int end = at + upper.length();
+    if (end > sql.length() || !sql.regionMatches(true, at, upper, 0, upper.length())) {
+      return false;
+    }
+    return end == sql.length() || !(Character.isLetterOrDigit(sql.charAt(end)) || sql.charAt(end) == '_'
+        || sql.charAt(end) == '$');
+  }
+
   static boolean mayBegin(Buffer payload, boolean backslashEscapes) {
     if (payload.length() < 2 || payload.getUnsignedByte(0) != Command.COM_QUERY) {
       return false;

@@ -99,7 +99,8 @@ public final class TransactionJournal {
         refuse(NotReplayable.STARTED_UNSEEN);
         return;
       }
-      if ((statusBefore & ServerStatus.AUTOCOMMIT) != 0 && !StatementCheck.mayBegin(payload, session.backslashEscapes())) {
+      if ((statusBefore & ServerStatus.AUTOCOMMIT) != 0 && !StatementCheck.mayBegin(payload, session.backslashEscapes())
+          && !StatementCheck.executesBegin(payload, session)) {
         return; // the common case: no copy, no scan
       }
       speculative = true;
