@@ -3,6 +3,7 @@ package dev.tether.proxy.session;
 import dev.tether.proxy.backend.BackendConnection;
 import dev.tether.proxy.backend.BackendConnector;
 import dev.tether.proxy.protocol.ErrPacket;
+import dev.tether.proxy.protocol.ServerError;
 import io.vertx.core.Future;
 
 /**
@@ -17,8 +18,8 @@ import io.vertx.core.Future;
  * between node and server that closes with FIN looks like a kill; a reset does not.
  */
 public final class BackendLoss {
-  private static final int ER_CONNECTION_KILLED = 1927;
-  private static final int ER_SERVER_SHUTDOWN = 1053;
+  private static final int ER_CONNECTION_KILLED = ServerError.CONNECTION_KILLED;
+  private static final int ER_SERVER_SHUTDOWN = ServerError.SERVER_SHUTDOWN;
 
   /** What ended the connection. */
   public enum Outcome {

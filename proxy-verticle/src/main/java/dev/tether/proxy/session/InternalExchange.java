@@ -1,6 +1,7 @@
 package dev.tether.proxy.session;
 
 import dev.tether.proxy.backend.BackendConnection;
+import dev.tether.proxy.protocol.Command;
 import dev.tether.proxy.protocol.FrameSink;
 import dev.tether.proxy.protocol.Packets;
 import dev.tether.proxy.protocol.PayloadWriter;
@@ -22,11 +23,11 @@ final class InternalExchange implements FrameSink {
   /** One command: its payload, and whether it is a COM_STMT_PREPARE. */
   record Request(Buffer payload, boolean prepare) {
     static Request query(String sql) {
-      return new Request(Buffer.buffer().appendByte((byte) 0x03).appendString(sql, "UTF-8"), false);
+      return new Request(Buffer.buffer().appendByte((byte) Command.COM_QUERY).appendString(sql, "UTF-8"), false);
     }
 
     static Request prepare(String sql) {
-      return new Request(Buffer.buffer().appendByte((byte) 0x16).appendString(sql, "UTF-8"), true);
+      return new Request(Buffer.buffer().appendByte((byte) Command.COM_STMT_PREPARE).appendString(sql, "UTF-8"), true);
     }
   }
 

@@ -26,7 +26,7 @@ import io.vertx.core.json.JsonObject;
  */
 public final class KillRouter {
   private static final long ASK_TIMEOUT_MILLIS = 2000;
-  private static final int ER_QUERY_INTERRUPTED = 1317;
+  private static final int ER_QUERY_INTERRUPTED = dev.tether.proxy.protocol.ServerError.QUERY_INTERRUPTED;
   /** How long after a lookup the victim's 1317 counts as the answer to that KILL. */
   static final long ANNOUNCED_KILL_MILLIS = 3000;
   /**

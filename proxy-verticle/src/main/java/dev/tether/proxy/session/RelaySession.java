@@ -10,6 +10,10 @@ import dev.tether.proxy.frontend.ClientLogin;
 import dev.tether.proxy.protocol.Capabilities;
 import dev.tether.proxy.protocol.ChangeUserRequest;
 import dev.tether.proxy.protocol.CommandCheck;
+import dev.tether.proxy.protocol.CommandView;
+import dev.tether.proxy.protocol.Keyword;
+import dev.tether.proxy.protocol.OkHeader;
+import dev.tether.proxy.protocol.ServerError;
 import dev.tether.proxy.protocol.Command;
 import dev.tether.proxy.protocol.ErrPacket;
 import dev.tether.proxy.protocol.ErrorCode;
@@ -43,9 +47,6 @@ public final class RelaySession implements ClientConnection.Owner {
   private static final int QUEUE_PAUSE_BYTES = 1 << 20;
   /** Commands up to this size are kept until their response starts, so they can be re-sent. */
   private static final int RETRY_KEEP_BYTES = 64 * 1024;
-  /** Server errors that mean "this connection is being dropped", not "your statement failed". */
-  private static final int ER_CONNECTION_KILLED = 1927;
-  private static final int ER_SERVER_SHUTDOWN = 1053;
 
   enum Phase {
     /** Logged in; setting up session tracking before the client's final OK. */
@@ -93,6 +94,7 @@ public final class RelaySession implements ClientConnection.Owner {
   private final Outbox toBackend = new Outbox();
   private final ArrayDeque<QueuedFrame> queued = new ArrayDeque<>();
   private final StatementMap statements = new StatementMap();
+  private final StatementIds statementIds = new StatementIds(statements);
   private final ResponseTracker tracker;
   private final StateLearner learner;
   private final IdleLimit idleLimit;
@@ -105,6 +107,7 @@ public final class RelaySession implements ClientConnection.Owner {
   private long commandBytes;
   private int statusBeforeCommand;
   private Buffer retryFrame;
+  private CommandView commandView;
   private boolean responseStarted;
   private int lastSequenceToClient;
   private boolean completedInChunk;
@@ -151,7 +154,7 @@ public final class RelaySession implements ClientConnection.Owner {
     this.idleTimeoutMillis = services.config().proxy().idleTimeout().toMillis();
     this.responseTimeoutMillis = connector.config().responseTimeout().toMillis();
     this.tracker = new ResponseTracker(deprecateEof);
-    this.learner = new StateLearner(SessionState.initial(login.database()), statements);
+    this.learner = new StateLearner(SessionState.initial(login.database()), statementIds);
     this.idleLimit = new IdleLimit(vertx, () -> phase == Phase.IDLE, () -> phase == Phase.CLOSED,
         client::lastActivityMillis, this::expireIdle);
     this.backend = backend;
@@ -474,7 +477,8 @@ public final class RelaySession implements ClientConnection.Owner {
       }
       return;
     }
-    int command = payload.getUnsignedByte(0);
+    CommandView view = CommandView.read(payload, persistent);
+    int command = view.command();
     switch (command) {
       case Command.COM_QUIT -> {
         discardStaged();
@@ -507,17 +511,17 @@ public final class RelaySession implements ClientConnection.Owner {
       queuedBytes += frame.length();
       return;
     }
-    if (persistent && learner.refreshWanted() && !isDiagnostics(payload)) {
+    if (persistent && learner.refreshWanted() && !view.isDiagnostics()) {
       queued.addFirst(new QueuedFrame(sequenceId, payload, frame)); // read the variables back first
       queuedBytes += frame.length();
       startRefresh();
       return;
     }
     if (notice != null && payload.length() < Packets.MAX_FRAME_PAYLOAD) {
-      answerWithNotice(payload);
+      answerWithNotice(view);
       return;
     }
-    if (lostWithReconnection(command, payload)) {
+    if (lostWithReconnection(view)) {
       return;
     }
     KillStatement kill = KillStatement.parse(payload);
@@ -530,12 +534,13 @@ public final class RelaySession implements ClientConnection.Owner {
     killedBy = null;
     killThread = 0;
     if (persistent) {
-      learner.onCommand(payload);
+      learner.onCommand(view, payload);
     }
-    tracker.expectResponseTo(payload);
+    tracker.expectResponseTo(view);
+    commandView = view;
     retryFrame = frame.length() <= RETRY_KEEP_BYTES ? frame : null;
     commandSentNanos = services.metrics().commandSent(command);
-    forward(sequenceId, payload, withBackendStatementId(command, payload, frame));
+    forward(sequenceId, payload, statementIds.toBackend(view, payload, frame, learner.state()));
   }
 
   /** Sends one frame of the current command; the last frame puts the command in flight. */
@@ -563,55 +568,15 @@ public final class RelaySession implements ClientConnection.Owner {
     }
   }
 
-  /**
-   * The frame as the current backend must see it: statement ids of the five id-carrying commands
-   * mapped to this connection's ids, and parameter types put back into the first execute after a
-   * reconnection when the client, rightly, omitted them. The client's own bytes are kept for a resend.
-   */
-  private Buffer withBackendStatementId(int command, Buffer payload, Buffer frame) {
-    boolean carriesId = command == Command.COM_STMT_EXECUTE || command == Command.COM_STMT_FETCH
-        || command == Command.COM_STMT_CLOSE || command == Command.COM_STMT_RESET
-        || command == Command.COM_STMT_SEND_LONG_DATA;
-    if (!carriesId || statements.isEmpty() || payload.length() < 5) {
-      return frame;
-    }
-    long clientId = learner.clientStatementId(payload);
-    long backendId = statements.backendId(clientId);
-    byte[] types = command == Command.COM_STMT_EXECUTE ? statements.typesToInject(clientId) : null;
-    if (backendId == payload.getUnsignedIntLE(1) && types == null) {
-      return frame;
-    }
-    if (retryFrame == frame) {
-      retryFrame = frame.copy();
-    }
-    payload.setUnsignedIntLE(1, backendId);
-    if (types == null || payload.length() >= Packets.MAX_FRAME_PAYLOAD) {
-      return frame;
-    }
-    int params = learner.state().preparedStatements().get(clientId).paramCount();
-    int flagAt = 10 + (params + 7) / 8;
-    if (payload.length() <= flagAt || payload.getUnsignedByte(flagAt) != 0) {
-      return frame;
-    }
-    Buffer rebuilt = Buffer.buffer(payload.length() + types.length + 5)
-        .appendMediumLE(payload.length() + types.length)
-        .appendByte((byte) 0)
-        .appendBuffer(payload, 0, flagAt)
-        .appendByte((byte) 1)
-        .appendBytes(types)
-        .appendBuffer(payload, flagAt + 1, payload.length() - flagAt - 1);
-    statements.rememberTypes(clientId, types);
-    return rebuilt;
-  }
-
   /** Long data and open cursors do not survive a reconnection: their next use fails, once, clearly. */
-  private boolean lostWithReconnection(int command, Buffer payload) {
-    if (command == Command.COM_STMT_EXECUTE && statements.takeLostLongData(learner.clientStatementId(payload))) {
+  private boolean lostWithReconnection(CommandView view) {
+    int command = view.command();
+    if (command == Command.COM_STMT_EXECUTE && statements.takeLostLongData(statementIds.clientId(view))) {
       client.sendError(ErrPacket.of(ErrorCode.SESSION_STATE_LOST, "Tether: the long data sent for this statement was"
           + " lost when the database connection was re-established; send it again"), 1);
       return true;
     }
-    if (command == Command.COM_STMT_FETCH && statements.takeLostCursor(learner.clientStatementId(payload))) {
+    if (command == Command.COM_STMT_FETCH && statements.takeLostCursor(statementIds.clientId(view))) {
       client.sendError(ErrPacket.of(ErrorCode.SESSION_STATE_LOST, "Tether: the open cursor of this statement was"
           + " lost when the database connection was re-established; execute the statement again"), 1);
       return true;
@@ -620,24 +585,15 @@ public final class RelaySession implements ClientConnection.Owner {
   }
 
   /** Delivers the error a reconnection left for the session's next statement (once). */
-  private void answerWithNotice(Buffer payload) {
+  private void answerWithNotice(CommandView view) {
     ErrPacket pending = notice;
     notice = null;
-    boolean rollback = payload.getUnsignedByte(0) == Command.COM_QUERY
-        && "ROLLBACK".equals(SqlText.leadingKeyword(payload));
+    boolean rollback = view.isQuery(Keyword.ROLLBACK);
     if (rollback && pending.errorCode() == ErrorCode.TRANSACTION_LOST.code()) {
       client.write(OkPacket.of(tracker.statusFlags()).encode(1, clientTracksState)); // already rolled back
     } else {
       client.sendError(pending, 1);
     }
-  }
-
-  private static boolean isDiagnostics(Buffer payload) {
-    if (payload.getUnsignedByte(0) != Command.COM_QUERY) {
-      return false;
-    }
-    String keyword = SqlText.leadingKeyword(payload);
-    return "SHOW".equals(keyword) || "GET".equals(keyword);
   }
 
   private void queue(int sequenceId, Buffer payload, Buffer frame) {
@@ -712,7 +668,7 @@ public final class RelaySession implements ClientConnection.Owner {
         return;
       }
       int flags = tracker.onBackendFrame(payload);
-      if ((flags & ResponseTracker.ERR_PACKET) != 0 && !responseStarted && isConnectionDropped(payload)) {
+      if ((flags & ResponseTracker.ERR_PACKET) != 0 && !responseStarted && ServerError.dropsConnection(ServerError.code(payload))) {
         killedBy = ErrPacket.decode(payload); // the connection is going away: handled as its loss
         return;
       }
@@ -781,22 +737,12 @@ public final class RelaySession implements ClientConnection.Owner {
     }
   }
 
-  private static boolean isConnectionDropped(Buffer payload) {
-    int code = payload.length() >= 3 ? payload.getUnsignedShortLE(1) : 0;
-    return code == ER_CONNECTION_KILLED || code == ER_SERVER_SHUTDOWN;
-  }
-
   private static int warnings(Buffer payload, int flags) {
     if ((flags & ResponseTracker.STATUS) == 0) {
       return 0;
     }
     if ((flags & ResponseTracker.OK_PACKET) != 0) {
-      var reader = new dev.tether.proxy.protocol.PayloadReader(payload);
-      reader.skip(1);
-      reader.readIntLenenc();
-      reader.readIntLenenc();
-      reader.readInt2();
-      return reader.readInt2();
+      return OkHeader.read(payload).warnings();
     }
     return payload.length() >= 3 ? payload.getUnsignedShortLE(1) : 0;
   }
@@ -882,7 +828,7 @@ public final class RelaySession implements ClientConnection.Owner {
     }
     tracker.reset();
     Buffer resend = retryFrame != null
-        && RetryPolicy.mayResend(payloadOf(retryFrame), responseStarted, statusBeforeCommand, learner.state())
+        && RetryPolicy.mayResend(commandView, responseStarted, statusBeforeCommand, learner.state())
         ? retryFrame : null;
     if (resend != null) {
       recover(resend, false, null);
@@ -894,7 +840,7 @@ public final class RelaySession implements ClientConnection.Owner {
       error = ErrPacket.of(ErrorCode.RESULT_INTERRUPTED, "Tether: the connection to the database was lost while"
           + " the result was being sent; the statement failed and the connection is usable again");
       outcome = "result_interrupted";
-    } else if (wasInTransaction && retryFrame != null && RetryPolicy.cannotHaveCommitted(payloadOf(retryFrame), learner.state())) {
+    } else if (wasInTransaction && retryFrame != null && RetryPolicy.cannotHaveCommitted(commandView, learner.state())) {
       error = transactionLost();
       outcome = "transaction_lost";
     } else if (killedBy != null) {

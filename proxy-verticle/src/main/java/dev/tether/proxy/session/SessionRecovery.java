@@ -73,6 +73,6 @@ final class SessionRecovery {
     if (!(cause instanceof MySqlException e)) {
       return false;
     }
-    return e.errorCode() == 1045 || e.errorCode() == 1049 || e.errorCode() == 1044;
+    return dev.tether.proxy.protocol.ServerError.refusesLogin(e.errorCode());
   }
 }
