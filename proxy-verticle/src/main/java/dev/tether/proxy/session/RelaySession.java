@@ -790,70 +790,67 @@ public final class RelaySession implements ClientConnection.Owner {
     BackendLoss.classify(connection, killedBy, connector).onComplete(outcome -> {
       if (phase == Phase.RECONNECTING && connection == backend) {
         phase = lostIn;
-        if (outcome.succeeded() && !outcome.result().heals()) {
-          services.metrics().failedByLoss("session_killed"); // a KILL ends the session as on the server:
-          end(killedBy, nextSequenceToClient()); // a connection that killed itself is told so, others just close
-        } else {
-          afterLoss(connection);
-        }
+        boolean heals = !outcome.succeeded() || outcome.result().heals();
+        log.debug("session {}: backend {} lost in {}", client.connectionId(), connection.address(), phase);
+        afterLoss(LossClassifier.classify(lossFacts(heals)));
       }
     });
   }
 
-  private void afterLoss(BackendConnection connection) {
-    log.debug("session {}: backend {} lost in {}", client.connectionId(), connection.address(), phase);
-    if (idleLimit.reached(System.currentTimeMillis())) {
-      expireIdle(); // the backend timed out with the client's own wait_timeout: not a loss to heal
-      return;
-    }
-    if (!persistent) {
-      end(ErrPacket.of(ErrorCode.BACKEND_UNAVAILABLE, "Tether: lost the connection to the database"),
+  private LossClassifier.Facts lossFacts(boolean heals) {
+    LossClassifier.Where where = switch (phase) {
+      case IDLE, REFRESHING, HELD, KILL_LOOKUP -> LossClassifier.Where.BETWEEN_COMMANDS;
+      case AWAITING -> LossClassifier.Where.IN_FLIGHT;
+      case STARTING, RECEIVING, UPLOADING, CHANGE_USER_AUTH -> LossClassifier.Where.MID_COMMAND;
+      case CHANGE_USER_CONNECTING, RECONNECTING, CLOSED -> LossClassifier.Where.ELSEWHERE;
+    };
+    boolean known = retryFrame != null;
+    return new LossClassifier.Facts(where, heals, heals && idleLimit.reached(System.currentTimeMillis()), persistent,
+        known && RetryPolicy.mayResend(commandView, responseStarted, statusBeforeCommand, learner.state()),
+        responseStarted, (statusBeforeCommand & ServerStatus.IN_TRANS) != 0,
+        known && RetryPolicy.cannotHaveCommitted(commandView, learner.state()), killedBy != null);
+  }
+
+  private void afterLoss(LossClassifier.Outcome outcome) {
+    switch (outcome) {
+      case SESSION_KILLED -> {
+        services.metrics().failedByLoss(outcome.label()); // a KILL ends the session as on the server:
+        end(killedBy, nextSequenceToClient()); // a connection that killed itself is told so, others just close
+      }
+      case IDLE_EXPIRED -> expireIdle(); // the backend timed out with the client's own wait_timeout
+      case UNTRACKED -> end(ErrPacket.of(ErrorCode.BACKEND_UNAVAILABLE, "Tether: lost the connection to the database"),
           phase == Phase.IDLE ? 0 : nextSequenceToClient());
-      return;
-    }
-    switch (phase) {
-      case IDLE, REFRESHING, HELD, KILL_LOOKUP -> recover(null, inTransaction(), null);
-      case AWAITING -> onLostInFlight();
-      case STARTING, RECEIVING, UPLOADING, CHANGE_USER_AUTH -> end(ErrPacket.of(ErrorCode.BACKEND_UNAVAILABLE,
+      case REBUILD -> recover(null, inTransaction(), null);
+      case RESEND, RESULT_INTERRUPTED, TRANSACTION_LOST, STATEMENT_KILLED, OUTCOME_UNKNOWN -> onLostInFlight(outcome);
+      case MID_COMMAND -> end(ErrPacket.of(ErrorCode.BACKEND_UNAVAILABLE,
           "Tether: lost the connection to the database during the command"), nextSequenceToClient());
-      case CHANGE_USER_CONNECTING, RECONNECTING, CLOSED -> { }
+      case IGNORED -> { }
     }
   }
 
-  /** The backend died with a command in flight: re-send it, or fail it as the retry rule says. */
-  private void onLostInFlight() {
+  /** The backend died with a command in flight: re-send it, or fail it as the classifier decided. */
+  private void onLostInFlight(LossClassifier.Outcome outcome) {
     boolean wasInTransaction = (statusBeforeCommand & ServerStatus.IN_TRANS) != 0;
     if (!toClient.isEmpty()) {
       client.write(toClient.take());
     }
     tracker.reset();
-    Buffer resend = retryFrame != null
-        && RetryPolicy.mayResend(commandView, responseStarted, statusBeforeCommand, learner.state())
-        ? retryFrame : null;
-    if (resend != null) {
-      recover(resend, false, null);
+    ErrPacket error = switch (outcome) {
+      case RESULT_INTERRUPTED -> ErrPacket.of(ErrorCode.RESULT_INTERRUPTED, "Tether: the connection to the database"
+          + " was lost while the result was being sent; the statement failed and the connection is usable again");
+      case TRANSACTION_LOST -> transactionLost();
+      case STATEMENT_KILLED -> killedBy; // the server answered: the statement was stopped, not applied
+      case OUTCOME_UNKNOWN -> ErrPacket.of(ErrorCode.OUTCOME_UNKNOWN, "Tether: the connection to the database was"
+          + " lost during the statement; it may or may not have been applied. The connection is usable again");
+      case RESEND, SESSION_KILLED, IDLE_EXPIRED, UNTRACKED, REBUILD, MID_COMMAND, IGNORED -> null;
+    };
+    if (error == null) {
+      recover(retryFrame, false, null);
       return;
     }
-    ErrPacket error;
-    String outcome;
-    if (responseStarted) {
-      error = ErrPacket.of(ErrorCode.RESULT_INTERRUPTED, "Tether: the connection to the database was lost while"
-          + " the result was being sent; the statement failed and the connection is usable again");
-      outcome = "result_interrupted";
-    } else if (wasInTransaction && retryFrame != null && RetryPolicy.cannotHaveCommitted(commandView, learner.state())) {
-      error = transactionLost();
-      outcome = "transaction_lost";
-    } else if (killedBy != null) {
-      error = killedBy; // the server answered: the statement was stopped, not applied
-      outcome = "killed";
-    } else {
-      error = ErrPacket.of(ErrorCode.OUTCOME_UNKNOWN, "Tether: the connection to the database was lost during"
-          + " the statement; it may or may not have been applied. The connection is usable again");
-      outcome = "outcome_unknown";
-    }
-    services.metrics().failedByLoss(outcome);
+    services.metrics().failedByLoss(outcome.label());
     client.sendError(error, nextSequenceToClient());
-    recover(null, wasInTransaction && !"transaction_lost".equals(outcome), null);
+    recover(null, wasInTransaction && outcome != LossClassifier.Outcome.TRANSACTION_LOST, null);
   }
 
   /** What the next statement must be told after a loss: a lost transaction, or lost temporary tables. */
