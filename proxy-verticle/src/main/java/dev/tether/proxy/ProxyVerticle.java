@@ -142,7 +142,7 @@ public final class ProxyVerticle extends VerticleBase {
         quiescent += session.quiescent() ? 1 : 0;
         inTransaction += session.inTransaction() ? 1 : 0;
         migrating += session.migrating() ? 1 : 0;
-        longestHold = Math.max(longestHold, session.lastHoldMillis());
+        longestHold = Math.max(longestHold, session.switchover().lastHoldMillis());
       }
       counted.complete(new SessionCounts(sessions.size(), quiescent, inTransaction, migrating, longestHold));
     });

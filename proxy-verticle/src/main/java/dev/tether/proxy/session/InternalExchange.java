@@ -65,7 +65,7 @@ final class InternalExchange implements FrameSink {
     }
     for (Request request : requests) {
       if (request.payload().length() >= Packets.MAX_FRAME_PAYLOAD) { // the proxy's own commands are one frame
-        return Future.failedFuture(new ReplayFailure("replay_step_failed", "a statement of "
+        return Future.failedFuture(new ReplayFailure(ReplayFailure.Reason.REPLAY_STEP_FAILED, "a statement of "
             + request.payload().length() + " bytes does not fit one packet"));
       }
     }

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * temporary tables, SET TRANSACTION) or by asking the server afterwards (user variables and
  * LAST_INSERT_ID, see {@link #refreshWanted()}). Confined to the session's event loop.
  */
-final class StateLearner {
+final class StateLearner implements StateTracker {
   private static final Pattern SQL_PREPARE = Pattern.compile("(?is)^\\s*PREPARE\\s+(`[^`]+`|\\w+)\\s+FROM\\s.*");
   private static final Pattern SQL_DEALLOCATE = Pattern.compile("(?is)^\\s*(?:DEALLOCATE|DROP)\\s+PREPARE\\s+(`[^`]+`|\\w+).*");
   private static final Pattern CREATE_TEMPORARY = Pattern.compile(
@@ -73,12 +73,18 @@ final class StateLearner {
     return state;
   }
 
+  @Override
+  public boolean tracks() {
+    return true;
+  }
+
   void state(SessionState replaced) {
     state = replaced;
   }
 
   /** True when user variables or LAST_INSERT_ID may have changed without the server saying how. */
-  boolean refreshWanted() {
+  @Override
+  public boolean refreshWanted() {
     return refreshWanted;
   }
 
@@ -114,7 +120,8 @@ final class StateLearner {
   }
 
   /** As {@link #onCommand(Buffer)}, for a command already read into {@code command}. */
-  void onCommand(CommandView command, Buffer payload) {
+  @Override
+  public void onCommand(CommandView command, Buffer payload) {
     pending = Pending.NONE;
     failed = false;
     switch (command.command()) {
@@ -151,7 +158,8 @@ final class StateLearner {
   }
 
   /** Follows one backend frame of the response; {@code flags} are the tracker's verdict on it. */
-  void onResponseFrame(int flags, Buffer payload, int statusFlags) {
+  @Override
+  public void onResponseFrame(int flags, Buffer payload, int statusFlags) {
     if ((flags & ResponseTracker.ERR_PACKET) != 0) {
       failed = true;
       return;
@@ -178,7 +186,8 @@ final class StateLearner {
   }
 
   /** The response ended: applies what the command changed, unless it failed. */
-  void onComplete() {
+  @Override
+  public void onComplete() {
     if (!failed) {
       switch (pending) {
         case SQL_PREPARE -> state = state.withSqlPrepared(nameOf(pendingText, SQL_PREPARE), pendingText);

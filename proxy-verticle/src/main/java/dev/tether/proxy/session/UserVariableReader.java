@@ -36,7 +36,7 @@ final class UserVariableReader {
         .compose(first -> {
           TextResult names = first.get(first.size() - 1);
           if (names.isError()) {
-            return Future.failedFuture(new ReplayFailure("user_variables_unreadable", names.error().message()));
+            return Future.failedFuture(new ReplayFailure(ReplayFailure.Reason.USER_VARIABLES_UNREADABLE, names.error().message()));
           }
           Map<String, SessionState.UserVariable> variables = new LinkedHashMap<>();
           List<String> strings = new ArrayList<>();

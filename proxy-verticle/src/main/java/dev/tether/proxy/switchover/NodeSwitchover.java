@@ -72,11 +72,11 @@ public final class NodeSwitchover {
         restore(epoch);
       }
     });
-    return each(RelaySession::block)
+    return each(session -> session.switchover().block())
         .compose(first -> until(counts -> counts.quiescent() == counts.sessions(), started + window.toMillis()))
         .map(counts -> {
           if (next != null && blockedEpoch == epoch) {
-            each(session -> session.stage(next));
+            each(session -> session.switchover().stage(next));
           }
           return new Ack("BLOCK", epoch, true, counts, clock.millis() - started);
         });
@@ -90,7 +90,7 @@ public final class NodeSwitchover {
       return Future.succeededFuture(new Ack("SWITCH", target.epoch(), false, SessionCounts.NONE, 0));
     }
     log.info("switchover epoch {}: sessions move to {}", target.epoch(), target.address());
-    return each(RelaySession::switchBackend)
+    return each(session -> session.switchover().switchBackend())
         .compose(first -> until(counts -> counts.migrating() == 0,
             started + services.config().session().holdWindow().toMillis()))
         .map(counts -> new Ack("SWITCH", target.epoch(), true, counts, clock.millis() - started));
@@ -103,7 +103,7 @@ public final class NodeSwitchover {
       return Future.succeededFuture(new Ack("RESTORE", epoch, false, SessionCounts.NONE, 0));
     }
     blockedEpoch = -1;
-    return each(RelaySession::restore)
+    return each(session -> session.switchover().restore())
         .map(counts -> new Ack("RESTORE", epoch, true, counts, clock.millis() - started));
   }
 
