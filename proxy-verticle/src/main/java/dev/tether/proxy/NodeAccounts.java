@@ -2,6 +2,7 @@ package dev.tether.proxy;
 
 import dev.tether.config.TetherConfig;
 import dev.tether.config.UserStore;
+import dev.tether.proxy.node.NodeServices;
 import dev.tether.proxy.accounts.DatabaseUserStore;
 import dev.tether.proxy.backend.BackendTarget;
 import io.vertx.core.Future;

@@ -15,7 +15,10 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 import dev.tether.proxy.switchover.ClusterAgent;
 import dev.tether.proxy.switchover.NodeNumbers;
 import dev.tether.proxy.switchover.NodeSwitchover;
+import dev.tether.proxy.node.NodeServices;
+import dev.tether.proxy.node.ProxyMetrics;
 import dev.tether.proxy.session.KillRouter;
+import dev.tether.proxy.session.NodeSessions;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
@@ -33,11 +36,15 @@ public final class ProxyNode {
   private final String deploymentId;
   private final HttpServer http;
   private final NodeSwitchover switchover;
+  private final NodeSessions sessions;
+  private final NodeNumbers numbers;
   private ClusterAgent agent;
 
-  private ProxyNode(Vertx vertx, NodeServices services, String deploymentId, HttpServer http,
-                    List<ProxyVerticle> verticles) {
+  private ProxyNode(Vertx vertx, NodeServices services, NodeSessions sessions, NodeNumbers numbers,
+                    String deploymentId, HttpServer http, List<ProxyVerticle> verticles) {
     this.vertx = vertx;
+    this.sessions = sessions;
+    this.numbers = numbers;
     this.services = services;
     this.deploymentId = deploymentId;
     this.http = http;
@@ -55,16 +62,11 @@ public final class ProxyNode {
             TlsMaterial.serverContext(config.proxy().tls()), TlsMaterial.rsaKeys(config.proxy().tls()),
             new ProxyMetrics(registry))))
         .andThen(done -> built.set(done.result()))
-        .compose(services -> numbered(vertx, services))
         .compose(services -> {
-          List<ProxyVerticle> verticles = new CopyOnWriteArrayList<>();
-          return vertx.deployVerticle(() -> {
-                ProxyVerticle verticle = new ProxyVerticle(services);
-                verticles.add(verticle);
-                return verticle;
-              }, new DeploymentOptions().setInstances(config.proxy().eventLoops()))
-              .compose(deployment -> startHttp(vertx, services, registry)
-                  .map(http -> new ProxyNode(vertx, services, deployment, http, verticles)));
+          NodeSessions sessions = new NodeSessions();
+          NodeNumbers numbers = new NodeNumbers(vertx, services.config().cluster().nodeId());
+          return numbered(vertx, sessions, numbers).compose(ready -> deploy(vertx, config, registry, services,
+              sessions, numbers));
         })
         .compose(node -> node.joinFleet().map(node))
         .onSuccess(node -> log.info("Tether proxy listening on {}:{} for backend {}:{} (http {})",
@@ -72,15 +74,26 @@ public final class ProxyNode {
             config.proxy().httpPort()));
   }
 
+  /** One {@link ProxyVerticle} per event loop, then the HTTP endpoints. */
+  private static Future<ProxyNode> deploy(Vertx vertx, TetherConfig config, PrometheusMeterRegistry registry,
+                                          NodeServices services, NodeSessions sessions, NodeNumbers numbers) {
+    List<ProxyVerticle> verticles = new CopyOnWriteArrayList<>();
+    return vertx.deployVerticle(() -> {
+          ProxyVerticle verticle = new ProxyVerticle(services, sessions);
+          verticles.add(verticle);
+          return verticle;
+        }, new DeploymentOptions().setInstances(config.proxy().eventLoops()))
+        .compose(deployment -> startHttp(vertx, services, registry)
+            .map(http -> new ProxyNode(vertx, services, sessions, numbers, deployment, http, verticles)));
+  }
+
   /** Leases the node number of the connection ids and starts answering KILLs, before any client is accepted. */
-  private static Future<NodeServices> numbered(Vertx vertx, NodeServices services) {
-    NodeNumbers numbers = new NodeNumbers(vertx, services.config().cluster().nodeId());
+  private static Future<Void> numbered(Vertx vertx, NodeSessions sessions, NodeNumbers numbers) {
     return numbers.lease().compose(number -> {
-      services.connectionIds().node(number);
-      KillRouter router = new KillRouter(vertx, services.sessions(), number);
-      services.kills(router);
-      services.nodeNumbers(numbers);
-      return router.start().map(services);
+      sessions.connectionIds().node(number);
+      KillRouter router = new KillRouter(vertx, sessions.registry(), number);
+      sessions.kills(router);
+      return router.start();
     });
   }
 
@@ -124,6 +137,11 @@ public final class ProxyNode {
     return services;
   }
 
+  /** The node's sessions: by connection id, and the router of KILLs that name them. */
+  public NodeSessions sessions() {
+    return sessions;
+  }
+
   /** On a clustered Vert.x, registers the node and answers the coordinator's phase commands. */
   private Future<Void> joinFleet() {
     if (!vertx.isClustered()) {
@@ -149,7 +167,7 @@ public final class ProxyNode {
     Future<Void> left = agent == null ? Future.succeededFuture() : agent.stop().recover(e -> Future.succeededFuture());
     Future<Void> httpClosed = left.compose(ignored -> http == null ? Future.succeededFuture() : http.close());
     return httpClosed.compose(closed -> vertx.undeploy(deploymentId))
-        .compose(undeployed -> services.kills().stop())
-        .compose(stopped -> services.nodeNumbers().release().recover(e -> Future.succeededFuture()));
+        .compose(undeployed -> sessions.kills().stop())
+        .compose(stopped -> numbers.release().recover(e -> Future.succeededFuture()));
   }
 }

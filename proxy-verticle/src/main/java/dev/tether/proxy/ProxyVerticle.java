@@ -6,7 +6,11 @@ import dev.tether.proxy.frontend.ClientConnection;
 import dev.tether.proxy.frontend.FrontendHandshake;
 import dev.tether.proxy.protocol.ErrPacket;
 import dev.tether.proxy.protocol.ErrorCode;
+import dev.tether.proxy.node.NodeServices;
+import dev.tether.proxy.node.SessionCounts;
+import dev.tether.proxy.session.NodeSessions;
 import dev.tether.proxy.session.RelaySession;
+import dev.tether.proxy.switchover.SessionGroup;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -26,12 +30,13 @@ import java.util.function.Consumer;
  * One event loop's share of a proxy node: accepts clients on the shared MySQL port, and owns their
  * sessions and backend connections. Several instances share the port; each is single-threaded.
  */
-public final class ProxyVerticle extends VerticleBase {
+public final class ProxyVerticle extends VerticleBase implements SessionGroup {
   /** What a client of a draining node sees: the error a server shutting down gives, so drivers reconnect. */
   private static final ErrPacket DRAINING = ErrPacket.of(ErrorCode.SERVER_SHUTDOWN,
       "Tether node draining: connect again through the load balancer");
 
   private final NodeServices services;
+  private final NodeSessions sessions;
 
   // confined to this verticle's event loop
   /** Every open client connection, with its session once logged in (null before). */
@@ -42,8 +47,9 @@ public final class ProxyVerticle extends VerticleBase {
   private NetServer server;
   private NetClient client;
 
-  public ProxyVerticle(NodeServices services) {
+  public ProxyVerticle(NodeServices services, NodeSessions sessions) {
     this.services = services;
+    this.sessions = sessions;
   }
 
   @Override
@@ -95,15 +101,15 @@ public final class ProxyVerticle extends VerticleBase {
       return;
     }
     services.metrics().accepted();
-    ClientConnection connection = new ClientConnection(socket, services.nextConnectionId());
+    ClientConnection connection = new ClientConnection(socket, sessions.nextConnectionId());
     connection.traffic(services.metrics().clientTraffic());
     connection.inputLimits(services.partialFrames(), services.config().proxy().readTimeout().toMillis(),
         services.metrics()::rejected);
     connections.put(connection, null);
-    services.sessions().reserve(connection.connectionId(), context);
+    sessions.registry().reserve(connection.connectionId(), context);
     connection.closeListener(() -> {
       connections.remove(connection);
-      services.sessions().remove(connection.connectionId());
+      sessions.registry().remove(connection.connectionId());
       services.metrics().clientConnections().decrementAndGet();
     });
     BackendIdentity identity = services.identity();
@@ -117,9 +123,9 @@ public final class ProxyVerticle extends VerticleBase {
         return;
       }
       new FrontendHandshake(services, connection, connector, (client, login, backend, okSequence) -> {
-        RelaySession session = new RelaySession(vertx, services, client, connector, login, backend);
+        RelaySession session = new RelaySession(vertx, services, sessions, client, connector, login, backend);
         connections.replace(client, session);
-        services.sessions().attach(client.connectionId(), session);
+        sessions.registry().attach(client.connectionId(), session);
         session.start(okSequence);
       }).start(probed.result());
     });
@@ -129,6 +135,7 @@ public final class ProxyVerticle extends VerticleBase {
    * Applies {@code action} to every session of this event loop, on the loop, and counts where the
    * sessions stand afterwards. How a switchover phase reaches sessions.
    */
+  @Override
   public Future<SessionCounts> eachSession(Consumer<RelaySession> action) {
     Promise<SessionCounts> counted = Promise.promise();
     context.runOnContext(ignored -> {
@@ -150,6 +157,7 @@ public final class ProxyVerticle extends VerticleBase {
   }
 
   /** Whether the current target answers with a greeting now (this node's vote in failure detection). */
+  @Override
   public Future<Boolean> probeBackend() {
     Promise<Boolean> reached = Promise.promise();
     context.runOnContext(ignored -> connector.probe().onComplete(done -> reached.complete(done.succeeded())));

@@ -159,7 +159,7 @@ final class CommandIntake {
   private void routeKill(KillStatement kill, Buffer original) {
     session.phase(Phase.KILL_LOOKUP);
     BackendConnection backend = session.backend();
-    context.services().kills().route(kill, backend.address()).onComplete(done -> {
+    context.kills().route(kill, backend.address()).onComplete(done -> {
       KillRouter.Routed routed = done.result();
       if (session.phase() != Phase.KILL_LOOKUP) {
         Buffer later = routed.frame() != null ? routed.frame() : original;

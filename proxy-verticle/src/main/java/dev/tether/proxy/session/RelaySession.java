@@ -1,10 +1,11 @@
 package dev.tether.proxy.session;
 
-import dev.tether.proxy.NodeServices;
+import dev.tether.proxy.node.NodeServices;
 import dev.tether.proxy.backend.BackendConnection;
 import dev.tether.proxy.backend.BackendConnector;
 import dev.tether.proxy.frontend.ClientConnection;
 import dev.tether.proxy.frontend.ClientLogin;
+import dev.tether.proxy.node.NodeServices;
 import dev.tether.proxy.protocol.Capabilities;
 import dev.tether.proxy.protocol.ErrPacket;
 import dev.tether.proxy.protocol.ErrorCode;
@@ -16,7 +17,6 @@ import dev.tether.proxy.protocol.ServerStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import java.time.Clock;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,11 +54,11 @@ public final class RelaySession implements ClientConnection.Owner {
   /** The error a reconnection left for the session's next statement, or null. */
   private ErrPacket notice;
 
-  public RelaySession(Vertx vertx, NodeServices services, ClientConnection client, BackendConnector connector,
-                      ClientLogin login, BackendConnection backend) {
-    this.context = new SessionContext(vertx, services, client, connector,
+  public RelaySession(Vertx vertx, NodeServices services, NodeSessions sessions, ClientConnection client,
+                      BackendConnector connector, ClientLogin login, BackendConnection backend) {
+    this.context = new SessionContext(vertx, services, sessions.kills(), client, connector,
         Capabilities.has(login.capabilities(), Capabilities.CLIENT_SESSION_TRACK),
-        Capabilities.has(login.capabilities(), Capabilities.CLIENT_DEPRECATE_EOF), Clock.systemUTC());
+        Capabilities.has(login.capabilities(), Capabilities.CLIENT_DEPRECATE_EOF), services.clock());
     this.client = client;
     this.login = login;
     this.backend = backend;

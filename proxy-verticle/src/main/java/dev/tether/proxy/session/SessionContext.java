@@ -1,19 +1,21 @@
 package dev.tether.proxy.session;
 
-import dev.tether.proxy.NodeServices;
-import dev.tether.proxy.ProxyMetrics;
+import dev.tether.proxy.node.NodeServices;
+import dev.tether.proxy.node.ProxyMetrics;
 import dev.tether.proxy.backend.BackendConnector;
+import dev.tether.proxy.node.NodeServices;
+import dev.tether.proxy.node.ProxyMetrics;
 import dev.tether.proxy.frontend.ClientConnection;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 
 /**
  * What a session's parts share and never change: its loop, the node's services, the client
- * connection, how to reach backends, what the client negotiated, and the one clock the session
+ * connection, how to reach backends and other sessions (for a KILL), what the client negotiated, and the one clock the session
  * reads. Immutable after construction.
  */
-record SessionContext(Vertx vertx, NodeServices services, ClientConnection client, BackendConnector connector,
-                      boolean clientTracksState, boolean deprecateEof, Clock clock) {
+record SessionContext(Vertx vertx, NodeServices services, KillRouter kills, ClientConnection client,
+                      BackendConnector connector, boolean clientTracksState, boolean deprecateEof, Clock clock) {
 
   /** The session's id: the connection id of the client's greeting. */
   long id() {

@@ -5,7 +5,7 @@ import dev.tether.cluster.PhaseAck;
 import dev.tether.cluster.PhaseCommand;
 import dev.tether.cluster.ServerAddress;
 import dev.tether.cluster.Topology;
-import dev.tether.proxy.SessionCounts;
+import dev.tether.proxy.node.SessionCounts;
 import dev.tether.proxy.backend.BackendTarget;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,8 +1,7 @@
 package dev.tether.proxy.switchover;
 
-import dev.tether.proxy.NodeServices;
-import dev.tether.proxy.ProxyVerticle;
-import dev.tether.proxy.SessionCounts;
+import dev.tether.proxy.node.NodeServices;
+import dev.tether.proxy.node.SessionCounts;
 import dev.tether.proxy.backend.BackendTarget;
 import dev.tether.proxy.session.RelaySession;
 import io.vertx.core.Future;
@@ -35,18 +34,18 @@ public final class NodeSwitchover {
 
   private final SwitchoverClock clock;
   private final NodeServices services;
-  private final List<ProxyVerticle> verticles;
+  private final List<? extends SessionGroup> groups;
   private volatile long blockedEpoch = -1;
   private volatile long blockedAtMillis;
 
-  public NodeSwitchover(Vertx vertx, NodeServices services, List<ProxyVerticle> verticles) {
-    this(SwitchoverClock.of(vertx), services, verticles);
+  public NodeSwitchover(Vertx vertx, NodeServices services, List<? extends SessionGroup> groups) {
+    this(SwitchoverClock.of(vertx), services, groups);
   }
 
-  public NodeSwitchover(SwitchoverClock clock, NodeServices services, List<ProxyVerticle> verticles) {
+  public NodeSwitchover(SwitchoverClock clock, NodeServices services, List<? extends SessionGroup> groups) {
     this.clock = clock;
     this.services = services;
-    this.verticles = verticles;
+    this.groups = groups;
   }
 
   /** Holds new work and completes when every session is quiescent or {@code window} has passed. */
@@ -124,16 +123,16 @@ public final class NodeSwitchover {
 
   /** Where the node's sessions stand now, and whether it reaches the primary it follows; changes nothing. */
   public Future<Ack> status() {
-    Future<Boolean> reaches = verticles.isEmpty() ? Future.succeededFuture(false)
-        : verticles.get(0).probeBackend();
+    Future<Boolean> reaches = groups.isEmpty() ? Future.succeededFuture(false)
+        : groups.get(0).probeBackend();
     return reaches.compose(reachable -> each(session -> { })
         .map(counts -> new Ack("STATUS", services.target().epoch(), true, counts, 0, reachable)));
   }
 
   private Future<SessionCounts> each(Consumer<RelaySession> action) {
     Future<SessionCounts> total = Future.succeededFuture(SessionCounts.NONE);
-    for (ProxyVerticle verticle : verticles) {
-      total = total.compose(sum -> verticle.eachSession(action).map(sum::plus));
+    for (SessionGroup group : groups) {
+      total = total.compose(sum -> group.eachSession(action).map(sum::plus));
     }
     return total;
   }

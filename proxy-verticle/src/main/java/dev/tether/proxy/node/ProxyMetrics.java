@@ -1,4 +1,4 @@
-package dev.tether.proxy;
+package dev.tether.proxy.node;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
