@@ -16,8 +16,10 @@ import java.util.List;
 
 /**
  * Runs the proxy's own commands on a backend connection: all written at once (pipelined), each
- * response delimited by a {@link ResponseTracker} and decoded. Owns the connection's frames until
- * {@link #run} completes; nothing of it reaches the client.
+ * response delimited by a {@link ResponseTracker} and decoded. Borrows the connection
+ * ({@link BackendConnection#lend}) until {@link #run} completes and gives it back to its owner;
+ * nothing of it reaches the client. A failed exchange on an open connection keeps it (its owner
+ * takes it back explicitly, or closes it).
  */
 final class InternalExchange implements FrameSink {
   /** One command: its payload, and whether it is a COM_STMT_PREPARE. */
@@ -70,9 +72,13 @@ final class InternalExchange implements FrameSink {
       }
     }
     exchange.requests.addAll(requests);
-    backend.sink(exchange);
-    backend.closeHandler(closed -> exchange.done.tryFail("backend connection closed during " + requests.size()
-        + " internal command(s)"));
+    BackendConnection.Loan loan = backend.lend(exchange, closed -> exchange.done.tryFail("backend connection closed"
+        + " during " + requests.size() + " internal command(s)"));
+    exchange.done.future().onComplete(done -> {
+      if (done.succeeded() || backend.isClosed()) {
+        loan.giveBack(); // a connection left mid-response stays with the exchange, which ignores the rest
+      }
+    });
     Buffer out = Buffer.buffer();
     for (Request request : requests) {
       out.appendBuffer(new PayloadWriter(request.payload().length()).bytes(request.payload()).toPacket(0));

@@ -117,9 +117,10 @@ public final class KillRouter {
   }
 
   /** Whether {@code payload} is the server's ER_QUERY_INTERRUPTED while a routed KILL is recent. */
-  static boolean interruptsAnAnnouncedKill(io.vertx.core.buffer.Buffer payload, long announcedUntilMillis) {
+  static boolean interruptsAnAnnouncedKill(io.vertx.core.buffer.Buffer payload, long announcedUntilMillis,
+                                           long nowMillis) {
     return announcedUntilMillis != 0 && payload.length() >= 3 && payload.getUnsignedByte(0) == 0xFF
-        && payload.getUnsignedShortLE(1) == ER_QUERY_INTERRUPTED && System.currentTimeMillis() < announcedUntilMillis;
+        && payload.getUnsignedShortLE(1) == ER_QUERY_INTERRUPTED && nowMillis < announcedUntilMillis;
   }
 
   /**

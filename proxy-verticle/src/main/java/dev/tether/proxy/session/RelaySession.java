@@ -68,7 +68,7 @@ public final class RelaySession implements ClientConnection.Owner {
         new ResponseTracker(context.deprecateEof()), learner,
         services.config().session().persistent() ? learner : StateTracker.UNTRACKED, TransactionRecorder.NONE,
         statementIds, new IdleLimit(vertx, () -> phase == Phase.IDLE, () -> phase == Phase.CLOSED,
-            client::lastActivityMillis, this::expireIdle));
+            client::lastActivityMillis, this::expireIdle, context::now));
     this.relay = new ResponseRelay(this, context, parts);
     this.intake = new CommandIntake(this, context, parts);
     this.recovery = new LossRecovery(this, context, parts);

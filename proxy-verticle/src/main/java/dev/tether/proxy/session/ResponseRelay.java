@@ -64,7 +64,7 @@ final class ResponseRelay implements FrameSink {
           payload.length() > 0 ? Integer.toHexString(payload.getUnsignedByte(0)) : "", phase);
       return;
     }
-    if (KillRouter.interruptsAnAnnouncedKill(payload, killQueryUntilMillis)) {
+    if (KillRouter.interruptsAnAnnouncedKill(payload, killQueryUntilMillis, context.now())) {
       killQueryUntilMillis = 0; // the killer's OK goes first, as the server sends it first
       BackendConnection from = session.backend();
       context.vertx().setTimer(KillRouter.KILLER_HEAD_START_MILLIS, id -> {
