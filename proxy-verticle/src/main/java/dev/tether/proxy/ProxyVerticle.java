@@ -7,6 +7,7 @@ import dev.tether.proxy.frontend.FrontendHandshake;
 import dev.tether.proxy.protocol.ErrPacket;
 import dev.tether.proxy.protocol.ErrorCode;
 import dev.tether.proxy.node.NodeServices;
+import dev.tether.proxy.node.Rejection;
 import dev.tether.proxy.node.SessionCounts;
 import dev.tether.proxy.session.NodeSessions;
 import dev.tether.proxy.session.RelaySession;
@@ -89,13 +90,13 @@ public final class ProxyVerticle extends VerticleBase implements SessionGroup {
 
   private void accept(NetSocket socket) {
     if (services.drain().draining()) {
-      services.metrics().rejected("draining");
+      services.metrics().rejected(Rejection.DRAINING);
       socket.write(DRAINING.encode(0)).onComplete(written -> socket.close());
       return;
     }
     if (services.metrics().clientConnections().incrementAndGet() > services.config().proxy().maxConnections()) {
       services.metrics().clientConnections().decrementAndGet();
-      services.metrics().rejected("too_many_connections");
+      services.metrics().rejected(Rejection.TOO_MANY_CONNECTIONS);
       socket.write(ErrPacket.of(ErrorCode.TOO_MANY_CONNECTIONS, "Too many connections").encode(0))
           .onComplete(written -> socket.close());
       return;
@@ -172,7 +173,7 @@ public final class ProxyVerticle extends VerticleBase implements SessionGroup {
     boolean closeAll = services.drain().expired(now);
     for (ClientConnection connection : new ArrayList<>(connections.keySet())) {
       if (closeAll) {
-        services.metrics().rejected("drained");
+        services.metrics().rejected(Rejection.DRAINED);
         connection.closeWithError(DRAINING, 0);
       } else {
         connection.tick(now);

@@ -47,7 +47,7 @@ public final class ClientConnection implements FrameSink {
   /** When the last bytes arrived, and how long a begun frame may wait for the rest (0: no bound). */
   private long lastReadMillis = lastActivityMillis;
   private long readTimeoutMillis;
-  private java.util.function.Consumer<String> onInputRefused = reason -> {};
+  private java.util.function.Consumer<dev.tether.proxy.node.Rejection> onInputRefused = reason -> {};
   private int pauseReasons;
   private boolean closed;
   private boolean tls;
@@ -110,7 +110,7 @@ public final class ClientConnection implements FrameSink {
    * begun frame may wait for its rest; {@code refused} is told which (to count it) when either bound ends
    * the connection.
    */
-  public void inputLimits(PartialFrameBudget budget, long readTimeoutMillis, java.util.function.Consumer<String> refused) {
+  public void inputLimits(PartialFrameBudget budget, long readTimeoutMillis, java.util.function.Consumer<dev.tether.proxy.node.Rejection> refused) {
     decoder.budget(budget);
     this.readTimeoutMillis = readTimeoutMillis;
     this.onInputRefused = refused;
@@ -120,7 +120,7 @@ public final class ClientConnection implements FrameSink {
   @Override
   public void onOverBudget(int sequenceId) {
     if (!closed) {
-      onInputRefused.accept("partial_frame_bound");
+      onInputRefused.accept(dev.tether.proxy.node.Rejection.PARTIAL_FRAME_BOUND);
       closeWithError(ErrPacket.of(ErrorCode.OUT_OF_RESOURCES, "Tether: out of memory for partly received packets"
           + " on this node; try again later"), (sequenceId + 1) & 0xFF);
     }
@@ -140,7 +140,7 @@ public final class ClientConnection implements FrameSink {
 
   public void tick(long nowMillis) {
     if (!closed && readTimeoutMillis > 0 && decoder.pendingBytes() > 0 && nowMillis - lastReadMillis > readTimeoutMillis) {
-      onInputRefused.accept("read_timeout"); // a frame begun and not finished: the server's net_read_timeout closes it too
+      onInputRefused.accept(dev.tether.proxy.node.Rejection.READ_TIMEOUT); // a frame begun and not finished: the server's net_read_timeout closes it too
       close();
       return;
     }

@@ -1,6 +1,7 @@
 package dev.tether.proxy.frontend;
 
 import dev.tether.proxy.node.AuthThrottle;
+import dev.tether.proxy.node.Rejection;
 import dev.tether.proxy.node.NodeServices;
 import dev.tether.proxy.backend.BackendConnection;
 import dev.tether.proxy.backend.BackendConnector;
@@ -128,7 +129,7 @@ public final class FrontendHandshake implements ClientConnection.Owner {
   @Override
   public void onTick(long nowMillis) {
     if (phase != Phase.DONE && nowMillis > deadlineMillis) {
-      services.metrics().rejected("handshake_timeout");
+      services.metrics().rejected(Rejection.HANDSHAKE_TIMEOUT);
       fail(ErrPacket.of(ErrorCode.HANDSHAKE_ERROR, "Bad handshake: not completed within "
           + services.config().proxy().handshakeTimeout().toMillis() + " ms"));
     }

@@ -303,8 +303,9 @@ public final class ProxyMetrics {
     accepted.increment();
   }
 
-  /** A connection turned away, by reason (too_many_connections, handshake_timeout, ...). */
-  public void rejected(String reason) {
+  /** A connection turned away, and why. */
+  public void rejected(Rejection rejection) {
+    String reason = rejection.label();
     registry.counter(CLIENT_REJECTED, "reason", reason).increment();
   }
 

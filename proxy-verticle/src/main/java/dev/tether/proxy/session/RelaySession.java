@@ -1,11 +1,13 @@
 package dev.tether.proxy.session;
 
 import dev.tether.proxy.node.NodeServices;
+import dev.tether.proxy.node.Rejection;
 import dev.tether.proxy.backend.BackendConnection;
 import dev.tether.proxy.backend.BackendConnector;
 import dev.tether.proxy.frontend.ClientConnection;
 import dev.tether.proxy.frontend.ClientLogin;
 import dev.tether.proxy.node.NodeServices;
+import dev.tether.proxy.node.Rejection;
 import dev.tether.proxy.protocol.Capabilities;
 import dev.tether.proxy.protocol.ErrPacket;
 import dev.tether.proxy.protocol.ErrorCode;
@@ -324,7 +326,7 @@ public final class RelaySession implements ClientConnection.Owner {
 
   /** The client's own wait_timeout passed: closed as its server would (MariaDB: a reset; MySQL 8: ERR 4031). */
   void expireIdle() {
-    context.metrics().rejected("wait_timeout");
+    context.metrics().rejected(Rejection.WAIT_TIMEOUT);
     end(backend.identity().mariaDb() ? null : ErrPacket.of(ErrorCode.CLIENT_INTERACTION_TIMEOUT,
         "The client was disconnected by the server because of inactivity."), 0);
   }

@@ -1,5 +1,6 @@
 package dev.tether.proxy.session;
 
+import dev.tether.proxy.node.Rejection;
 import dev.tether.proxy.protocol.ErrPacket;
 import dev.tether.proxy.protocol.ErrorCode;
 
@@ -41,14 +42,14 @@ final class SessionDeadlines {
     switch (session.phase()) {
       case IDLE -> {
         if (nowMillis - idleSinceMillis > idleTimeoutMillis) {
-          context.metrics().rejected("idle_timeout");
+          context.metrics().rejected(Rejection.IDLE_TIMEOUT);
           session.end(ErrPacket.of(ErrorCode.CLIENT_INTERACTION_TIMEOUT,
               "The client was disconnected by the server because of inactivity."), 0);
         }
       }
       case AWAITING, REFRESHING, STARTING -> {
         if (nowMillis - lastBackendMillis > responseTimeoutMillis) {
-          context.metrics().rejected("backend_response_timeout");
+          context.metrics().rejected(Rejection.BACKEND_RESPONSE_TIMEOUT);
           session.end(ErrPacket.of(ErrorCode.BACKEND_UNAVAILABLE, "Tether: backend sent nothing for "
               + responseTimeoutMillis / 1000 + " s"), parts.command().nextSequenceToClient());
         }
