@@ -49,6 +49,7 @@ public final class ProxyNode {
     this.deploymentId = deploymentId;
     this.http = http;
     this.switchover = new NodeSwitchover(vertx, services, verticles);
+    sessions.onChange(switchover::sessionChanged);
   }
 
   /** Starts a node; {@code registry} may be shared with Vert.x's own metrics. */

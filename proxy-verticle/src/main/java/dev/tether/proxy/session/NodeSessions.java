@@ -10,6 +10,8 @@ public final class NodeSessions {
   private final SessionRegistry registry = new SessionRegistry();
   /** Set once by the node before it accepts clients. */
   private volatile KillRouter kills;
+  /** Told when a session's standing may have changed (between commands, ended, moved): the node's switchover. */
+  private volatile Runnable onChange = () -> { };
 
   /** A fleet-unique id for a new client connection (see {@link ConnectionIds}). */
   public long nextConnectionId() {
@@ -30,5 +32,14 @@ public final class NodeSessions {
 
   public void kills(KillRouter router) {
     kills = router;
+  }
+
+  /** Who hears that a session went idle, ended or finished moving (on that session's loop). */
+  public void onChange(Runnable listener) {
+    onChange = listener;
+  }
+
+  void changed() {
+    onChange.run();
   }
 }

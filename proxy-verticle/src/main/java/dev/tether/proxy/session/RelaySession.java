@@ -58,7 +58,7 @@ public final class RelaySession implements ClientConnection.Owner {
 
   public RelaySession(Vertx vertx, NodeServices services, NodeSessions sessions, ClientConnection client,
                       BackendConnector connector, ClientLogin login, BackendConnection backend) {
-    this.context = new SessionContext(vertx, services, sessions.kills(), client, connector,
+    this.context = new SessionContext(vertx, services, sessions, client, connector,
         Capabilities.has(login.capabilities(), Capabilities.CLIENT_SESSION_TRACK),
         Capabilities.has(login.capabilities(), Capabilities.CLIENT_DEPRECATE_EOF), services.clock());
     this.client = client;
@@ -189,6 +189,7 @@ public final class RelaySession implements ClientConnection.Owner {
       }
       phase = Phase.CLOSED;
       backend.close();
+      context.changed();
     }
   }
 
@@ -220,6 +221,7 @@ public final class RelaySession implements ClientConnection.Owner {
   void becomeIdle() {
     phase = Phase.IDLE;
     deadlines.idle();
+    context.changed();
   }
 
   /** Replays commands the client pipelined, as far as the session can take them now. */
@@ -263,6 +265,7 @@ public final class RelaySession implements ClientConnection.Owner {
     listen();
     parts.statementIds().remap(statementIdsThere);
     parts.tracker().statusFlags(rebuilt.statusFlags());
+    context.changed(); // moved: a switchover waiting for its sessions counts again
   }
 
   /** COM_CHANGE_USER succeeded: {@code next} is logged in on {@code fresh}, the old connection goes. */
@@ -301,6 +304,7 @@ public final class RelaySession implements ClientConnection.Owner {
     backend.write(frame);
     backend.close();
     client.close();
+    context.changed();
   }
 
   /**
@@ -340,6 +344,7 @@ public final class RelaySession implements ClientConnection.Owner {
     switchover.discardStaged();
     relay.flush();
     backend.close();
+    context.changed();
     if (error == null) {
       client.abort();
     } else {

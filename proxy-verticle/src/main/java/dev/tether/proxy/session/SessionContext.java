@@ -14,7 +14,7 @@ import java.time.Clock;
  * connection, how to reach backends and other sessions (for a KILL), what the client negotiated, and the one clock the session
  * reads. Immutable after construction.
  */
-record SessionContext(Vertx vertx, NodeServices services, KillRouter kills, ClientConnection client,
+record SessionContext(Vertx vertx, NodeServices services, NodeSessions sessions, ClientConnection client,
                       BackendConnector connector, boolean clientTracksState, boolean deprecateEof, Clock clock) {
 
   /** The session's id: the connection id of the client's greeting. */
@@ -24,6 +24,15 @@ record SessionContext(Vertx vertx, NodeServices services, KillRouter kills, Clie
 
   ProxyMetrics metrics() {
     return services.metrics();
+  }
+
+  KillRouter kills() {
+    return sessions.kills();
+  }
+
+  /** The session went idle, ended or finished moving: a switchover waiting for sessions looks again. */
+  void changed() {
+    sessions.changed();
   }
 
   long now() {

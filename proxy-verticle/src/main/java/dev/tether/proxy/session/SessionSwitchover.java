@@ -190,6 +190,7 @@ public final class SessionSwitchover {
     }
   }
 
+
   /**
    * Leaves the old backend for the node's current target. The old primary still answers here, so
    * an open transaction is rolled back on it and its temporary tables are read, to be recreated on
