@@ -2,21 +2,20 @@ package dev.tether.proxy.frontend;
 
 import dev.tether.proxy.protocol.ErrPacket;
 import dev.tether.proxy.protocol.ErrorCode;
-import dev.tether.proxy.protocol.PartialFrameBudget;
 import dev.tether.proxy.protocol.FrameDecoder;
 import dev.tether.proxy.protocol.FrameSink;
+import dev.tether.proxy.protocol.PartialFrameBudget;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.net.NetSocketInternal;
-import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
-import io.netty.channel.ChannelOption;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
 

@@ -1,11 +1,11 @@
 package dev.tether.proxy.frontend;
 
-import dev.tether.proxy.node.AuthThrottle;
-import dev.tether.proxy.node.Rejection;
-import dev.tether.proxy.node.NodeServices;
 import dev.tether.proxy.backend.BackendConnection;
 import dev.tether.proxy.backend.BackendConnector;
 import dev.tether.proxy.backend.BackendIdentity;
+import dev.tether.proxy.node.AuthThrottle;
+import dev.tether.proxy.node.NodeServices;
+import dev.tether.proxy.node.Rejection;
 import dev.tether.proxy.protocol.AuthScramble;
 import dev.tether.proxy.protocol.Capabilities;
 import dev.tether.proxy.protocol.ErrPacket;

@@ -65,7 +65,7 @@ final class ChangeUserFlow {
   private void deny(ErrPacket error, int sequence) {
     BackendConnection backend = session.backend();
     if (!backend.identity().mariaDb()) {
-      session.end(error, sequence);
+      session.endings().end(error, sequence);
       return;
     }
     failures++;
@@ -75,7 +75,7 @@ final class ChangeUserFlow {
     ChangeUserDenial.reset(context.vertx(), backend, after, context.deprecateEof(), parts.stateTracker().tracks())
         .onComplete(reset -> {
           if (session.phase() != Phase.CLOSED && reset.failed()) {
-            session.end(ErrPacket.from(reset.cause()), sequence);
+            session.endings().end(ErrPacket.from(reset.cause()), sequence);
           } else if (session.phase() != Phase.CLOSED) {
             session.listen();
             session.freshSession(after, reset.result());
@@ -104,7 +104,7 @@ final class ChangeUserFlow {
             return;
           }
           if (connected.failed()) {
-            session.end(ErrPacket.from(connected.cause()), okSequence);
+            session.endings().end(ErrPacket.from(connected.cause()), okSequence);
             return;
           }
           BackendConnection backend = connected.result();

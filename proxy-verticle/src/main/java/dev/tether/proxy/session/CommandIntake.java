@@ -34,7 +34,7 @@ final class CommandIntake {
   /** The first frame of a command, with the session idle. */
   void start(int sequenceId, Buffer payload, Buffer frame) {
     if (sequenceId != 0) {
-      session.violation(ErrorCode.NET_PACKETS_OUT_OF_ORDER, "Got packets out of order", sequenceId);
+      session.endings().violation(ErrorCode.NET_PACKETS_OUT_OF_ORDER, "Got packets out of order", sequenceId);
       return;
     }
     if (payload.length() == 0) {
@@ -52,7 +52,7 @@ final class CommandIntake {
     CommandView view = CommandView.read(payload, parts.stateTracker().tracks());
     switch (view.command()) {
       case Command.COM_QUIT -> {
-        session.quit(frame);
+        session.endings().quit(frame);
         return;
       }
       case Command.COM_CHANGE_USER -> {
@@ -102,7 +102,7 @@ final class CommandIntake {
   void forward(int sequenceId, Buffer payload, Buffer frame) {
     CommandInFlight command = parts.command();
     if (command.forwarded(sequenceId, payload.length()) > maxAllowedPacket) {
-      session.violation(ErrorCode.NET_PACKET_TOO_LARGE, "Got a packet bigger than 'max_allowed_packet' bytes",
+      session.endings().violation(ErrorCode.NET_PACKET_TOO_LARGE, "Got a packet bigger than 'max_allowed_packet' bytes",
           sequenceId);
       return;
     }

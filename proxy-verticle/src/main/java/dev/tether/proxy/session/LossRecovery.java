@@ -67,14 +67,14 @@ final class LossRecovery {
     switch (outcome) {
       case SESSION_KILLED -> {
         context.metrics().failedByLoss(outcome.label()); // a KILL ends the session as on the server:
-        session.end(parts.command().killedBy(), parts.command().nextSequenceToClient()); // one that killed itself is told so
+        session.endings().end(parts.command().killedBy(), parts.command().nextSequenceToClient()); // one that killed itself is told so
       }
-      case IDLE_EXPIRED -> session.expireIdle(); // the backend timed out with the client's own wait_timeout
-      case UNTRACKED -> session.end(ErrPacket.of(ErrorCode.BACKEND_UNAVAILABLE, "Tether: lost the connection to the"
+      case IDLE_EXPIRED -> session.endings().expireIdle(); // the backend timed out with the client's own wait_timeout
+      case UNTRACKED -> session.endings().end(ErrPacket.of(ErrorCode.BACKEND_UNAVAILABLE, "Tether: lost the connection to the"
           + " database"), session.phase() == Phase.IDLE ? 0 : parts.command().nextSequenceToClient());
       case REBUILD -> rebuild(null, session.inTransaction(), null);
       case RESEND, RESULT_INTERRUPTED, TRANSACTION_LOST, STATEMENT_KILLED, OUTCOME_UNKNOWN -> lostInFlight(outcome);
-      case MID_COMMAND -> session.end(ErrPacket.of(ErrorCode.BACKEND_UNAVAILABLE,
+      case MID_COMMAND -> session.endings().end(ErrPacket.of(ErrorCode.BACKEND_UNAVAILABLE,
           "Tether: lost the connection to the database during the command"), parts.command().nextSequenceToClient());
       case IGNORED -> { }
     }
@@ -145,7 +145,7 @@ final class LossRecovery {
     if (refusal != null) {
       context.metrics().replayFailed(refusal.reason().label());
       log.info("session {}: not migrated: {}", context.id(), refusal.message());
-      session.end(ErrPacket.of(ErrorCode.BACKEND_UNAVAILABLE, "Tether: the connection to the database was lost and"
+      session.endings().end(ErrPacket.of(ErrorCode.BACKEND_UNAVAILABLE, "Tether: the connection to the database was lost and"
           + " this session cannot be rebuilt: " + refusal.message()), replySequence);
       return;
     }
@@ -162,7 +162,7 @@ final class LossRecovery {
             : ReplayFailure.Reason.RECONNECT_FAILED;
         context.metrics().replayFailed(reason.label());
         log.info("session {}: not migrated: {} ({})", context.id(), reason.label(), rebuilt.cause().getMessage());
-        session.end(ErrPacket.of(ErrorCode.BACKEND_UNAVAILABLE, "Tether: the connection to the database was lost and"
+        session.endings().end(ErrPacket.of(ErrorCode.BACKEND_UNAVAILABLE, "Tether: the connection to the database was lost and"
             + " the session could not be rebuilt: " + rebuilt.cause().getMessage()), replySequence);
         return;
       }

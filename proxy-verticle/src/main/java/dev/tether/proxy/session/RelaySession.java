@@ -1,27 +1,21 @@
 package dev.tether.proxy.session;
 
-import dev.tether.proxy.node.NodeServices;
-import dev.tether.proxy.node.Rejection;
 import dev.tether.proxy.backend.BackendConnection;
 import dev.tether.proxy.backend.BackendConnector;
 import dev.tether.proxy.frontend.ClientConnection;
 import dev.tether.proxy.frontend.ClientLogin;
 import dev.tether.proxy.node.NodeServices;
-import dev.tether.proxy.node.Rejection;
 import dev.tether.proxy.protocol.Capabilities;
 import dev.tether.proxy.protocol.ErrPacket;
 import dev.tether.proxy.protocol.ErrorCode;
 import dev.tether.proxy.protocol.OkPacket;
 import dev.tether.proxy.protocol.Packets;
-import dev.tether.proxy.protocol.ProtocolException;
 import dev.tether.proxy.protocol.ResponseTracker;
 import dev.tether.proxy.protocol.ServerStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One client session after login: its phase, its two connections and the outbox to the backend.
@@ -34,8 +28,6 @@ import org.slf4j.LoggerFactory;
  * Backpressure both ways. Confined to the client's event loop, with the backend on the same loop.
  */
 public final class RelaySession implements ClientConnection.Owner {
-  private static final Logger log = LoggerFactory.getLogger(RelaySession.class);
-
   // immutable after construction
   private final SessionContext context;
   private final ClientConnection client;
@@ -48,6 +40,7 @@ public final class RelaySession implements ClientConnection.Owner {
   private final ChangeUserFlow changeUser;
   private final StateReadBack readBack;
   private final SessionDeadlines deadlines;
+  private final SessionEnd endings;
 
   // confined to the event loop
   private ClientLogin login;
@@ -78,6 +71,7 @@ public final class RelaySession implements ClientConnection.Owner {
     this.changeUser = new ChangeUserFlow(this, context, parts);
     this.readBack = new StateReadBack(this, context, parts);
     this.deadlines = new SessionDeadlines(this, context, parts);
+    this.endings = new SessionEnd(this, context, parts);
   }
 
   /** Turns on session tracking on the backend, then answers the client's login with OK. */
@@ -93,7 +87,7 @@ public final class RelaySession implements ClientConnection.Owner {
         return;
       }
       if (ready.failed()) {
-        end(ErrPacket.from(ready.cause()), okSequence);
+        endings.end(ErrPacket.from(ready.cause()), okSequence);
         return;
       }
       listen();
@@ -150,7 +144,7 @@ public final class RelaySession implements ClientConnection.Owner {
         case IDLE -> intake.start(sequenceId, payload, frame);
         case RECEIVING -> {
           if (sequenceId != ((parts.command().sequence() + 1) & 0xFF)) {
-            violation(ErrorCode.NET_PACKETS_OUT_OF_ORDER, "Got packets out of order", sequenceId);
+            endings.violation(ErrorCode.NET_PACKETS_OUT_OF_ORDER, "Got packets out of order", sequenceId);
             return;
           }
           intake.forward(sequenceId, payload, frame);
@@ -169,7 +163,7 @@ public final class RelaySession implements ClientConnection.Owner {
         case CLOSED -> { }
       }
     } catch (RuntimeException e) {
-      failed("client frame", e);
+      endings.failed("client frame", e);
     }
   }
 
@@ -180,17 +174,11 @@ public final class RelaySession implements ClientConnection.Owner {
 
   @Override
   public void onClosed() {
-    parts.idleLimit().stop();
-    switchover.discardStaged();
-    if (phase != Phase.CLOSED) {
-      if (phase == Phase.AWAITING || phase == Phase.UPLOADING) { // the server may run it long after the socket closes
-        QueryCanceller.cancel(context.connector(), login, backend, context.deprecateEof(),
-            context.metrics().registry());
-      }
-      phase = Phase.CLOSED;
-      backend.close();
-      context.changed();
-    }
+    endings.clientClosed();
+  }
+
+  private void expireIdle() {
+    endings.expireIdle();
   }
 
   @Override
@@ -295,63 +283,6 @@ public final class RelaySession implements ClientConnection.Owner {
     return frame.slice(Packets.HEADER_SIZE, frame.length());
   }
 
-  // ---- endings -----------------------------------------------------------------------------
-
-  /** COM_QUIT: passed on, and both connections closed. */
-  void quit(Buffer frame) {
-    switchover.discardStaged();
-    phase = Phase.CLOSED;
-    backend.write(frame);
-    backend.close();
-    client.close();
-    context.changed();
-  }
-
-  /**
-   * Something this code did not expect: logged as a bug and counted, or, for bytes no peer should
-   * send (a ProtocolException), counted as a protocol error; the session ends cleanly.
-   */
-  void failed(String where, RuntimeException e) {
-    if (e instanceof ProtocolException) {
-      log.info("session {}: malformed {} in {}: {}", context.id(), where, phase, e.getMessage());
-      context.metrics().protocolError();
-    } else {
-      log.error("BUG: session {} in {} while handling a {}: {}", context.id(), phase, where, e.toString(), e);
-      context.metrics().bug("relay_session");
-    }
-    end(ErrPacket.of(ErrorCode.BACKEND_UNAVAILABLE, "Tether: internal error, the session was closed: " + e),
-        parts.command().nextSequenceToClient());
-  }
-
-  void violation(ErrorCode code, String message, int sequenceId) {
-    context.metrics().protocolError();
-    end(ErrPacket.of(code, message), (sequenceId + 1) & 0xFF);
-  }
-
-  /** The client's own wait_timeout passed: closed as its server would (MariaDB: a reset; MySQL 8: ERR 4031). */
-  void expireIdle() {
-    context.metrics().rejected(Rejection.WAIT_TIMEOUT);
-    end(backend.identity().mariaDb() ? null : ErrPacket.of(ErrorCode.CLIENT_INTERACTION_TIMEOUT,
-        "The client was disconnected by the server because of inactivity."), 0);
-  }
-
-  /** Ends the session with {@code error}, or with a reset and nothing sent when it is null. */
-  void end(ErrPacket error, int sequenceId) {
-    if (phase == Phase.CLOSED) {
-      return;
-    }
-    phase = Phase.CLOSED;
-    switchover.discardStaged();
-    relay.flush();
-    backend.close();
-    context.changed();
-    if (error == null) {
-      client.abort();
-    } else {
-      client.closeWithError(error, sequenceId);
-    }
-  }
-
   // ---- for the session's parts (same package, same event loop) -----------------------------
 
   Phase phase() {
@@ -388,6 +319,10 @@ public final class RelaySession implements ClientConnection.Owner {
 
   SessionDeadlines deadlines() {
     return deadlines;
+  }
+
+  SessionEnd endings() {
+    return endings;
   }
 
   ErrPacket notice() {

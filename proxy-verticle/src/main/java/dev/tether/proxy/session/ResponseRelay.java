@@ -52,7 +52,7 @@ final class ResponseRelay implements FrameSink {
     try {
       onBackendFrame(sequenceId, payload, frame);
     } catch (RuntimeException e) {
-      session.failed("backend frame", e);
+      session.endings().failed("backend frame", e);
     }
   }
 

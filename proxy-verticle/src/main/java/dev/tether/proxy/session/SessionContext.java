@@ -1,11 +1,9 @@
 package dev.tether.proxy.session;
 
-import dev.tether.proxy.node.NodeServices;
-import dev.tether.proxy.node.ProxyMetrics;
 import dev.tether.proxy.backend.BackendConnector;
+import dev.tether.proxy.frontend.ClientConnection;
 import dev.tether.proxy.node.NodeServices;
 import dev.tether.proxy.node.ProxyMetrics;
-import dev.tether.proxy.frontend.ClientConnection;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 

@@ -43,20 +43,20 @@ final class SessionDeadlines {
       case IDLE -> {
         if (nowMillis - idleSinceMillis > idleTimeoutMillis) {
           context.metrics().rejected(Rejection.IDLE_TIMEOUT);
-          session.end(ErrPacket.of(ErrorCode.CLIENT_INTERACTION_TIMEOUT,
+          session.endings().end(ErrPacket.of(ErrorCode.CLIENT_INTERACTION_TIMEOUT,
               "The client was disconnected by the server because of inactivity."), 0);
         }
       }
       case AWAITING, REFRESHING, STARTING -> {
         if (nowMillis - lastBackendMillis > responseTimeoutMillis) {
           context.metrics().rejected(Rejection.BACKEND_RESPONSE_TIMEOUT);
-          session.end(ErrPacket.of(ErrorCode.BACKEND_UNAVAILABLE, "Tether: backend sent nothing for "
+          session.endings().end(ErrPacket.of(ErrorCode.BACKEND_UNAVAILABLE, "Tether: backend sent nothing for "
               + responseTimeoutMillis / 1000 + " s"), parts.command().nextSequenceToClient());
         }
       }
       case RECEIVING, UPLOADING, CHANGE_USER_AUTH -> {
         if (nowMillis - context.client().lastActivityMillis() > responseTimeoutMillis) {
-          session.end(ErrPacket.of(ErrorCode.NET_READ_INTERRUPTED, "Got timeout reading communication packets"),
+          session.endings().end(ErrPacket.of(ErrorCode.NET_READ_INTERRUPTED, "Got timeout reading communication packets"),
               parts.command().nextSequenceToClient());
         }
       }

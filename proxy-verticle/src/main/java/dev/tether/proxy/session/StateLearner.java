@@ -1,15 +1,15 @@
 package dev.tether.proxy.session;
 
 import dev.tether.proxy.protocol.Command;
-import dev.tether.proxy.protocol.OkPacket;
 import dev.tether.proxy.protocol.CommandView;
 import dev.tether.proxy.protocol.Keyword;
 import dev.tether.proxy.protocol.OkHeader;
+import dev.tether.proxy.protocol.OkPacket;
 import dev.tether.proxy.protocol.QueryScan;
-import dev.tether.proxy.protocol.StmtExecute;
 import dev.tether.proxy.protocol.ResponseTracker;
 import dev.tether.proxy.protocol.ServerStatus;
 import dev.tether.proxy.protocol.SessionStateChange;
+import dev.tether.proxy.protocol.StmtExecute;
 import dev.tether.proxy.protocol.StmtPrepareOk;
 import io.vertx.core.buffer.Buffer;
 import java.util.Locale;

@@ -1,8 +1,8 @@
 package dev.tether.proxy.switchover;
 
+import dev.tether.proxy.backend.BackendTarget;
 import dev.tether.proxy.node.NodeServices;
 import dev.tether.proxy.node.SessionCounts;
-import dev.tether.proxy.backend.BackendTarget;
 import dev.tether.proxy.session.RelaySession;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
