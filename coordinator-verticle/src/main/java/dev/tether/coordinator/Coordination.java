@@ -3,11 +3,13 @@ package dev.tether.coordinator;
 import dev.tether.config.CoordinatorConfig;
 import io.vertx.core.Vertx;
 import java.time.Clock;
+import java.util.List;
 
 /**
  * The coordinator's parts, wired once, each handed what it needs directly: the control connections,
  * the fleet broadcast, the topology store, one run at a time, the orchestrator of the runs, the
- * membership changes and the history. Every part that reads time reads {@link #clock}.
+ * membership changes, the history and the periodic duties. Every part that reads time reads
+ * {@link #clock}.
  */
 final class Coordination {
   final Leadership leadership = new Leadership();
@@ -18,45 +20,33 @@ final class Coordination {
   final SwitchoverOrchestrator orchestrator;
   final TopologyMembership membership;
   final SwitchoverRecorder recorder;
+  /**
+   * What the active coordinator does every interval: the watch over the primary (its failovers are
+   * recorded, a reopened primary's hand-over is not), the topology repair, and the reading of every
+   * server (the first one right away).
+   */
+  final List<Duty> duties;
   final Clock clock;
-  private final Vertx vertx;
-  private final CoordinatorConfig config;
-  private final ReplicationFlavor flavor;
-  private final CoordinatorMetrics metrics;
-  private final Fencing fencing;
 
   Coordination(Vertx vertx, CoordinatorConfig config, ReplicationFlavor flavor, CoordinatorMetrics metrics,
                Clock clock) {
-    this.vertx = vertx;
-    this.config = config;
-    this.flavor = flavor;
-    this.metrics = metrics;
     this.clock = clock;
     this.servers = new ServerControl(vertx, config, leadership::leading);
     this.fleet = new FleetBroadcast(vertx, config, leadership::leading);
-    this.fencing = new Fencing(servers, flavor, metrics);
+    ReplicationControl replication = new ReplicationControl(servers, flavor, config);
+    Fencing fencing = new Fencing(replication, metrics);
     ServerFactsReader facts = new ServerFactsReader(servers, flavor, config);
     this.store = new TopologyStore(vertx, servers, flavor, leadership, facts, fencing);
-    SwitchoverSteps steps = new SwitchoverSteps(servers, flavor, config, store, fleet, fencing);
-    this.orchestrator = new SwitchoverOrchestrator(steps, new Election(servers, flavor, config, clock), runs, metrics,
-        clock);
-    this.membership = new TopologyMembership(store, runs, new Rejoiner(servers, flavor, config, facts, fencing),
-        servers, flavor, config);
+    SwitchoverSteps steps = new SwitchoverSteps(replication, store, fleet, fencing);
+    this.orchestrator = new SwitchoverOrchestrator(steps, new Election(replication, clock), runs, metrics, clock);
+    this.membership = new TopologyMembership(store, runs, new Rejoiner(replication, facts, fencing), replication);
     this.recorder = new SwitchoverRecorder(new SwitchoverHistory(vertx), metrics, clock);
-  }
-
-  /** The watch over the primary; its failovers are recorded, a reopened primary's hand-over is not. */
-  FailureDetector failureDetector() {
     PrimaryReopen reopen = new PrimaryReopen(servers, flavor, runs, orchestrator::failover);
-    return new FailureDetector(vertx, config, flavor, servers, store, fleet, runs,
+    FailureDetector detector = new FailureDetector(replication, store, fleet, runs,
         () -> recorder.record(RunKind.FAILOVER, orchestrator::failover), reopen, fencing, metrics, clock);
-  }
-
-  ServerMonitor serverMonitor() {
-    return new ServerMonitor(vertx, config, flavor, servers, store, metrics, clock);
-  }
-
-  TopologyRepair topologyRepair() {
-    return new TopologyRepair(vertx, config, store, runs, membership);
+    ServerMonitor monitor = new ServerMonitor(vertx, replication, store, metrics, clock);
+    this.duties = List.of(new Duty(config.probeInterval(), false, detector::probe),
+        new Duty(config.monitorInterval(), false, membership::repair),
+        new Duty(config.monitorInterval(), true, monitor::readAll));
   }
 }

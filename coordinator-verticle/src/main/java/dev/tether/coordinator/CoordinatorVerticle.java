@@ -10,6 +10,8 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.shareddata.Lock;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,9 +30,8 @@ public final class CoordinatorVerticle extends VerticleBase {
   private final Clock clock;
   private CoordinatorMetrics metrics;
   private Coordination parts;
-  private FailureDetector detector;
-  private TopologyRepair repair;
-  private ServerMonitor monitor;
+  /** The timers of the active coordinator's duties ({@link Coordination#duties}). */
+  private final List<Long> dutyTimers = new ArrayList<>();
   private Lock leadership;
   private HttpServer admin;
   private long retryTimer = -1;
@@ -89,12 +90,7 @@ public final class CoordinatorVerticle extends VerticleBase {
             admin = server;
             log.info("admin API on {}://{}:{}", config.coordinator().adminTls().enabled() ? "https" : "http",
                 config.cluster().host(), server.actualPort());
-            detector = parts.failureDetector();
-            detector.start();
-            repair = parts.topologyRepair();
-            repair.start();
-            monitor = parts.serverMonitor();
-            monitor.start();
+            parts.duties.forEach(duty -> dutyTimers.add(duty.schedule(vertx)));
           })
           .onFailure(e -> log.error("admin API failed to start: {}", e.getMessage()));
     });
@@ -105,15 +101,7 @@ public final class CoordinatorVerticle extends VerticleBase {
     if (parts != null) {
       parts.leadership.abdicate();
     }
-    if (detector != null) {
-      detector.stop();
-    }
-    if (repair != null) {
-      repair.stop();
-    }
-    if (monitor != null) {
-      monitor.stop();
-    }
+    dutyTimers.forEach(vertx::cancelTimer);
     if (retryTimer >= 0) {
       vertx.cancelTimer(retryTimer);
     }

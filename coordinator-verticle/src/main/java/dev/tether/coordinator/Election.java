@@ -1,8 +1,6 @@
 package dev.tether.coordinator;
 
-import dev.tether.config.CoordinatorConfig;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,18 +12,16 @@ import java.util.Optional;
  * (the replica that received the most from the dead primary, once it applied all of it).
  */
 final class Election {
-  private final ServerSql servers;
+  private final ReplicationControl replication;
   private final ReplicationFlavor flavor;
-  private final CoordinatorConfig config;
   private final Clock clock;
 
   /** A replica and the GTID position it is judged by; null when it did not answer. */
   record Candidate(String server, String position) {}
 
-  Election(ServerSql servers, ReplicationFlavor flavor, CoordinatorConfig config, Clock clock) {
-    this.servers = servers;
-    this.flavor = flavor;
-    this.config = config;
+  Election(ReplicationControl replication, Clock clock) {
+    this.replication = replication;
+    this.flavor = replication.flavor;
     this.clock = clock;
   }
 
@@ -53,7 +49,7 @@ final class Election {
   Future<String> mostApplied(List<String> replicas) {
     List<Future<String>> positions = new ArrayList<>();
     for (String replica : replicas) {
-      positions.add(servers.value(replica, flavor.readPosition()).recover(unreachable -> Future.succeededFuture(null)));
+      positions.add(replication.position(replica).recover(unreachable -> Future.succeededFuture(null)));
     }
     return Future.all(positions).compose(all -> best(candidates(replicas, all.list()))
         .map(Future::succeededFuture)
@@ -67,13 +63,14 @@ final class Election {
   Future<String> mostReceived(List<String> replicas) {
     List<Future<String>> received = new ArrayList<>();
     for (String replica : replicas) {
-      received.add(servers.run(replica, flavor.stopReceiving())
-          .compose(ignored -> servers.row(replica, flavor.replicaStatus(), config.phaseTimeout().toMillis()))
+      received.add(replication.servers.run(replica, flavor.stopReceiving())
+          .compose(ignored -> replication.replicaStatus(replica))
           .map(status -> status == null ? null : status.getString(flavor.receivedPositionColumn(), ""))
           .recover(unreachable -> Future.succeededFuture(null)));
     }
     return Future.all(received).compose(all -> best(candidates(replicas, all.list()))
-        .map(elected -> appliedAllReceived(elected, clock.millis() + config.phaseTimeout().toMillis()).map(elected))
+        .map(elected -> appliedAllReceived(elected, clock.millis() + replication.config.phaseTimeout().toMillis())
+            .map(elected))
         .orElseGet(() -> SwitchoverFailure.NO_REACHABLE_REPLICA.fail("no reachable replica to promote")));
   }
 
@@ -91,12 +88,12 @@ final class Election {
    * the primary died can never be applied, and, unacknowledged, must not be).
    */
   private Future<Void> appliedAllReceived(String replica, long deadlineMillis) {
-    return servers.row(replica, flavor.replicaStatus(), config.phaseTimeout().toMillis())
+    return replication.replicaStatus(replica)
         .compose(status -> {
           if (flavor.readAllReceived(status)) {
             return Future.succeededFuture("0");
           }
-          return servers.value(replica, flavor.waitFor(
+          return replication.servers.value(replica, flavor.waitFor(
               status == null ? "" : status.getString(flavor.receivedPositionColumn(), ""), 1));
         })
         .compose(waited -> {

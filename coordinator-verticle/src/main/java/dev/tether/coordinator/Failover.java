@@ -44,20 +44,13 @@ final class Failover {
     Topology withoutDead = current.promoted(target).detaching(new Topology.Detached(current.primary(),
         Topology.DetachReason.SUPERSEDED_PRIMARY, "declared dead at epoch " + current.epoch(), null));
     return steps.store.save(current.withPhase(Topology.Phase.PROMOTING, target))
-        .compose(ignored -> report.timed(SwitchoverReport.Step.PROMOTE, () -> promote(target, withoutDead.epoch())))
+        .compose(ignored -> report.timed(SwitchoverReport.Step.PROMOTE,
+            () -> steps.promote(target, withoutDead.epoch(), EpochRecord.FAILOVER).map(done -> List.<PhaseAck>of())))
         .compose(ignored -> steps.repointOthers(withoutDead))
         .compose(ignored -> steps.store.save(withoutDead.withPhase(Topology.Phase.SWITCHING, target)))
         .compose(ignored -> report.timed(SwitchoverReport.Step.SWITCH, () -> steps.broadcast(
             PhaseCommand.switchTo(withoutDead.epoch(), address.host(), address.port()))))
         .compose(ignored -> steps.broadcast(PhaseCommand.restore(withoutDead.epoch())))
         .compose(ignored -> steps.store.save(withoutDead));
-  }
-
-  /** The elected replica, having applied all it received, is promoted and records the epoch with its fork. */
-  private Future<List<PhaseAck>> promote(String target, long epoch) {
-    return steps.servers.value(target, steps.flavor.readPosition())
-        .compose(fork -> steps.servers.run(target, steps.flavor.promote())
-            .compose(done -> steps.store.record(new EpochRecord(epoch, target, fork, EpochRecord.FAILOVER))))
-        .map(v -> List.of());
   }
 }

@@ -5,7 +5,6 @@ import dev.tether.cluster.PhaseCommand;
 import dev.tether.cluster.Topology;
 import dev.tether.config.CoordinatorConfig;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -24,10 +23,8 @@ import org.slf4j.LoggerFactory;
 final class FailureDetector {
   private static final Logger log = LoggerFactory.getLogger(FailureDetector.class);
 
-  private final Vertx vertx;
+  private final ReplicationControl replication;
   private final CoordinatorConfig config;
-  private final ReplicationFlavor flavor;
-  private final ServerSql servers;
   private final TopologyStore store;
   private final PhaseSender fleet;
   private final RunGuard runs;
@@ -41,15 +38,12 @@ final class FailureDetector {
   /** When the first of the current run of failed probes was sent: where detection-to-serving starts. */
   private long firstFailedAt;
   private boolean checking;
-  private long timer = -1;
 
-  FailureDetector(Vertx vertx, CoordinatorConfig config, ReplicationFlavor flavor, ServerSql servers,
-                  TopologyStore store, PhaseSender fleet, RunGuard runs, Supplier<Future<JsonObject>> failover,
-                  PrimaryReopen reopen, Fencing fencing, CoordinatorMetrics metrics, Clock clock) {
-    this.vertx = vertx;
-    this.config = config;
-    this.flavor = flavor;
-    this.servers = servers;
+  FailureDetector(ReplicationControl replication, TopologyStore store, PhaseSender fleet, RunGuard runs,
+                  Supplier<Future<JsonObject>> failover, PrimaryReopen reopen, Fencing fencing,
+                  CoordinatorMetrics metrics, Clock clock) {
+    this.replication = replication;
+    this.config = replication.config;
     this.store = store;
     this.fleet = fleet;
     this.runs = runs;
@@ -60,17 +54,8 @@ final class FailureDetector {
     this.clock = clock;
   }
 
-  void start() {
-    timer = vertx.setPeriodic(config.probeInterval().toMillis(), id -> tick());
-  }
-
-  void stop() {
-    if (timer >= 0) {
-      vertx.cancelTimer(timer);
-    }
-  }
-
-  private void tick() {
+  /** One probe of the primary, each {@code coordinator.probeInterval}; skipped while a run or the last probe is busy. */
+  void probe() {
     if (checking || runs.busy()) {
       return;
     }
@@ -79,7 +64,7 @@ final class FailureDetector {
     long probedAt = clock.millis();
     store.topology()
         .compose(topology -> topology.phase() == Topology.Phase.UNDECIDED ? Future.succeededFuture()
-            : servers.answers(topology.primary(), probeTimeout)
+            : replication.servers.answers(topology.primary(), probeTimeout)
             .compose(reached -> {
               metrics.epoch(topology.epoch());
               metrics.probe(reached);
@@ -109,9 +94,9 @@ final class FailureDetector {
     Future<List<PhaseAck>> proxies = fleet.send(PhaseCommand.status());
     List<Future<Agreement.ReplicaView>> replicas = new ArrayList<>();
     for (String replica : topology.replicas()) {
-      replicas.add(servers.row(replica, flavor.replicaStatus(), config.phaseTimeout().toMillis())
+      replicas.add(replication.replicaStatus(replica)
           .map(status -> new Agreement.ReplicaView(replica,
-              status != null && "Yes".equals(status.getString(flavor.ioRunningColumn()))))
+              status != null && "Yes".equals(status.getString(replication.flavor.ioRunningColumn()))))
           .recover(unreachable -> Future.succeededFuture(new Agreement.ReplicaView(replica, null))));
     }
     return proxies.compose(acks -> Future.all(replicas).map(all -> {
@@ -134,7 +119,7 @@ final class FailureDetector {
       if (server.equals(topology.primary())) {
         continue;
       }
-      checks.add(servers.value(server, "SELECT @@read_only")
+      checks.add(replication.servers.value(server, "SELECT @@read_only")
           .compose(readOnly -> {
             if (!"0".equals(readOnly)) {
               return Future.succeededFuture();

@@ -4,18 +4,16 @@ import io.vertx.core.Future;
 
 /** The one way the coordinator makes a server refuse writes, with the reason counted. */
 final class Fencing {
-  private final ServerSql servers;
-  private final ReplicationFlavor flavor;
+  private final ReplicationControl replication;
   private final CoordinatorMetrics metrics;
 
-  Fencing(ServerSql servers, ReplicationFlavor flavor, CoordinatorMetrics metrics) {
-    this.servers = servers;
-    this.flavor = flavor;
+  Fencing(ReplicationControl replication, CoordinatorMetrics metrics) {
+    this.replication = replication;
     this.metrics = metrics;
   }
 
   /** Makes {@code server} read-only; counted once the statements ran. */
   Future<Void> fence(String server, FenceReason why) {
-    return servers.run(server, flavor.fence()).onSuccess(done -> metrics.fenced(why));
+    return replication.servers.run(server, replication.flavor.fence()).onSuccess(done -> metrics.fenced(why));
   }
 }

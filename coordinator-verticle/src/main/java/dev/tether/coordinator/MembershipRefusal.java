@@ -1,9 +1,7 @@
 package dev.tether.coordinator;
 
-import io.vertx.core.Future;
-
 /** Why a topology change (rejoin, replica remove or add, an operator's decision) was refused. */
-enum MembershipRefusal {
+enum MembershipRefusal implements Refused.Reason {
   /** The server named is not one of {@code coordinator.servers}. */
   NOT_CONFIGURED,
   /** The change needs a detached server and this one is in the topology. */
@@ -11,9 +9,5 @@ enum MembershipRefusal {
   /** Only a replica can be removed. */
   NOT_A_REPLICA,
   /** The topology is not in the phase the change needs (STABLE, or UNDECIDED for a decision). */
-  WRONG_PHASE;
-
-  <T> Future<T> fail(String message) {
-    return Refused.because(this, message);
-  }
+  WRONG_PHASE
 }

@@ -45,7 +45,7 @@ final class PlannedSwitchover {
     report.route(current.primary(), target, epoch);
     return steps.store.save(current.withPhase(Topology.Phase.BLOCKING, target))
         .compose(ignored -> report.timed(SwitchoverReport.Step.BLOCK, () -> steps.broadcast(PhaseCommand.block(epoch,
-            steps.config.blockWindow().toMillis(), ServerAddress.parse(target)))))
+            steps.replication.config.blockWindow().toMillis(), ServerAddress.parse(target)))))
         .compose(ignored -> steps.store.save(current.withPhase(Topology.Phase.PROMOTING, target)))
         .compose(ignored -> report.timed(SwitchoverReport.Step.PROMOTE,
             () -> steps.promoteOver(current.primary(), target, epoch)))

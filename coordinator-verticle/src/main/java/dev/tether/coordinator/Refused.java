@@ -15,8 +15,12 @@ final class Refused extends RuntimeException {
     this.reason = reason;
   }
 
-  static <T> Future<T> because(Enum<?> reason, String message) {
-    return Future.failedFuture(new Refused(reason, message));
+  /** An enum of reasons (the values are metric labels); each value fails a future with itself and a message. */
+  interface Reason {
+    /** The refusal with this reason and {@code message} as the operator reads it. */
+    default <T> Future<T> fail(String message) {
+      return Future.failedFuture(new Refused((Enum<?>) this, message)); // only enums implement Reason
+    }
   }
 
   /** The reason's name, or null for a failure that is no refusal (a failed statement, a timeout). */

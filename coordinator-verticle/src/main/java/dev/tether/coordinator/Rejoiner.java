@@ -3,9 +3,7 @@ package dev.tether.coordinator;
 import dev.tether.cluster.ServerAddress;
 import dev.tether.cluster.Topology;
 import dev.tether.cluster.Topology.DetachReason;
-import dev.tether.config.CoordinatorConfig;
 import io.vertx.core.Future;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,17 +16,12 @@ import org.slf4j.LoggerFactory;
 final class Rejoiner {
   private static final Logger log = LoggerFactory.getLogger(Rejoiner.class);
 
-  private final ServerSql servers;
-  private final ReplicationFlavor flavor;
-  private final CoordinatorConfig config;
+  private final ReplicationControl replication;
   private final ServerFactsReader reader;
   private final Fencing fencing;
 
-  Rejoiner(ServerSql servers, ReplicationFlavor flavor, CoordinatorConfig config, ServerFactsReader reader,
-           Fencing fencing) {
-    this.servers = servers;
-    this.flavor = flavor;
-    this.config = config;
+  Rejoiner(ReplicationControl replication, ServerFactsReader reader, Fencing fencing) {
+    this.replication = replication;
     this.reader = reader;
     this.fencing = fencing;
   }
@@ -54,7 +47,8 @@ final class Rejoiner {
               "no Tether epoch record, position " + facts.position(), null);
         }
         String fork = forkAfter(facts.lastEpoch(), primaryFacts);
-        return servers.value(primary, flavor.extraTransactionsQuery(facts.position(), fork)).compose(extra -> {
+        String extraQuery = replication.flavor.extraTransactionsQuery(facts.position(), fork);
+        return replication.servers.value(primary, extraQuery).compose(extra -> {
           if (extra != null && !extra.isEmpty()) {
             return keepFenced(topology, server, DetachReason.DIVERGED,
                 "holds transactions " + primary + " never received (its history parted at " + fork + ")", extra);
@@ -69,12 +63,9 @@ final class Rejoiner {
   }
 
   private Future<Topology> rejoin(Topology topology, String server, ServerFacts facts) {
-    ServerAddress primary = ServerAddress.parse(topology.primary());
-    List<String> follow = flavor.replicateFrom(primary.host(), primary.port(), config.replicationUser(),
-        config.replicationPassword(), true);
     log.warn("rejoining {} as a replica of {}: it holds nothing the primary lacks (position {})", server,
         topology.primary(), facts.position());
-    return servers.run(server, follow).map(done -> topology.rejoined(server));
+    return replication.follow(server, topology.primary(), true).map(done -> topology.rejoined(server));
   }
 
   private Future<Topology> keepFenced(Topology topology, String server, DetachReason reason, String detail,

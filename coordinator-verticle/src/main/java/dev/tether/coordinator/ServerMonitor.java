@@ -24,35 +24,19 @@ final class ServerMonitor {
   private static final Logger log = LoggerFactory.getLogger(ServerMonitor.class);
 
   private final Vertx vertx;
-  private final CoordinatorConfig config;
-  private final ReplicationFlavor flavor;
-  private final ServerSql servers;
+  private final ReplicationControl replication;
   private final TopologyStore store;
   private final CoordinatorMetrics metrics;
   private final Clock clock;
   private boolean reading;
-  private long timer = -1;
 
-  ServerMonitor(Vertx vertx, CoordinatorConfig config, ReplicationFlavor flavor, ServerSql servers,
-                TopologyStore store, CoordinatorMetrics metrics, Clock clock) {
+  ServerMonitor(Vertx vertx, ReplicationControl replication, TopologyStore store, CoordinatorMetrics metrics,
+                Clock clock) {
     this.vertx = vertx;
-    this.config = config;
-    this.flavor = flavor;
-    this.servers = servers;
+    this.replication = replication;
     this.store = store;
     this.metrics = metrics;
     this.clock = clock;
-  }
-
-  void start() {
-    readAll();
-    timer = vertx.setPeriodic(config.monitorInterval().toMillis(), id -> readAll());
-  }
-
-  void stop() {
-    if (timer >= 0) {
-      vertx.cancelTimer(timer);
-    }
   }
 
   /** The last reading of every configured server, in configuration order (servers not yet read are left out). */
@@ -69,17 +53,20 @@ final class ServerMonitor {
         });
   }
 
-  private void readAll() {
+  /** One reading of every server, each {@code coordinator.monitorInterval}. */
+  void readAll() {
     if (reading) {
       return; // the previous round is still waiting on a slow server
     }
     reading = true;
+    CoordinatorConfig config = replication.config;
+    ReplicationFlavor flavor = replication.flavor;
     long timeout = Math.max(500, Math.min(config.monitorInterval().toMillis(), config.phaseTimeout().toMillis()));
     String variables = "SELECT @@GLOBAL.read_only AS read_only, (" + flavor.readPosition() + ") AS position";
     store.topology().compose(topology -> {
       List<Future<ServerHealth>> readings = new ArrayList<>();
       for (String server : config.servers()) {
-        readings.add(servers.rows(server, List.of(variables, flavor.replicaStatus()), timeout)
+        readings.add(replication.servers.rows(server, List.of(variables, flavor.replicaStatus()), timeout)
             .map(rows -> health(server, topology.primary(), rows.get(0), rows.get(1), flavor, clock.millis()))
             .recover(e -> Future.succeededFuture(ServerHealth.unreachable(server, clock.millis(),
                 String.valueOf(e.getMessage())))));

@@ -1,6 +1,5 @@
 package dev.tether.coordinator;
 
-import io.vertx.core.Future;
 import java.util.Locale;
 
 /**
@@ -8,7 +7,7 @@ import java.util.Locale;
  * {@code tether_coordinator_switchover_failures_total{kind,reason}} and the {@code reason} of a
  * failed run in the history. The message stays the operator's text.
  */
-enum SwitchoverFailure {
+enum SwitchoverFailure implements Refused.Reason {
   /** Another switchover, failover or topology change is running. */
   BUSY,
   /** The shared topology shows a switchover under way (or no decided primary). */
@@ -25,11 +24,6 @@ enum SwitchoverFailure {
   NOT_LEADING,
   /** Anything else: a control statement failed or timed out, an event-bus step failed. */
   ERROR;
-
-  /** The failure with this reason and {@code message} as the operator reads it. */
-  <T> Future<T> fail(String message) {
-    return Refused.because(this, message);
-  }
 
   /** The reason a run failed with. */
   static SwitchoverFailure of(Throwable cause) {

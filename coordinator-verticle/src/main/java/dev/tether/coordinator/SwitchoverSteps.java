@@ -4,7 +4,6 @@ import dev.tether.cluster.PhaseAck;
 import dev.tether.cluster.PhaseCommand;
 import dev.tether.cluster.ServerAddress;
 import dev.tether.cluster.Topology;
-import dev.tether.config.CoordinatorConfig;
 import io.vertx.core.Future;
 import java.util.List;
 import org.slf4j.Logger;
@@ -18,23 +17,18 @@ import org.slf4j.LoggerFactory;
 final class SwitchoverSteps {
   private static final Logger log = LoggerFactory.getLogger(SwitchoverSteps.class);
 
-  final ServerSql servers;
-  final ReplicationFlavor flavor;
-  final CoordinatorConfig config;
+  final ReplicationControl replication;
   final TopologyStore store;
   private final PhaseSender fleet;
   private final Fencing fencing;
   private final ClientFencing clients;
 
-  SwitchoverSteps(ServerSql servers, ReplicationFlavor flavor, CoordinatorConfig config, TopologyStore store,
-                  PhaseSender fleet, Fencing fencing) {
-    this.servers = servers;
-    this.flavor = flavor;
-    this.config = config;
+  SwitchoverSteps(ReplicationControl replication, TopologyStore store, PhaseSender fleet, Fencing fencing) {
+    this.replication = replication;
     this.store = store;
     this.fleet = fleet;
     this.fencing = fencing;
-    this.clients = new ClientFencing(servers, config);
+    this.clients = new ClientFencing(replication.servers, replication.config);
   }
 
   Future<List<PhaseAck>> broadcast(PhaseCommand command) {
@@ -47,16 +41,20 @@ final class SwitchoverSteps {
    */
   Future<List<PhaseAck>> promoteOver(String oldPrimary, String target, long epoch) {
     return fencing.fence(oldPrimary, FenceReason.DEMOTED_PRIMARY)
-        .compose(ignored -> servers.value(oldPrimary, flavor.readPosition()))
-        .compose(position -> servers.value(target, flavor.waitFor(position == null ? "" : position,
-            config.phaseTimeout().toSeconds())))
+        .compose(ignored -> replication.position(oldPrimary))
+        .compose(position -> replication.waitFor(target, position))
         .compose(waited -> "0".equals(waited) ? Future.<Void>succeededFuture()
             : SwitchoverFailure.TARGET_BEHIND.<Void>fail(target + " did not catch up with the old primary (" + waited + ")"))
-        .compose(ignored -> servers.value(target, flavor.readPosition()))
-        .compose(fork -> servers.run(target, flavor.promote())
-            .compose(ignored -> store.record(new EpochRecord(epoch, target, fork, EpochRecord.SWITCHOVER))))
-        .compose(ignored -> servers.run(oldPrimary, follow(target, true)))
+        .compose(ignored -> promote(target, epoch, EpochRecord.SWITCHOVER))
+        .compose(ignored -> replication.follow(oldPrimary, target, true))
         .map(ignored -> List.of());
+  }
+
+  /** {@code target} is promoted and records the epoch (of {@code kind}) with the position its history forks at. */
+  Future<Void> promote(String target, long epoch, String kind) {
+    return replication.position(target)
+        .compose(fork -> replication.promote(target)
+            .compose(ignored -> store.record(new EpochRecord(epoch, target, fork, kind))));
   }
 
   /** SWITCH and RESTORE to {@code target}; {@code current} may already name it (a resumed SWITCHING). */
@@ -80,7 +78,7 @@ final class SwitchoverSteps {
   Future<Void> repointOthers(Topology next) {
     Future<Void> chain = Future.succeededFuture();
     for (String replica : next.replicas()) {
-      chain = chain.compose(ignored -> servers.run(replica, follow(next.primary(), false))
+      chain = chain.compose(ignored -> replication.follow(replica, next.primary(), false)
           .recover(e -> {
             log.warn("could not re-point {} at {}: {}", replica, next.primary(), e.getMessage());
             return Future.succeededFuture();
@@ -95,9 +93,9 @@ final class SwitchoverSteps {
    * unreachable server stays fenced by read_only and the failure detector.
    */
   Future<Void> repointIfDetached(String server, String primary, boolean wasPrimary) {
-    return servers.row(server, flavor.replicaStatus(), config.phaseTimeout().toMillis())
+    return replication.replicaStatus(server)
         .compose(status -> status != null ? Future.<Void>succeededFuture()
-            : servers.run(server, follow(primary, wasPrimary)))
+            : replication.follow(server, primary, wasPrimary))
         .recover(unreachable -> {
           log.warn("{} not re-pointed at {}: {}", server, primary, unreachable.getMessage());
           return Future.succeededFuture();
@@ -107,12 +105,5 @@ final class SwitchoverSteps {
   /** Fencing's second half: the old primary's clients that bypass the proxies are disconnected. */
   Future<Void> disconnectClients(String oldPrimary) {
     return clients.disconnect(oldPrimary);
-  }
-
-  /** The statements that make a server a replica of {@code primary}; {@code wasPrimary} for a demoted primary. */
-  List<String> follow(String primary, boolean wasPrimary) {
-    ServerAddress address = ServerAddress.parse(primary);
-    return flavor.replicateFrom(address.host(), address.port(), config.replicationUser(), config.replicationPassword(),
-        wasPrimary);
   }
 }

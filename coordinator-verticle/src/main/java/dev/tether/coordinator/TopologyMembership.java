@@ -2,7 +2,6 @@ package dev.tether.coordinator;
 
 import dev.tether.cluster.Topology;
 import dev.tether.cluster.Topology.DetachReason;
-import dev.tether.config.CoordinatorConfig;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
@@ -21,18 +20,13 @@ final class TopologyMembership {
   private final TopologyStore store;
   private final RunGuard runs;
   private final Rejoiner rejoiner;
-  private final ServerSql servers;
-  private final ReplicationFlavor flavor;
-  private final CoordinatorConfig config;
+  private final ReplicationControl replication;
 
-  TopologyMembership(TopologyStore store, RunGuard runs, Rejoiner rejoiner, ServerSql servers,
-                     ReplicationFlavor flavor, CoordinatorConfig config) {
+  TopologyMembership(TopologyStore store, RunGuard runs, Rejoiner rejoiner, ReplicationControl replication) {
     this.store = store;
     this.runs = runs;
     this.rejoiner = rejoiner;
-    this.servers = servers;
-    this.flavor = flavor;
-    this.config = config;
+    this.replication = replication;
   }
 
   /** Examines one fenced server now: rejoined if its history allows, else detached with the reason. */
@@ -47,7 +41,7 @@ final class TopologyMembership {
 
   /** The automatic rejoin: every detached server but those an operator removed, examined once. */
   Future<Void> rejoinDetached() {
-    if (!config.autoRejoin() || runs.busy()) {
+    if (!replication.config.autoRejoin() || runs.busy()) {
       return Future.succeededFuture();
     }
     return runs.exclusively(() -> store.topology().compose(current -> {
@@ -64,6 +58,19 @@ final class TopologyMembership {
     }));
   }
 
+  /**
+   * One round of repair, while nothing else runs: the servers are asked again while no primary is
+   * decided, and once the topology is stable fenced servers whose history allows it are taken back.
+   */
+  void repair() {
+    if (runs.busy()) {
+      return;
+    }
+    store.rediscover()
+        .compose(topology -> topology.phase() == Topology.Phase.STABLE ? rejoinDetached() : Future.succeededFuture())
+        .onFailure(e -> log.debug("topology repair round failed: {}", e.getMessage()));
+  }
+
   /** Takes a replica out: it is no longer elected or re-pointed (its replication is left running). */
   Future<JsonObject> remove(String server) {
     return change(server, Topology.Phase.STABLE, current -> current.replicas().contains(server)
@@ -78,8 +85,8 @@ final class TopologyMembership {
       if (!current.isDetached(server)) {
         return MembershipRefusal.NOT_DETACHED.fail(server + " is not detached");
       }
-      return servers.value(current.primary(), flavor.readPosition())
-          .compose(position -> servers.value(server, flavor.waitFor(position, config.phaseTimeout().toSeconds()))
+      return replication.position(current.primary())
+          .compose(position -> replication.waitFor(server, position)
               .recover(notReplicating -> Future.succeededFuture("not replicating")))
           .compose(caughtUp -> rejoiner.examine(current, server));
     });
@@ -92,7 +99,7 @@ final class TopologyMembership {
       log.warn("operator decision: {} is the primary at epoch {}", primary, epoch);
       Topology decided = new Topology(epoch, primary, java.util.List.of(), Topology.Phase.STABLE, null,
           current.detached().stream().filter(d -> !d.server().equals(primary)).toList(), null);
-      return servers.run(primary, flavor.promote())
+      return replication.promote(primary)
           .compose(done -> store.record(new EpochRecord(epoch, primary, null, EpochRecord.OPERATOR)))
           .map(done -> decided);
     });
@@ -100,8 +107,8 @@ final class TopologyMembership {
 
   private Future<JsonObject> change(String server, Topology.Phase required,
                                     java.util.function.Function<Topology, Future<Topology>> step) {
-    if (!config.servers().contains(server)) {
-      return MembershipRefusal.NOT_CONFIGURED.fail(server + " is not a configured server " + config.servers());
+    if (!replication.config.servers().contains(server)) {
+      return MembershipRefusal.NOT_CONFIGURED.fail(server + " is not a configured server " + replication.config.servers());
     }
     return runs.exclusively(() -> store.topology().compose(current -> {
       if (current.phase() != required) {

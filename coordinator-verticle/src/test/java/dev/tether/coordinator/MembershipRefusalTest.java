@@ -14,9 +14,8 @@ class MembershipRefusalTest {
 
   private static TopologyMembership membership(SwitchoverScene scene, RunGuard runs) {
     ServerFactsReader facts = new ServerFactsReader(scene.servers, scene.flavor, scene.config);
-    return new TopologyMembership(scene.store, runs,
-        new Rejoiner(scene.servers, scene.flavor, scene.config, facts, scene.fencing), scene.servers, scene.flavor,
-        scene.config);
+    return new TopologyMembership(scene.store, runs, new Rejoiner(scene.replication, facts, scene.fencing),
+        scene.replication);
   }
 
   private static Enum<?> reason(io.vertx.core.Future<?> change) {

@@ -32,11 +32,12 @@ final class SwitchoverScene implements AutoCloseable {
       "repl", Duration.ofMillis(2000), Duration.ofMillis(10000), Duration.ofMillis(500), 3, Duration.ofMillis(2000));
   private final Vertx vertx = Vertx.vertx();
   final MariaDbFlavor flavor = new MariaDbFlavor();
-  final Fencing fencing = new Fencing(servers, flavor, metrics);
+  final ReplicationControl replication = new ReplicationControl(servers, flavor, config);
+  final Fencing fencing = new Fencing(replication, metrics);
   final TopologyStore store = new TopologyStore(vertx, servers, flavor, leadership,
       new ServerFactsReader(servers, flavor, config), fencing);
-  final SwitchoverSteps steps = new SwitchoverSteps(servers, flavor, config, store, fleet, fencing);
-  final Election election = new Election(servers, flavor, config, clock);
+  final SwitchoverSteps steps = new SwitchoverSteps(replication, store, fleet, fencing);
+  final Election election = new Election(replication, clock);
 
   SwitchoverScene() {
     leadership.lead();

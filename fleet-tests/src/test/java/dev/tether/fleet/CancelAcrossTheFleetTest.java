@@ -3,7 +3,7 @@ package dev.tether.fleet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tether.proxy.ProxyMetrics;
+import dev.tether.proxy.node.ProxyMetrics;
 import dev.tether.proxy.ProxyNode;
 import dev.tether.proxy.session.ConnectionIds;
 import dev.tether.testkit.HaProxy;
@@ -152,7 +152,7 @@ class CancelAcrossTheFleetTest {
   private static int nodeIndex(Fleet fleet, long id) {
     assertTrue(ConnectionIds.isTether(id), "greeting id " + id);
     for (int i = 0; i < fleet.nodes.size(); i++) {
-      if (fleet.nodes.get(i).services().connectionIds().node() == ConnectionIds.nodeOf(id)) {
+      if (fleet.nodes.get(i).sessions().connectionIds().node() == ConnectionIds.nodeOf(id)) {
         return i;
       }
     }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tether.testkit.CounterWorkload;
-import dev.tether.testkit.LoadBalancer;
+import dev.tether.testkit.HaProxy;
 import dev.tether.testkit.MariaDbServer;
 import dev.tether.testkit.TestDatabase;
 import dev.tether.testkit.TetherProcess;
@@ -38,7 +38,7 @@ class FleetProcessesTest {
   private static final String TOKEN = "e2e-local-test-token";
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final List<TetherProcess> processes = new ArrayList<>();
-  private final List<LoadBalancer.Node> nodes = new ArrayList<>();
+  private final List<HaProxy.Node> nodes = new ArrayList<>();
 
   @Test
   void switchoverFailoverWithRejoinScaleOutAndDrainKeepEveryConnectionThatStays() throws Exception {
@@ -51,7 +51,7 @@ class FleetProcessesTest {
     MariaDbServer a = TestDatabase.startPrivate("e2e-a", 1, semiSync);
     MariaDbServer b = TestDatabase.startPrivate("e2e-b", 2, semiSync);
     CounterWorkload workload = new CounterWorkload();
-    LoadBalancer balancer = null;
+    HaProxy balancer = null;
     try {
       b.replicateFrom(a);
       CounterWorkload.createTable(a, 20);
@@ -65,7 +65,7 @@ class FleetProcessesTest {
         startNode(config, dir);
       }
       awaitStatus(adminPort, "/health", 200);
-      balancer = LoadBalancer.start(dir, nodes);
+      balancer = HaProxy.start(dir, nodes);
       int lb = balancer.port();
       workload.start(16, true, i -> DriverManager.getConnection(
           "jdbc:mariadb://127.0.0.1:" + lb + "/tether?user=app&password=app&sslMode=disable"));
@@ -88,7 +88,7 @@ class FleetProcessesTest {
       Thread.sleep(2000);
 
       workload.disconnectsExpected = true; // drain the first node: its clients are closed at the deadline
-      LoadBalancer.Node drained = nodes.remove(0);
+      HaProxy.Node drained = nodes.remove(0);
       JsonObject draining = post(drained.httpPort(), "/drain?timeoutSeconds=2");
       long onDrained = draining.getLong("clients");
       balancer.reload(nodes);
@@ -101,8 +101,8 @@ class FleetProcessesTest {
       // (the node with fewer clients is killed, so the survivor's clients show what is kept)
       boolean firstFewer = get(nodes.get(0).httpPort(), "/drain").getLong("clients")
           <= get(nodes.get(1).httpPort(), "/drain").getLong("clients");
-      LoadBalancer.Node killed = nodes.get(firstFewer ? 0 : 1);
-      LoadBalancer.Node survivor = nodes.get(firstFewer ? 1 : 0);
+      HaProxy.Node killed = nodes.get(firstFewer ? 0 : 1);
+      HaProxy.Node survivor = nodes.get(firstFewer ? 1 : 0);
       long onKilled = get(killed.httpPort(), "/drain").getLong("clients");
       long onSurvivorBefore = get(survivor.httpPort(), "/drain").getLong("clients");
       processes.get(firstFewer ? 3 : 4).kill();
@@ -177,7 +177,7 @@ class FleetProcessesTest {
       Fleet.scalar(first, "SELECT 1"); // the node has seen its backend: ready from now on
     }
     awaitStatus(httpPort, "/ready", 200);
-    nodes.add(new LoadBalancer.Node(port, httpPort));
+    nodes.add(new HaProxy.Node(port, httpPort));
   }
 
   private static Path writeConfig(Path dir, MariaDbServer primary, MariaDbServer replica, int adminPort)

@@ -4,6 +4,7 @@ import dev.tether.config.TetherConfig;
 import dev.tether.config.UserStore;
 import dev.tether.proxy.accounts.DatabaseUserStore;
 import dev.tether.proxy.backend.BackendTarget;
+import dev.tether.proxy.node.NodeServices;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.function.Supplier;

@@ -1,5 +1,7 @@
 package dev.tether.proxy;
 
+import dev.tether.proxy.node.NodeServices;
+
 import dev.tether.config.AuthPlugin;
 import dev.tether.config.TetherConfig;
 import dev.tether.config.UserAccount;

@@ -2,8 +2,15 @@ package dev.tether.proxy;
 
 import dev.tether.cluster.ClusterUserStore;
 import dev.tether.config.StaticUserStore;
-import dev.tether.config.UserStore;
 import dev.tether.config.TetherConfig;
+import dev.tether.config.UserStore;
+import dev.tether.proxy.node.NodeServices;
+import dev.tether.proxy.node.ProxyMetrics;
+import dev.tether.proxy.session.KillRouter;
+import dev.tether.proxy.session.NodeSessions;
+import dev.tether.proxy.switchover.ClusterAgent;
+import dev.tether.proxy.switchover.NodeNumbers;
+import dev.tether.proxy.switchover.NodeSwitchover;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -12,10 +19,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.PrometheusScrapingHandler;
-import dev.tether.proxy.switchover.ClusterAgent;
-import dev.tether.proxy.switchover.NodeNumbers;
-import dev.tether.proxy.switchover.NodeSwitchover;
-import dev.tether.proxy.session.KillRouter;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
@@ -33,15 +36,20 @@ public final class ProxyNode {
   private final String deploymentId;
   private final HttpServer http;
   private final NodeSwitchover switchover;
+  private final NodeSessions sessions;
+  private final NodeNumbers numbers;
   private ClusterAgent agent;
 
-  private ProxyNode(Vertx vertx, NodeServices services, String deploymentId, HttpServer http,
-                    List<ProxyVerticle> verticles) {
+  private ProxyNode(Vertx vertx, NodeServices services, NodeSessions sessions, NodeNumbers numbers,
+                    String deploymentId, HttpServer http, List<ProxyVerticle> verticles) {
     this.vertx = vertx;
+    this.sessions = sessions;
+    this.numbers = numbers;
     this.services = services;
     this.deploymentId = deploymentId;
     this.http = http;
     this.switchover = new NodeSwitchover(vertx, services, verticles);
+    sessions.onChange(switchover::sessionChanged);
   }
 
   /** Starts a node; {@code registry} may be shared with Vert.x's own metrics. */
@@ -55,17 +63,12 @@ public final class ProxyNode {
             TlsMaterial.serverContext(config.proxy().tls()), TlsMaterial.rsaKeys(config.proxy().tls()),
             new ProxyMetrics(registry))))
         .andThen(done -> built.set(done.result()))
-        .compose(services -> numbered(vertx, services))
         .onSuccess(services -> NodeCommitMarkers.start(vertx, services))
         .compose(services -> {
-          List<ProxyVerticle> verticles = new CopyOnWriteArrayList<>();
-          return vertx.deployVerticle(() -> {
-                ProxyVerticle verticle = new ProxyVerticle(services);
-                verticles.add(verticle);
-                return verticle;
-              }, new DeploymentOptions().setInstances(config.proxy().eventLoops()))
-              .compose(deployment -> startHttp(vertx, services, registry)
-                  .map(http -> new ProxyNode(vertx, services, deployment, http, verticles)));
+          NodeSessions sessions = new NodeSessions();
+          NodeNumbers numbers = new NodeNumbers(vertx, services.config().cluster().nodeId());
+          return numbered(vertx, sessions, numbers).compose(ready -> deploy(vertx, config, registry, services,
+              sessions, numbers));
         })
         .compose(node -> node.joinFleet().map(node))
         .onSuccess(node -> log.info("Tether proxy listening on {}:{} for backend {}:{} (http {})",
@@ -73,15 +76,26 @@ public final class ProxyNode {
             config.proxy().httpPort()));
   }
 
+  /** One {@link ProxyVerticle} per event loop, then the HTTP endpoints. */
+  private static Future<ProxyNode> deploy(Vertx vertx, TetherConfig config, PrometheusMeterRegistry registry,
+                                          NodeServices services, NodeSessions sessions, NodeNumbers numbers) {
+    List<ProxyVerticle> verticles = new CopyOnWriteArrayList<>();
+    return vertx.deployVerticle(() -> {
+          ProxyVerticle verticle = new ProxyVerticle(services, sessions);
+          verticles.add(verticle);
+          return verticle;
+        }, new DeploymentOptions().setInstances(config.proxy().eventLoops()))
+        .compose(deployment -> startHttp(vertx, services, registry)
+            .map(http -> new ProxyNode(vertx, services, sessions, numbers, deployment, http, verticles)));
+  }
+
   /** Leases the node number of the connection ids and starts answering KILLs, before any client is accepted. */
-  private static Future<NodeServices> numbered(Vertx vertx, NodeServices services) {
-    NodeNumbers numbers = new NodeNumbers(vertx, services.config().cluster().nodeId());
+  private static Future<Void> numbered(Vertx vertx, NodeSessions sessions, NodeNumbers numbers) {
     return numbers.lease().compose(number -> {
-      services.connectionIds().node(number);
-      KillRouter router = new KillRouter(vertx, services.sessions(), number);
-      services.kills(router);
-      services.nodeNumbers(numbers);
-      return router.start().map(services);
+      sessions.connectionIds().node(number);
+      KillRouter router = new KillRouter(vertx, sessions.registry(), number);
+      sessions.kills(router);
+      return router.start();
     });
   }
 
@@ -125,6 +139,11 @@ public final class ProxyNode {
     return services;
   }
 
+  /** The node's sessions: by connection id, and the router of KILLs that name them. */
+  public NodeSessions sessions() {
+    return sessions;
+  }
+
   /** On a clustered Vert.x, registers the node and answers the coordinator's phase commands. */
   private Future<Void> joinFleet() {
     if (!vertx.isClustered()) {
@@ -150,7 +169,7 @@ public final class ProxyNode {
     Future<Void> left = agent == null ? Future.succeededFuture() : agent.stop().recover(e -> Future.succeededFuture());
     Future<Void> httpClosed = left.compose(ignored -> http == null ? Future.succeededFuture() : http.close());
     return httpClosed.compose(closed -> vertx.undeploy(deploymentId))
-        .compose(undeployed -> services.kills().stop())
-        .compose(stopped -> services.nodeNumbers().release().recover(e -> Future.succeededFuture()));
+        .compose(undeployed -> sessions.kills().stop())
+        .compose(stopped -> numbers.release().recover(e -> Future.succeededFuture()));
   }
 }

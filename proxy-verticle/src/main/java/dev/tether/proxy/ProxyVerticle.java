@@ -4,9 +4,14 @@ import dev.tether.proxy.backend.BackendConnector;
 import dev.tether.proxy.backend.BackendIdentity;
 import dev.tether.proxy.frontend.ClientConnection;
 import dev.tether.proxy.frontend.FrontendHandshake;
+import dev.tether.proxy.node.NodeServices;
+import dev.tether.proxy.node.Rejection;
+import dev.tether.proxy.node.SessionCounts;
 import dev.tether.proxy.protocol.ErrPacket;
 import dev.tether.proxy.protocol.ErrorCode;
+import dev.tether.proxy.session.NodeSessions;
 import dev.tether.proxy.session.RelaySession;
+import dev.tether.proxy.switchover.SessionGroup;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -26,12 +31,13 @@ import java.util.function.Consumer;
  * One event loop's share of a proxy node: accepts clients on the shared MySQL port, and owns their
  * sessions and backend connections. Several instances share the port; each is single-threaded.
  */
-public final class ProxyVerticle extends VerticleBase {
+public final class ProxyVerticle extends VerticleBase implements SessionGroup {
   /** What a client of a draining node sees: the error a server shutting down gives, so drivers reconnect. */
   private static final ErrPacket DRAINING = ErrPacket.of(ErrorCode.SERVER_SHUTDOWN,
       "Tether node draining: connect again through the load balancer");
 
   private final NodeServices services;
+  private final NodeSessions sessions;
 
   // confined to this verticle's event loop
   /** Every open client connection, with its session once logged in (null before). */
@@ -42,8 +48,9 @@ public final class ProxyVerticle extends VerticleBase {
   private NetServer server;
   private NetClient client;
 
-  public ProxyVerticle(NodeServices services) {
+  public ProxyVerticle(NodeServices services, NodeSessions sessions) {
     this.services = services;
+    this.sessions = sessions;
   }
 
   @Override
@@ -83,27 +90,27 @@ public final class ProxyVerticle extends VerticleBase {
 
   private void accept(NetSocket socket) {
     if (services.drain().draining()) {
-      services.metrics().rejected("draining");
+      services.metrics().rejected(Rejection.DRAINING);
       socket.write(DRAINING.encode(0)).onComplete(written -> socket.close());
       return;
     }
     if (services.metrics().clientConnections().incrementAndGet() > services.config().proxy().maxConnections()) {
       services.metrics().clientConnections().decrementAndGet();
-      services.metrics().rejected("too_many_connections");
+      services.metrics().rejected(Rejection.TOO_MANY_CONNECTIONS);
       socket.write(ErrPacket.of(ErrorCode.TOO_MANY_CONNECTIONS, "Too many connections").encode(0))
           .onComplete(written -> socket.close());
       return;
     }
     services.metrics().accepted();
-    ClientConnection connection = new ClientConnection(socket, services.nextConnectionId());
+    ClientConnection connection = new ClientConnection(socket, sessions.nextConnectionId());
     connection.traffic(services.metrics().clientTraffic());
     connection.inputLimits(services.partialFrames(), services.config().proxy().readTimeout().toMillis(),
         services.metrics()::rejected);
     connections.put(connection, null);
-    services.sessions().reserve(connection.connectionId(), context);
+    sessions.registry().reserve(connection.connectionId(), context);
     connection.closeListener(() -> {
       connections.remove(connection);
-      services.sessions().remove(connection.connectionId());
+      sessions.registry().remove(connection.connectionId());
       services.metrics().clientConnections().decrementAndGet();
     });
     BackendIdentity identity = services.identity();
@@ -117,9 +124,9 @@ public final class ProxyVerticle extends VerticleBase {
         return;
       }
       new FrontendHandshake(services, connection, connector, (client, login, backend, okSequence) -> {
-        RelaySession session = new RelaySession(vertx, services, client, connector, login, backend);
+        RelaySession session = new RelaySession(vertx, services, sessions, client, connector, login, backend);
         connections.replace(client, session);
-        services.sessions().attach(client.connectionId(), session);
+        sessions.registry().attach(client.connectionId(), session);
         session.start(okSequence);
       }).start(probed.result());
     });
@@ -129,6 +136,7 @@ public final class ProxyVerticle extends VerticleBase {
    * Applies {@code action} to every session of this event loop, on the loop, and counts where the
    * sessions stand afterwards. How a switchover phase reaches sessions.
    */
+  @Override
   public Future<SessionCounts> eachSession(Consumer<RelaySession> action) {
     Promise<SessionCounts> counted = Promise.promise();
     context.runOnContext(ignored -> {
@@ -142,7 +150,7 @@ public final class ProxyVerticle extends VerticleBase {
         quiescent += session.quiescent() ? 1 : 0;
         inTransaction += session.inTransaction() ? 1 : 0;
         migrating += session.migrating() ? 1 : 0;
-        longestHold = Math.max(longestHold, session.lastHoldMillis());
+        longestHold = Math.max(longestHold, session.switchover().lastHoldMillis());
       }
       counted.complete(new SessionCounts(sessions.size(), quiescent, inTransaction, migrating, longestHold));
     });
@@ -150,6 +158,7 @@ public final class ProxyVerticle extends VerticleBase {
   }
 
   /** Whether the current target answers with a greeting now (this node's vote in failure detection). */
+  @Override
   public Future<Boolean> probeBackend() {
     Promise<Boolean> reached = Promise.promise();
     context.runOnContext(ignored -> connector.probe().onComplete(done -> reached.complete(done.succeeded())));
@@ -164,7 +173,7 @@ public final class ProxyVerticle extends VerticleBase {
     boolean closeAll = services.drain().expired(now);
     for (ClientConnection connection : new ArrayList<>(connections.keySet())) {
       if (closeAll) {
-        services.metrics().rejected("drained");
+        services.metrics().rejected(Rejection.DRAINED);
         connection.closeWithError(DRAINING, 0);
       } else {
         connection.tick(now);

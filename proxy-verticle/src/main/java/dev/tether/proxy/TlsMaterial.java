@@ -1,10 +1,10 @@
 package dev.tether.proxy;
 
+import dev.tether.config.ServerCertificate;
 import dev.tether.config.TlsConfig;
 import dev.tether.proxy.protocol.RsaKeys;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.vertx.core.net.SelfSignedCertificate;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,17 +29,11 @@ final class TlsMaterial {
     if (!tls.enabled()) {
       return null;
     }
-    String certPath = tls.certPath();
-    String keyPath = tls.keyPath();
-    if (!tls.hasCertificate()) {
-      SelfSignedCertificate generated = SelfSignedCertificate.create("localhost");
-      certPath = generated.certificatePath();
-      keyPath = generated.privateKeyPath();
-    }
+    ServerCertificate certificate = ServerCertificate.of(tls);
     try {
-      return SslContextBuilder.forServer(new File(certPath), new File(keyPath)).build();
+      return SslContextBuilder.forServer(new File(certificate.certPath()), new File(certificate.keyPath())).build();
     } catch (SSLException e) {
-      throw new IllegalStateException("cannot load TLS certificate " + certPath + ": " + e.getMessage(), e);
+      throw new IllegalStateException("cannot load TLS certificate " + certificate.certPath() + ": " + e.getMessage(), e);
     }
   }
 

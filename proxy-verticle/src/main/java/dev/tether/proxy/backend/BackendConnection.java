@@ -11,7 +11,8 @@ import io.vertx.core.net.NetSocket;
 /**
  * One authenticated connection to a backend server, owned by one session and confined to that
  * session's event loop. Frames go to whichever sink currently owns the connection: the connector
- * while logging in, then the session.
+ * while logging in, then the session; the owner lends it to the proxy's own commands
+ * ({@link #lend}) and has it back, sink and close handler, when they are done.
  */
 public final class BackendConnection implements FrameSink {
   // immutable after construction
@@ -101,6 +102,37 @@ public final class BackendConnection implements FrameSink {
 
   public void resume() {
     socket.resume();
+  }
+
+  /**
+   * Lends the connection to {@code borrower}: its frames, and its close ({@code onClose}), go there
+   * until {@link Loan#giveBack}, which restores the owner's sink and close handler.
+   */
+  public Loan lend(FrameSink borrower, Handler<Void> onClose) {
+    Loan loan = new Loan(sink, closeHandler);
+    sink = borrower;
+    closeHandler = onClose;
+    return loan;
+  }
+
+  /** One loan of the connection; given back once. */
+  public final class Loan {
+    private final FrameSink ownerSink;
+    private final Handler<Void> ownerClose;
+    private boolean returned;
+
+    private Loan(FrameSink ownerSink, Handler<Void> ownerClose) {
+      this.ownerSink = ownerSink;
+      this.ownerClose = ownerClose;
+    }
+
+    public void giveBack() {
+      if (!returned) {
+        returned = true;
+        sink = ownerSink;
+        closeHandler = ownerClose;
+      }
+    }
   }
 
   /** Whoever owns the connection now hears of its close (replaced when ownership moves). */

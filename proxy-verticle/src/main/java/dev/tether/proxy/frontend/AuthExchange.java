@@ -2,7 +2,7 @@ package dev.tether.proxy.frontend;
 
 import dev.tether.config.AuthPlugin;
 import dev.tether.config.UserAccount;
-import dev.tether.proxy.NodeServices;
+import dev.tether.proxy.node.NodeServices;
 import dev.tether.proxy.protocol.AuthScramble;
 import dev.tether.proxy.protocol.AuthSwitchRequest;
 import dev.tether.proxy.protocol.Ed25519Password;

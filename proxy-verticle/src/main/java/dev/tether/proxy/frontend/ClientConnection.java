@@ -2,21 +2,20 @@ package dev.tether.proxy.frontend;
 
 import dev.tether.proxy.protocol.ErrPacket;
 import dev.tether.proxy.protocol.ErrorCode;
-import dev.tether.proxy.protocol.PartialFrameBudget;
 import dev.tether.proxy.protocol.FrameDecoder;
 import dev.tether.proxy.protocol.FrameSink;
+import dev.tether.proxy.protocol.PartialFrameBudget;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.net.NetSocketInternal;
-import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
-import io.netty.channel.ChannelOption;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
 
@@ -47,7 +46,7 @@ public final class ClientConnection implements FrameSink {
   /** When the last bytes arrived, and how long a begun frame may wait for the rest (0: no bound). */
   private long lastReadMillis = lastActivityMillis;
   private long readTimeoutMillis;
-  private java.util.function.Consumer<String> onInputRefused = reason -> {};
+  private java.util.function.Consumer<dev.tether.proxy.node.Rejection> onInputRefused = reason -> {};
   private int pauseReasons;
   private boolean closed;
   private boolean tls;
@@ -110,7 +109,7 @@ public final class ClientConnection implements FrameSink {
    * begun frame may wait for its rest; {@code refused} is told which (to count it) when either bound ends
    * the connection.
    */
-  public void inputLimits(PartialFrameBudget budget, long readTimeoutMillis, java.util.function.Consumer<String> refused) {
+  public void inputLimits(PartialFrameBudget budget, long readTimeoutMillis, java.util.function.Consumer<dev.tether.proxy.node.Rejection> refused) {
     decoder.budget(budget);
     this.readTimeoutMillis = readTimeoutMillis;
     this.onInputRefused = refused;
@@ -120,7 +119,7 @@ public final class ClientConnection implements FrameSink {
   @Override
   public void onOverBudget(int sequenceId) {
     if (!closed) {
-      onInputRefused.accept("partial_frame_bound");
+      onInputRefused.accept(dev.tether.proxy.node.Rejection.PARTIAL_FRAME_BOUND);
       closeWithError(ErrPacket.of(ErrorCode.OUT_OF_RESOURCES, "Tether: out of memory for partly received packets"
           + " on this node; try again later"), (sequenceId + 1) & 0xFF);
     }
@@ -140,7 +139,7 @@ public final class ClientConnection implements FrameSink {
 
   public void tick(long nowMillis) {
     if (!closed && readTimeoutMillis > 0 && decoder.pendingBytes() > 0 && nowMillis - lastReadMillis > readTimeoutMillis) {
-      onInputRefused.accept("read_timeout"); // a frame begun and not finished: the server's net_read_timeout closes it too
+      onInputRefused.accept(dev.tether.proxy.node.Rejection.READ_TIMEOUT); // a frame begun and not finished: the server's net_read_timeout closes it too
       close();
       return;
     }

@@ -1,9 +1,11 @@
 package dev.tether.proxy.frontend;
 
-import dev.tether.proxy.NodeServices;
 import dev.tether.proxy.backend.BackendConnection;
 import dev.tether.proxy.backend.BackendConnector;
 import dev.tether.proxy.backend.BackendIdentity;
+import dev.tether.proxy.node.AuthThrottle;
+import dev.tether.proxy.node.NodeServices;
+import dev.tether.proxy.node.Rejection;
 import dev.tether.proxy.protocol.AuthScramble;
 import dev.tether.proxy.protocol.Capabilities;
 import dev.tether.proxy.protocol.ErrPacket;
@@ -127,7 +129,7 @@ public final class FrontendHandshake implements ClientConnection.Owner {
   @Override
   public void onTick(long nowMillis) {
     if (phase != Phase.DONE && nowMillis > deadlineMillis) {
-      services.metrics().rejected("handshake_timeout");
+      services.metrics().rejected(Rejection.HANDSHAKE_TIMEOUT);
       fail(ErrPacket.of(ErrorCode.HANDSHAKE_ERROR, "Bad handshake: not completed within "
           + services.config().proxy().handshakeTimeout().toMillis() + " ms"));
     }
@@ -154,8 +156,27 @@ public final class FrontendHandshake implements ClientConnection.Owner {
     }
     response = HandshakeResponse41.decode(payload);
     phase = Phase.AUTHENTICATING;
-    services.authThrottle().admit(client, response.username(), admitted -> authenticate(admitted, sequenceId),
-        refusal -> fail(refusal, sequenceId + 1));
+    AuthThrottle.Admission admission = services.authThrottle().admit(client.remoteHost(), response.username());
+    switch (admission.verdict()) {
+      case ALLOW -> authenticate(admission.attempt(), sequenceId);
+      case REFUSE -> fail(admission.refusal(), sequenceId + 1);
+      case DELAY -> {
+        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+        if (context == null) {
+          authenticate(admission.attempt(), sequenceId);
+          return;
+        }
+        client.pause(ClientConnection.PAUSED_BUSY); // a throttled attempt waits with the client's reads paused
+        context.owner().setTimer(admission.delayMillis(), id -> {
+          client.resume(ClientConnection.PAUSED_BUSY);
+          if (client.isClosed()) {
+            admission.attempt().settle(false); // gone while it waited: unanswered
+          } else {
+            authenticate(admission.attempt(), sequenceId);
+          }
+        });
+      }
+    }
   }
 
   private void authenticate(AuthThrottle.Attempt admitted, int sequenceId) {

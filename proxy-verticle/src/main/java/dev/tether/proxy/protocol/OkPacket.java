@@ -38,11 +38,7 @@ public record OkPacket(int header, long affectedRows, long lastInsertId, int sta
 
   /** Status flags of an OK packet, read without decoding the rest. */
   public static int statusFlags(Buffer payload) {
-    PayloadReader reader = new PayloadReader(payload);
-    reader.skip(1);
-    reader.readIntLenenc();
-    reader.readIntLenenc();
-    return reader.readInt2();
+    return OkHeader.statusFlags(payload);
   }
 
   public static OkPacket of(int statusFlags) {
@@ -77,12 +73,7 @@ public record OkPacket(int header, long affectedRows, long lastInsertId, int sta
    * session-state block (then both layouts are the same bytes).
    */
   public static Buffer withoutSessionTrack(Buffer payload, int sequenceId) {
-    PayloadReader reader = new PayloadReader(payload);
-    reader.skip(1);
-    reader.readIntLenenc();
-    reader.readIntLenenc();
-    int status = reader.readInt2();
-    if ((status & ServerStatus.SESSION_STATE_CHANGED) == 0) {
+    if ((OkHeader.statusFlags(payload) & ServerStatus.SESSION_STATE_CHANGED) == 0) {
       return null;
     }
     return decodeTracked(payload).encode(sequenceId, false);

@@ -36,36 +36,23 @@ public final class PayloadReader {
   }
 
   public int readInt1() {
-    need(1);
-    return payload.getUnsignedByte(position++);
+    return payload.getUnsignedByte(take(1));
   }
 
   public int readInt2() {
-    need(2);
-    int value = payload.getUnsignedShortLE(position);
-    position += 2;
-    return value;
+    return payload.getUnsignedShortLE(take(2));
   }
 
   public int readInt3() {
-    need(3);
-    int value = payload.getUnsignedMediumLE(position);
-    position += 3;
-    return value;
+    return payload.getUnsignedMediumLE(take(3));
   }
 
   public long readInt4() {
-    need(4);
-    long value = payload.getUnsignedIntLE(position);
-    position += 4;
-    return value;
+    return payload.getUnsignedIntLE(take(4));
   }
 
   public long readInt8() {
-    need(8);
-    long value = payload.getLongLE(position);
-    position += 8;
-    return value;
+    return payload.getLongLE(take(8));
   }
 
   /** A length-encoded integer; 0xFB (NULL) and 0xFF are not integers and are refused. */
@@ -83,23 +70,18 @@ public final class PayloadReader {
   }
 
   public void skip(int length) {
-    need(length);
-    position += length;
+    take(length);
   }
 
   public byte[] readBytes(int length) {
-    need(length);
-    byte[] bytes = payload.getBytes(position, position + length);
-    position += length;
-    return bytes;
+    int start = take(length);
+    return payload.getBytes(start, start + length);
   }
 
   /** A slice sharing the payload's memory. */
   public Buffer readSlice(int length) {
-    need(length);
-    Buffer slice = payload.slice(position, position + length);
-    position += length;
-    return slice;
+    int start = take(length);
+    return payload.slice(start, start + length);
   }
 
   public byte[] readBytesLenenc() {
@@ -148,6 +130,14 @@ public final class PayloadReader {
       throw new ProtocolException("length out of range: " + length);
     }
     return (int) length;
+  }
+
+  /** Moves past {@code length} bytes that must be there; returns where they start. */
+  private int take(int length) {
+    need(length);
+    int start = position;
+    position += length;
+    return start;
   }
 
   private void need(int length) {

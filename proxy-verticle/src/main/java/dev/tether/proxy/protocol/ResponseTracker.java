@@ -101,14 +101,22 @@ public final class ResponseTracker {
    */
   public boolean expectResponseTo(Buffer payload) {
     int command = payload.getUnsignedByte(0);
+    return expectResponseTo(command, command == Command.COM_STMT_EXECUTE && StmtExecute.cursorRequested(payload));
+  }
+
+  /** As {@link #expectResponseTo(Buffer)}, for a command already read into a {@link CommandView}. */
+  public boolean expectResponseTo(CommandView command) {
+    return expectResponseTo(command.command(), command.cursorRequested());
+  }
+
+  private boolean expectResponseTo(int command, boolean cursor) {
     backendContinuation = false;
     cursorRequested = false;
     state = switch (command) {
       case Command.COM_STMT_CLOSE, Command.COM_STMT_SEND_LONG_DATA, Command.COM_QUIT -> State.IDLE;
       case Command.COM_QUERY, Command.COM_PROCESS_INFO -> State.RESULT_START;
       case Command.COM_STMT_EXECUTE -> {
-        // flags byte after the 4-byte statement id: any cursor type asks for a cursor
-        cursorRequested = payload.length() > 5 && payload.getUnsignedByte(5) != 0;
+        cursorRequested = cursor;
         yield State.RESULT_START;
       }
       case Command.COM_STMT_PREPARE -> State.PREPARE_OK;
@@ -181,7 +189,7 @@ public final class ResponseTracker {
       }
       case SINGLE -> {
         if (first == Packets.OK) {
-          statusFlags = OkPacket.statusFlags(payload);
+          statusFlags = OkHeader.statusFlags(payload);
           yield finish(OK_PACKET | STATUS);
         }
         if (first == Packets.EOF && EofPacket.is(payload)) {
@@ -211,7 +219,7 @@ public final class ResponseTracker {
   private int resultStart(Buffer payload, int first) {
     switch (first) {
       case Packets.OK -> {
-        statusFlags = OkPacket.statusFlags(payload);
+        statusFlags = OkHeader.statusFlags(payload);
         return moreResultsOrFinish(OK_PACKET);
       }
       case Packets.ERR -> {
@@ -240,7 +248,7 @@ public final class ResponseTracker {
     }
     if (first == Packets.EOF && payload.length() < Packets.MAX_FRAME_PAYLOAD) {
       if (deprecateEof) {
-        statusFlags = OkPacket.statusFlags(payload);
+        statusFlags = OkHeader.statusFlags(payload);
         return moreResultsOrFinish(OK_PACKET);
       }
       statusFlags = EofPacket.statusFlags(payload);

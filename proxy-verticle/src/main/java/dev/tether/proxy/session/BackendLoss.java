@@ -3,6 +3,7 @@ package dev.tether.proxy.session;
 import dev.tether.proxy.backend.BackendConnection;
 import dev.tether.proxy.backend.BackendConnector;
 import dev.tether.proxy.protocol.ErrPacket;
+import dev.tether.proxy.protocol.ServerError;
 import io.vertx.core.Future;
 
 /**
@@ -17,8 +18,8 @@ import io.vertx.core.Future;
  * between node and server that closes with FIN looks like a kill; a reset does not.
  */
 public final class BackendLoss {
-  private static final int ER_CONNECTION_KILLED = 1927;
-  private static final int ER_SERVER_SHUTDOWN = 1053;
+  private static final int ER_CONNECTION_KILLED = ServerError.CONNECTION_KILLED;
+  private static final int ER_SERVER_SHUTDOWN = ServerError.SERVER_SHUTDOWN;
 
   /** What ended the connection. */
   public enum Outcome {
@@ -47,18 +48,36 @@ public final class BackendLoss {
    * before closing, or null. May ask the server for its greeting (one connect, loopback-fast).
    */
   public static Future<Outcome> classify(BackendConnection lost, ErrPacket said, BackendConnector connector) {
-    if (said != null && said.errorCode() == ER_SERVER_SHUTDOWN) {
-      return Future.succeededFuture(Outcome.SERVER_GONE);
+    boolean moved = lost.target().epoch() < connector.target().epoch()
+        || !lost.target().address().equals(connector.target().address());
+    Outcome known = decide(said == null ? 0 : said.errorCode(), moved, lost.endedByReset());
+    return known != null ? Future.succeededFuture(known) : connector.probe().map(answered(true)).otherwise(answered(false));
+  }
+
+  /**
+   * The decision, from what is known without asking the server: {@code saidCode} is the error code
+   * of the ERR the server sent before closing (0: none), {@code targetMoved} whether the node now
+   * follows another target, {@code endedByReset} whether the socket ended with a reset. Null when
+   * only the server can tell: then {@link #answered} decides by whether it still greets.
+   */
+  static Outcome decide(int saidCode, boolean targetMoved, boolean endedByReset) {
+    if (saidCode == ER_SERVER_SHUTDOWN) {
+      return Outcome.SERVER_GONE;
     }
-    if (lost.target().epoch() < connector.target().epoch() || !lost.target().address().equals(connector.target().address())) {
-      return Future.succeededFuture(Outcome.SWITCHED);
+    if (targetMoved) {
+      return Outcome.SWITCHED;
     }
-    if (said != null && said.errorCode() == ER_CONNECTION_KILLED) {
-      return Future.succeededFuture(Outcome.KILLED);
+    if (saidCode == ER_CONNECTION_KILLED) {
+      return Outcome.KILLED;
     }
-    if (lost.endedByReset()) {
-      return Future.succeededFuture(Outcome.NETWORK);
+    if (endedByReset) {
+      return Outcome.NETWORK;
     }
-    return connector.probe().map(Outcome.KILLED).otherwise(Outcome.SERVER_GONE);
+    return null;
+  }
+
+  /** A bare FIN: a server that still answers closed this one connection (a KILL); one that does not is gone. */
+  static Outcome answered(boolean serverAnswers) {
+    return serverAnswers ? Outcome.KILLED : Outcome.SERVER_GONE;
   }
 }

@@ -61,7 +61,7 @@ final class ChangeUserDenial {
     Future<Integer> done = InternalExchange.run(backend, deprecateEof, requests).map(results -> {
       for (TextResult result : results) {
         if (result.isError()) {
-          throw new ReplayFailure("replay_step_failed", "resetting the session after a failed COM_CHANGE_USER"
+          throw new ReplayFailure(ReplayFailure.Reason.REPLAY_STEP_FAILED, "resetting the session after a failed COM_CHANGE_USER"
               + " failed with " + result.error().errorCode() + ": " + result.error().message());
         }
       }

@@ -29,26 +29,29 @@ final class IdleLimit {
   private final BooleanSupplier ended;
   private final LongSupplier clientActivityMillis;
   private final Runnable reached;
+  private final LongSupplier clock;
   /** The session's wait_timeout at login; 0 when unknown (then only the node's bound applies). */
   private long loginSeconds;
   private SessionState seen;
   private long limitMillis = Long.MAX_VALUE;
-  private long respondedMillis = System.currentTimeMillis();
+  private long respondedMillis;
   private long timer = -1;
   private long timerDeadline;
   private boolean stopped;
 
   /**
    * {@code awaitingClient}: the session waits for the client's next command; {@code reached} runs
-   * once the client has been idle for its limit.
+   * once the client has been idle for its limit; {@code clockMillis} is the session's clock.
    */
   IdleLimit(Vertx vertx, BooleanSupplier awaitingClient, BooleanSupplier ended, LongSupplier clientActivityMillis,
-            Runnable reached) {
+            Runnable reached, LongSupplier clockMillis) {
     this.vertx = vertx;
     this.awaitingClient = awaitingClient;
     this.ended = ended;
     this.clientActivityMillis = clientActivityMillis;
     this.reached = reached;
+    this.clock = clockMillis;
+    this.respondedMillis = clockMillis.getAsLong();
   }
 
   /** Reads the session's wait_timeout on a freshly logged-in backend connection. */
@@ -65,7 +68,7 @@ final class IdleLimit {
 
   /** A response to the client ended: its idle time starts now, under the limit {@code state} sets. */
   void responded(SessionState state) {
-    respondedMillis = System.currentTimeMillis();
+    respondedMillis = clock.getAsLong();
     if (stopped) {
       return;
     }
@@ -116,7 +119,7 @@ final class IdleLimit {
       vertx.cancelTimer(timer);
     }
     timerDeadline = deadline;
-    timer = vertx.setTimer(Math.max(1, deadline - System.currentTimeMillis()), id -> onTimer());
+    timer = vertx.setTimer(Math.max(1, deadline - clock.getAsLong()), id -> onTimer());
   }
 
   private void onTimer() {
@@ -124,7 +127,7 @@ final class IdleLimit {
     if (stopped || ended.getAsBoolean() || limitMillis == Long.MAX_VALUE) {
       return;
     }
-    long now = System.currentTimeMillis();
+    long now = clock.getAsLong();
     if (!awaitingClient.getAsBoolean()) {
       arm(now + limitMillis); // busy (or being rebuilt): look again later
     } else if (now - idleSince() >= limitMillis) {

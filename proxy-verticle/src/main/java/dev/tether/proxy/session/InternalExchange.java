@@ -1,6 +1,7 @@
 package dev.tether.proxy.session;
 
 import dev.tether.proxy.backend.BackendConnection;
+import dev.tether.proxy.protocol.Command;
 import dev.tether.proxy.protocol.FrameSink;
 import dev.tether.proxy.protocol.Packets;
 import dev.tether.proxy.protocol.PayloadWriter;
@@ -15,18 +16,20 @@ import java.util.List;
 
 /**
  * Runs the proxy's own commands on a backend connection: all written at once (pipelined), each
- * response delimited by a {@link ResponseTracker} and decoded. Owns the connection's frames until
- * {@link #run} completes; nothing of it reaches the client.
+ * response delimited by a {@link ResponseTracker} and decoded. Borrows the connection
+ * ({@link BackendConnection#lend}) until {@link #run} completes and gives it back to its owner;
+ * nothing of it reaches the client. A failed exchange on an open connection keeps it (its owner
+ * takes it back explicitly, or closes it).
  */
 final class InternalExchange implements FrameSink {
   /** One command: its payload, and whether it is a COM_STMT_PREPARE. */
   record Request(Buffer payload, boolean prepare) {
     static Request query(String sql) {
-      return new Request(Buffer.buffer().appendByte((byte) 0x03).appendString(sql, "UTF-8"), false);
+      return new Request(Buffer.buffer().appendByte((byte) Command.COM_QUERY).appendString(sql, "UTF-8"), false);
     }
 
     static Request prepare(String sql) {
-      return new Request(Buffer.buffer().appendByte((byte) 0x16).appendString(sql, "UTF-8"), true);
+      return new Request(Buffer.buffer().appendByte((byte) Command.COM_STMT_PREPARE).appendString(sql, "UTF-8"), true);
     }
   }
 
@@ -64,14 +67,18 @@ final class InternalExchange implements FrameSink {
     }
     for (Request request : requests) {
       if (request.payload().length() >= Packets.MAX_FRAME_PAYLOAD) { // the proxy's own commands are one frame
-        return Future.failedFuture(new ReplayFailure("replay_step_failed", "a statement of "
+        return Future.failedFuture(new ReplayFailure(ReplayFailure.Reason.REPLAY_STEP_FAILED, "a statement of "
             + request.payload().length() + " bytes does not fit one packet"));
       }
     }
     exchange.requests.addAll(requests);
-    backend.sink(exchange);
-    backend.closeHandler(closed -> exchange.done.tryFail("backend connection closed during " + requests.size()
-        + " internal command(s)"));
+    BackendConnection.Loan loan = backend.lend(exchange, closed -> exchange.done.tryFail("backend connection closed"
+        + " during " + requests.size() + " internal command(s)"));
+    exchange.done.future().onComplete(done -> {
+      if (done.succeeded() || backend.isClosed()) {
+        loan.giveBack(); // a connection left mid-response stays with the exchange, which ignores the rest
+      }
+    });
     Buffer out = Buffer.buffer();
     for (Request request : requests) {
       out.appendBuffer(new PayloadWriter(request.payload().length()).bytes(request.payload()).toPacket(0));

@@ -26,7 +26,7 @@ import io.vertx.core.json.JsonObject;
  */
 public final class KillRouter {
   private static final long ASK_TIMEOUT_MILLIS = 2000;
-  private static final int ER_QUERY_INTERRUPTED = 1317;
+  private static final int ER_QUERY_INTERRUPTED = dev.tether.proxy.protocol.ServerError.QUERY_INTERRUPTED;
   /** How long after a lookup the victim's 1317 counts as the answer to that KILL. */
   static final long ANNOUNCED_KILL_MILLIS = 3000;
   /**
@@ -117,9 +117,10 @@ public final class KillRouter {
   }
 
   /** Whether {@code payload} is the server's ER_QUERY_INTERRUPTED while a routed KILL is recent. */
-  static boolean interruptsAnAnnouncedKill(io.vertx.core.buffer.Buffer payload, long announcedUntilMillis) {
+  static boolean interruptsAnAnnouncedKill(io.vertx.core.buffer.Buffer payload, long announcedUntilMillis,
+                                           long nowMillis) {
     return announcedUntilMillis != 0 && payload.length() >= 3 && payload.getUnsignedByte(0) == 0xFF
-        && payload.getUnsignedShortLE(1) == ER_QUERY_INTERRUPTED && System.currentTimeMillis() < announcedUntilMillis;
+        && payload.getUnsignedShortLE(1) == ER_QUERY_INTERRUPTED && nowMillis < announcedUntilMillis;
   }
 
   /**

@@ -10,22 +10,22 @@ import dev.tether.config.SessionConfig;
  */
 final class RebuildCheck {
   /** The metric label and the sentence the client and the log get. */
-  record Refusal(String reason, String message) {}
+  record Refusal(ReplayFailure.Reason reason, String message) {}
 
   private RebuildCheck() {}
 
   /** Null when the session may be rebuilt; {@code lostState} is why its state is not fully known (null: it is). */
   static Refusal refusal(SessionState state, String lostState, SessionConfig config) {
     if (lostState != null) {
-      return new Refusal("user_variables_unreadable", "its user variables could not be read back (" + lostState + ")");
+      return new Refusal(ReplayFailure.Reason.USER_VARIABLES_UNREADABLE, "its user variables could not be read back (" + lostState + ")");
     }
     if (state.size() > config.historyCap()) {
-      return new Refusal("history_over_cap", "its state holds " + state.size() + " items, over the history cap of "
+      return new Refusal(ReplayFailure.Reason.HISTORY_OVER_CAP, "its state holds " + state.size() + " items, over the history cap of "
           + config.historyCap());
     }
     long bytes = state.bytes();
     if (bytes > config.historyBytesCap()) {
-      return new Refusal("history_over_byte_cap", "its state holds " + bytes + " bytes, over the history byte cap of "
+      return new Refusal(ReplayFailure.Reason.HISTORY_OVER_BYTE_CAP, "its state holds " + bytes + " bytes, over the history byte cap of "
           + config.historyBytesCap());
     }
     return null;

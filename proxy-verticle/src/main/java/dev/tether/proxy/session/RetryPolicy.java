@@ -1,9 +1,11 @@
 package dev.tether.proxy.session;
 
 import dev.tether.proxy.protocol.Command;
+import dev.tether.proxy.protocol.CommandView;
+import dev.tether.proxy.protocol.Keyword;
+import dev.tether.proxy.protocol.QueryScan;
 import dev.tether.proxy.protocol.ServerStatus;
 import io.vertx.core.buffer.Buffer;
-import java.util.Set;
 
 /**
  * The one rule for re-sending a command whose backend connection died under it.
@@ -18,12 +20,6 @@ import java.util.Set;
  * function with side effects is not recognised as a write: the documented limit of this rule.
  */
 final class RetryPolicy {
-  private static final Set<String> READ_KEYWORDS = Set.of("SELECT", "SHOW", "DESCRIBE", "DESC", "EXPLAIN", "HELP");
-
-  /** Statements that never end a transaction: losing one mid-transaction means the transaction was rolled back. */
-  private static final Set<String> NON_COMMITTING = Set.of("SELECT", "INSERT", "UPDATE", "DELETE", "REPLACE", "SHOW",
-      "DESCRIBE", "DESC", "EXPLAIN", "DO", "VALUES", "WITH", "HELP", "SAVEPOINT", "RELEASE");
-
   private RetryPolicy() {}
 
   /**
@@ -31,34 +27,39 @@ final class RetryPolicy {
    * anything that commits implicitly (BEGIN, DDL, SET autocommit=1, ...), may have committed before
    * the server died: its outcome is unknown, and saying "rolled back" could be a lie.
    */
-  static boolean cannotHaveCommitted(Buffer command, SessionState state) {
-    return switch (command.getUnsignedByte(0)) {
-      case Command.COM_QUERY -> NON_COMMITTING.contains(SqlText.leadingKeyword(command));
-      case Command.COM_STMT_EXECUTE -> {
-        SessionState.PreparedStatement statement = state.preparedStatements().get(command.getUnsignedIntLE(1));
-        yield statement != null && NON_COMMITTING.contains(leadingKeyword(statement.sql()));
-      }
+  static boolean cannotHaveCommitted(CommandView command, SessionState state) {
+    return switch (command.command()) {
+      case Command.COM_QUERY -> command.keyword().neverCommits();
+      case Command.COM_STMT_EXECUTE -> statementKeyword(command, state).neverCommits();
       default -> true;
     };
   }
 
-  static boolean mayResend(Buffer command, boolean responseStarted, int statusBeforeCommand, SessionState state) {
+  static boolean mayResend(CommandView command, boolean responseStarted, int statusBeforeCommand, SessionState state) {
     if (responseStarted || (statusBeforeCommand & ServerStatus.IN_TRANS) != 0) {
       return false;
     }
-    return switch (command.getUnsignedByte(0)) {
-      case Command.COM_QUERY -> READ_KEYWORDS.contains(SqlText.leadingKeyword(command));
-      case Command.COM_STMT_EXECUTE -> {
-        SessionState.PreparedStatement statement = state.preparedStatements().get(command.getUnsignedIntLE(1));
-        yield statement != null && READ_KEYWORDS.contains(leadingKeyword(statement.sql()));
-      }
+    return switch (command.command()) {
+      case Command.COM_QUERY -> command.keyword().isRead();
+      case Command.COM_STMT_EXECUTE -> statementKeyword(command, state).isRead();
       case Command.COM_PING, Command.COM_STATISTICS, Command.COM_FIELD_LIST, Command.COM_INIT_DB,
            Command.COM_STMT_PREPARE, Command.COM_STMT_RESET, Command.COM_SET_OPTION -> true;
       default -> false;
     };
   }
 
-  private static String leadingKeyword(String sql) {
-    return SqlText.leadingKeyword(Buffer.buffer().appendByte((byte) 0).appendString(sql, "UTF-8"));
+  static boolean cannotHaveCommitted(Buffer command, SessionState state) {
+    return cannotHaveCommitted(CommandView.read(command, false), state);
+  }
+
+  static boolean mayResend(Buffer command, boolean responseStarted, int statusBeforeCommand, SessionState state) {
+    return mayResend(CommandView.read(command, false), responseStarted, statusBeforeCommand, state);
+  }
+
+  /** The leading keyword of the prepared statement an execute names (NONE when the session has no such statement). */
+  private static Keyword statementKeyword(CommandView execute, SessionState state) {
+    SessionState.PreparedStatement statement = state.preparedStatements().get(execute.statementId());
+    return statement == null ? Keyword.NONE
+        : QueryScan.keyword(Buffer.buffer().appendByte((byte) 0).appendString(statement.sql(), "UTF-8"));
   }
 }

@@ -99,7 +99,7 @@ final class SessionReplayer {
         if (result.isError() && i >= copyFrom && i < copyTo) {
           copyFailure = copyFailure != null ? copyFailure : result.error().errorCode() + ": " + result.error().message();
         } else if (result.isError()) {
-          throw new ReplayFailure("replay_step_failed", "replaying a session step failed with "
+          throw new ReplayFailure(ReplayFailure.Reason.REPLAY_STEP_FAILED, "replaying a session step failed with "
               + result.error().errorCode() + ": " + result.error().message());
         }
       }
@@ -109,7 +109,7 @@ final class SessionReplayer {
         long clientId = clientIds.get(i);
         SessionState.PreparedStatement original = state.preparedStatements().get(clientId);
         if (result.isError() || result.prepareOk().paramCount() != original.paramCount()) {
-          throw new ReplayFailure("reprepare_failed", "re-preparing statement " + clientId + " failed"
+          throw new ReplayFailure(ReplayFailure.Reason.REPREPARE_FAILED, "re-preparing statement " + clientId + " failed"
               + (result.isError() ? ": " + result.error().message() : ": its parameter count changed"));
         }
         ids.put(clientId, result.prepareOk().statementId());

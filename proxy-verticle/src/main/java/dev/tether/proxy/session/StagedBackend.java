@@ -7,7 +7,7 @@ import dev.tether.proxy.backend.BackendTarget;
  * coordinator promotes. SWITCH adopts it only if it was built from the session's current state for
  * the server SWITCH names; otherwise, and at RESTORE, it is closed.
  */
-record StagedBackend(SessionRecovery.Recovered recovered, SessionState state, BackendTarget target) {
+record StagedBackend(SessionRebuild.Rebuilt recovered, SessionState state, BackendTarget target) {
 
   boolean fits(SessionState current, BackendTarget switchingTo) {
     return current == state && target.equals(switchingTo);

@@ -1,11 +1,15 @@
 package dev.tether.proxy.session;
 
 import dev.tether.proxy.protocol.Command;
+import dev.tether.proxy.protocol.CommandView;
+import dev.tether.proxy.protocol.Keyword;
+import dev.tether.proxy.protocol.OkHeader;
 import dev.tether.proxy.protocol.OkPacket;
-import dev.tether.proxy.protocol.PayloadReader;
+import dev.tether.proxy.protocol.QueryScan;
 import dev.tether.proxy.protocol.ResponseTracker;
 import dev.tether.proxy.protocol.ServerStatus;
 import dev.tether.proxy.protocol.SessionStateChange;
+import dev.tether.proxy.protocol.StmtExecute;
 import dev.tether.proxy.protocol.StmtPrepareOk;
 import io.vertx.core.buffer.Buffer;
 import java.util.Locale;
@@ -19,7 +23,7 @@ import java.util.regex.Pattern;
  * temporary tables, SET TRANSACTION) or by asking the server afterwards (user variables and
  * LAST_INSERT_ID, see {@link #refreshWanted()}). Confined to the session's event loop.
  */
-final class StateLearner {
+final class StateLearner implements StateTracker {
   private static final Pattern SQL_PREPARE = Pattern.compile("(?is)^\\s*PREPARE\\s+(`[^`]+`|\\w+)\\s+FROM\\s.*");
   private static final Pattern SQL_DEALLOCATE = Pattern.compile("(?is)^\\s*(?:DEALLOCATE|DROP)\\s+PREPARE\\s+(`[^`]+`|\\w+).*");
   private static final Pattern CREATE_TEMPORARY = Pattern.compile(
@@ -42,6 +46,7 @@ final class StateLearner {
     NEXT_TRANSACTION }
 
 
+  private final StatementIds ids;
   private final StatementMap statements;
   private SessionState state;
   private Pending pending = Pending.NONE;
@@ -54,15 +59,23 @@ final class StateLearner {
   private boolean trackingNarrowed;
   /** Why the state is not fully known (user variables that could not be read back); null when it is. */
   private String lostState;
-  private long lastPreparedClientId = -1;
-
   StateLearner(SessionState initial, StatementMap statements) {
+    this(initial, new StatementIds(statements));
+  }
+
+  StateLearner(SessionState initial, StatementIds ids) {
     this.state = initial;
-    this.statements = statements;
+    this.ids = ids;
+    this.statements = ids.statements();
   }
 
   SessionState state() {
     return state;
+  }
+
+  @Override
+  public boolean tracks() {
+    return true;
   }
 
   void state(SessionState replaced) {
@@ -70,7 +83,8 @@ final class StateLearner {
   }
 
   /** True when user variables or LAST_INSERT_ID may have changed without the server saying how. */
-  boolean refreshWanted() {
+  @Override
+  public boolean refreshWanted() {
     return refreshWanted;
   }
 
@@ -102,34 +116,39 @@ final class StateLearner {
 
   /** The first frame of a command about to be sent: notes what it will change once it succeeds. */
   void onCommand(Buffer payload) {
+    onCommand(CommandView.read(payload, true), payload);
+  }
+
+  /** As {@link #onCommand(Buffer)}, for a command already read into {@code command}. */
+  @Override
+  public void onCommand(CommandView command, Buffer payload) {
     pending = Pending.NONE;
     failed = false;
-    int command = payload.getUnsignedByte(0);
-    switch (command) {
-      case Command.COM_QUERY -> onQuery(payload);
+    switch (command.command()) {
+      case Command.COM_QUERY -> onQuery(command, payload);
       case Command.COM_STMT_PREPARE -> {
         pending = Pending.PREPARE;
         pendingText = payload.getString(1, payload.length(), "UTF-8");
       }
       case Command.COM_STMT_EXECUTE -> {
         pending = Pending.EXECUTE;
-        pendingStatement = clientStatementId(payload);
-        pendingCursor = payload.length() > 5 && payload.getUnsignedByte(5) != 0;
+        pendingStatement = clientStatementId(command);
+        pendingCursor = command.cursorRequested();
         statements.longDataConsumed(pendingStatement);
         rememberTypes(payload, pendingStatement);
       }
       case Command.COM_STMT_FETCH -> {
         pending = Pending.FETCH;
-        pendingStatement = clientStatementId(payload);
+        pendingStatement = clientStatementId(command);
       }
-      case Command.COM_STMT_SEND_LONG_DATA -> statements.longDataSent(clientStatementId(payload));
+      case Command.COM_STMT_SEND_LONG_DATA -> statements.longDataSent(clientStatementId(command));
       case Command.COM_STMT_RESET -> {
-        long id = clientStatementId(payload);
+        long id = clientStatementId(command);
         statements.longDataConsumed(id);
         statements.cursorClosed(id);
       }
       case Command.COM_STMT_CLOSE -> {
-        long id = clientStatementId(payload);
+        long id = clientStatementId(command);
         state = state.withoutPrepared(id);
         statements.closed(id);
       }
@@ -139,7 +158,8 @@ final class StateLearner {
   }
 
   /** Follows one backend frame of the response; {@code flags} are the tracker's verdict on it. */
-  void onResponseFrame(int flags, Buffer payload, int statusFlags) {
+  @Override
+  public void onResponseFrame(int flags, Buffer payload, int statusFlags) {
     if ((flags & ResponseTracker.ERR_PACKET) != 0) {
       failed = true;
       return;
@@ -166,7 +186,8 @@ final class StateLearner {
   }
 
   /** The response ended: applies what the command changed, unless it failed. */
-  void onComplete() {
+  @Override
+  public void onComplete() {
     if (!failed) {
       switch (pending) {
         case SQL_PREPARE -> state = state.withSqlPrepared(nameOf(pendingText, SQL_PREPARE), pendingText);
@@ -187,23 +208,21 @@ final class StateLearner {
     pending = Pending.NONE;
   }
 
-  /** The client id a command names; MariaDB's "last prepared" id resolves to that statement. */
-  long clientStatementId(Buffer payload) {
-    long id = payload.getUnsignedIntLE(1);
-    return id == StatementMap.LAST_PREPARED && lastPreparedClientId >= 0 ? lastPreparedClientId : id;
+  private long clientStatementId(CommandView command) {
+    return ids.clientId(command);
   }
 
-  private void onQuery(Buffer payload) {
-    if (SqlText.setsLastInsertId(payload) || SqlText.assignsUserVariableSilently(payload)) {
+  private void onQuery(CommandView query, Buffer payload) {
+    if (query.has(QueryScan.SETS_LAST_INSERT_ID) || query.has(QueryScan.ASSIGNS_USER_VARIABLE)) {
       refreshWanted = true;
     }
-    String keyword = SqlText.leadingKeyword(payload);
-    if ("SET".equals(keyword) && SqlText.mentions(payload, "session_track")) {
+    Keyword keyword = query.keyword();
+    if (keyword == Keyword.SET && query.has(QueryScan.MENTIONS_SESSION_TRACK)) {
       // The server may not report this change: the proxy restores full tracking after it runs.
       trackingNarrowed = true;
       refreshWanted = true;
     }
-    if ("SET".equals(keyword) && SqlText.mentions(payload, "transaction")) {
+    if (keyword == Keyword.SET && query.has(QueryScan.MENTIONS_TRANSACTION)) {
       pendingCharacteristics = TransactionCharacteristics.parse(payload, backslashEscapes());
       if (pendingCharacteristics != null) {
         pending = Pending.NEXT_TRANSACTION; // one-shot characteristics for the next transaction only
@@ -211,15 +230,15 @@ final class StateLearner {
       }
     }
     switch (keyword) {
-      case "PREPARE" -> {
+      case PREPARE -> {
         pendingText = SqlText.firstStatement(payload, backslashEscapes()); // re-sent as the server ran it
         pending = SQL_PREPARE.matcher(pendingText).matches() ? Pending.SQL_PREPARE : Pending.NONE;
       }
-      case "DEALLOCATE" -> {
+      case DEALLOCATE -> {
         pendingText = SqlText.statement(payload);
         pending = SQL_DEALLOCATE.matcher(pendingText).matches() ? Pending.SQL_DEALLOCATE : Pending.NONE;
       }
-      case "DROP" -> {
+      case DROP -> {
         pendingText = SqlText.statement(payload);
         if (SQL_DEALLOCATE.matcher(pendingText).matches()) {
           pending = Pending.SQL_DEALLOCATE;
@@ -227,7 +246,7 @@ final class StateLearner {
           pending = Pending.DROP_TABLES;
         }
       }
-      case "CREATE" -> {
+      case CREATE -> {
         pendingText = SqlText.statement(payload);
         pending = CREATE_TEMPORARY.matcher(pendingText).matches() ? Pending.CREATE_TEMPORARY : Pending.NONE;
       }
@@ -237,21 +256,15 @@ final class StateLearner {
 
   private void onPrepareOk(Buffer payload) {
     StmtPrepareOk ok = StmtPrepareOk.decode(payload);
-    long clientId = statements.assignClientId(ok.statementId(), state.preparedStatements().keySet());
-    if (clientId != ok.statementId()) {
-      payload.setUnsignedIntLE(1, clientId); // the client sees its own id space
-    }
-    lastPreparedClientId = clientId;
+    long clientId = ids.toClient(payload, ok, state.preparedStatements().keySet());
     state = state.withPrepared(clientId, new SessionState.PreparedStatement(pendingText, ok.paramCount(), ok.columnCount()));
     pending = Pending.NONE;
   }
 
   private void onOk(Buffer payload) {
-    PayloadReader reader = new PayloadReader(payload);
-    reader.skip(1);
-    reader.readIntLenenc();
-    long insertId = reader.readIntLenenc();
-    int status = reader.readInt2();
+    OkHeader header = OkHeader.read(payload);
+    long insertId = header.lastInsertId();
+    int status = header.statusFlags();
     if (insertId != 0) {
       state = state.withLastInsertId(insertId);
     }
@@ -293,11 +306,9 @@ final class StateLearner {
     if (statement == null || statement.paramCount() == 0) {
       return;
     }
-    int flagAt = 10 + (statement.paramCount() + 7) / 8;
-    int typesEnd = flagAt + 1 + 2 * statement.paramCount();
-    if (payload.length() >= typesEnd && payload.getUnsignedByte(flagAt) == 1
-        && !statements.hasTypes(clientId, payload, flagAt + 1, typesEnd)) {
-      statements.rememberTypes(clientId, payload.getBytes(flagAt + 1, typesEnd)); // copied only when they change
+    StmtExecute layout = StmtExecute.of(statement.paramCount());
+    if (layout.sendsTypes(payload) && !statements.hasTypes(clientId, payload, layout.typesFrom(), layout.typesTo())) {
+      statements.rememberTypes(clientId, payload.getBytes(layout.typesFrom(), layout.typesTo())); // copied only when they change
     }
   }
 

@@ -35,7 +35,7 @@ final class UserVariableReader {
         .compose(first -> {
           TextResult names = first.get(first.size() - 1);
           if (names.isError()) {
-            return Future.failedFuture(new ReplayFailure("user_variables_unreadable", names.error().message()));
+            return Future.failedFuture(new ReplayFailure(ReplayFailure.Reason.USER_VARIABLES_UNREADABLE, names.error().message()));
           }
           Map<String, SessionState.UserVariable> variables = new LinkedHashMap<>();
           List<String> untyped = new ArrayList<>();
@@ -77,7 +77,7 @@ final class UserVariableReader {
         .map(described -> {
           TextResult result = described.get(0);
           if (result.isError()) {
-            throw new ReplayFailure("user_variables_unreadable", result.error().message());
+            throw new ReplayFailure(ReplayFailure.Reason.USER_VARIABLES_UNREADABLE, result.error().message());
           }
           List<byte[]> row = result.rows().get(0);
           for (int i = 0; i < untyped.size(); i++) {

@@ -1,15 +1,17 @@
 package dev.tether.proxy.switchover;
 
-import dev.tether.proxy.NodeServices;
-import dev.tether.proxy.ProxyVerticle;
-import dev.tether.proxy.SessionCounts;
 import dev.tether.proxy.backend.BackendTarget;
+import dev.tether.proxy.node.NodeServices;
+import dev.tether.proxy.node.SessionCounts;
 import dev.tether.proxy.session.RelaySession;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -19,12 +21,16 @@ import org.slf4j.LoggerFactory;
  * One node's part of a switchover: BLOCK (hold new work, let open transactions finish within a
  * window) → SWITCH (a newer epoch names the new primary; every session migrates between commands
  * with its state replayed) → RESTORE (held work goes on). Each phase completes with counts, the
- * acknowledgement a coordinator collects. A node left blocked restores itself after the hold
- * window, so a vanished coordinator never leaves clients waiting for ever.
+ * acknowledgement a coordinator collects; a phase that waits for its sessions counts them when
+ * they report a change ({@link #sessionChanged}), not on a fast poll. A node left blocked restores
+ * itself after the hold window, so a vanished coordinator never leaves clients waiting for ever.
  */
 public final class NodeSwitchover {
   private static final Logger log = LoggerFactory.getLogger(NodeSwitchover.class);
-  private static final long POLL_MILLIS = 10;
+  /** How soon after a session changes a waiting phase counts its sessions again (changes in between share it). */
+  private static final long EVENT_MILLIS = 2;
+  /** Counted this often besides, so a phase ends even if a change went unheard. */
+  private static final long RECOUNT_MILLIS = 100;
 
   /** A phase's outcome on this node; {@code applied} is false for a stale epoch. */
   public record Ack(String phase, long epoch, boolean applied, SessionCounts counts, long millis, boolean reachesPrimary) {
@@ -35,18 +41,20 @@ public final class NodeSwitchover {
 
   private final SwitchoverClock clock;
   private final NodeServices services;
-  private final List<ProxyVerticle> verticles;
+  private final List<? extends SessionGroup> groups;
   private volatile long blockedEpoch = -1;
   private volatile long blockedAtMillis;
+  /** The phases now waiting for this node's sessions (BLOCK for quiescence, SWITCH for migration). */
+  private final Set<Wait> waits = ConcurrentHashMap.newKeySet();
 
-  public NodeSwitchover(Vertx vertx, NodeServices services, List<ProxyVerticle> verticles) {
-    this(SwitchoverClock.of(vertx), services, verticles);
+  public NodeSwitchover(Vertx vertx, NodeServices services, List<? extends SessionGroup> groups) {
+    this(SwitchoverClock.of(vertx), services, groups);
   }
 
-  public NodeSwitchover(SwitchoverClock clock, NodeServices services, List<ProxyVerticle> verticles) {
+  public NodeSwitchover(SwitchoverClock clock, NodeServices services, List<? extends SessionGroup> groups) {
     this.clock = clock;
     this.services = services;
-    this.verticles = verticles;
+    this.groups = groups;
   }
 
   /** Holds new work and completes when every session is quiescent or {@code window} has passed. */
@@ -72,11 +80,11 @@ public final class NodeSwitchover {
         restore(epoch);
       }
     });
-    return each(RelaySession::block)
+    return each(session -> session.switchover().block())
         .compose(first -> until(counts -> counts.quiescent() == counts.sessions(), started + window.toMillis()))
         .map(counts -> {
           if (next != null && blockedEpoch == epoch) {
-            each(session -> session.stage(next));
+            each(session -> session.switchover().stage(next));
           }
           return new Ack("BLOCK", epoch, true, counts, clock.millis() - started);
         });
@@ -90,7 +98,7 @@ public final class NodeSwitchover {
       return Future.succeededFuture(new Ack("SWITCH", target.epoch(), false, SessionCounts.NONE, 0));
     }
     log.info("switchover epoch {}: sessions move to {}", target.epoch(), target.address());
-    return each(RelaySession::switchBackend)
+    return each(session -> session.switchover().switchBackend())
         .compose(first -> until(counts -> counts.migrating() == 0,
             started + services.config().session().holdWindow().toMillis()))
         .map(counts -> new Ack("SWITCH", target.epoch(), true, counts, clock.millis() - started));
@@ -103,7 +111,7 @@ public final class NodeSwitchover {
       return Future.succeededFuture(new Ack("RESTORE", epoch, false, SessionCounts.NONE, 0));
     }
     blockedEpoch = -1;
-    return each(RelaySession::restore)
+    return each(session -> session.switchover().restore())
         .map(counts -> new Ack("RESTORE", epoch, true, counts, clock.millis() - started));
   }
 
@@ -124,35 +132,94 @@ public final class NodeSwitchover {
 
   /** Where the node's sessions stand now, and whether it reaches the primary it follows; changes nothing. */
   public Future<Ack> status() {
-    Future<Boolean> reaches = verticles.isEmpty() ? Future.succeededFuture(false)
-        : verticles.get(0).probeBackend();
+    Future<Boolean> reaches = groups.isEmpty() ? Future.succeededFuture(false)
+        : groups.get(0).probeBackend();
     return reaches.compose(reachable -> each(session -> { })
         .map(counts -> new Ack("STATUS", services.target().epoch(), true, counts, 0, reachable)));
   }
 
   private Future<SessionCounts> each(Consumer<RelaySession> action) {
     Future<SessionCounts> total = Future.succeededFuture(SessionCounts.NONE);
-    for (ProxyVerticle verticle : verticles) {
-      total = total.compose(sum -> verticle.eachSession(action).map(sum::plus));
+    for (SessionGroup group : groups) {
+      total = total.compose(sum -> group.eachSession(action).map(sum::plus));
     }
     return total;
   }
 
-  private Future<SessionCounts> until(Predicate<SessionCounts> done, long deadlineMillis) {
-    Promise<SessionCounts> result = Promise.promise();
-    poll(done, deadlineMillis, result);
-    return result.future();
+  /**
+   * A session of this node went idle, ended or finished moving (called on its loop): a phase
+   * waiting for its sessions counts them again, soon, once for however many sessions changed.
+   */
+  public void sessionChanged() {
+    for (Wait wait : waits) {
+      wait.soon();
+    }
   }
 
-  private void poll(Predicate<SessionCounts> done, long deadlineMillis, Promise<SessionCounts> result) {
-    each(session -> { }).onComplete(counted -> {
-      if (counted.failed()) {
-        result.fail(counted.cause());
-      } else if (done.test(counted.result()) || clock.millis() >= deadlineMillis) {
-        result.complete(counted.result());
-      } else {
-        clock.schedule(POLL_MILLIS, () -> poll(done, deadlineMillis, result));
+  private Future<SessionCounts> until(Predicate<SessionCounts> done, long deadlineMillis) {
+    Wait wait = new Wait(done, deadlineMillis);
+    waits.add(wait);
+    wait.recount();
+    clock.schedule(Math.max(1, deadlineMillis - clock.millis()), wait::recount);
+    clock.schedule(RECOUNT_MILLIS, wait::fallback);
+    return wait.result.future();
+  }
+
+  /** One phase waiting for its sessions: counted when they change, at the deadline, and now and then besides. */
+  private final class Wait {
+    private final Predicate<SessionCounts> done;
+    private final long deadlineMillis;
+    private final Promise<SessionCounts> result = Promise.promise();
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final AtomicBoolean counting = new AtomicBoolean();
+    private final AtomicBoolean again = new AtomicBoolean();
+
+    Wait(Predicate<SessionCounts> done, long deadlineMillis) {
+      this.done = done;
+      this.deadlineMillis = deadlineMillis;
+    }
+
+    /** A session changed: count within {@link #EVENT_MILLIS}, however many more change meanwhile. */
+    void soon() {
+      if (!result.future().isComplete() && scheduled.compareAndSet(false, true)) {
+        clock.schedule(EVENT_MILLIS, () -> {
+          scheduled.set(false);
+          recount();
+        });
       }
-    });
+    }
+
+    /** Should a change go unheard, the phase still ends: a count every {@link #RECOUNT_MILLIS}. */
+    void fallback() {
+      if (!result.future().isComplete()) {
+        recount();
+        clock.schedule(RECOUNT_MILLIS, this::fallback);
+      }
+    }
+
+    void recount() {
+      if (result.future().isComplete()) {
+        return;
+      }
+      if (!counting.compareAndSet(false, true)) {
+        again.set(true); // one count at a time; the one running is followed by one more
+        return;
+      }
+      each(session -> { }).onComplete(counted -> {
+        counting.set(false);
+        if (counted.failed()) {
+          finish(counted);
+        } else if (done.test(counted.result()) || clock.millis() >= deadlineMillis) {
+          finish(counted);
+        } else if (again.getAndSet(false)) {
+          recount();
+        }
+      });
+    }
+
+    private void finish(io.vertx.core.AsyncResult<SessionCounts> counted) {
+      waits.remove(this);
+      result.handle(counted);
+    }
   }
 }

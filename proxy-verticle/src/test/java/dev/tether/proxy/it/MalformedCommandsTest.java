@@ -3,7 +3,7 @@ package dev.tether.proxy.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tether.proxy.ProxyMetrics;
+import dev.tether.proxy.node.ProxyMetrics;
 import dev.tether.proxy.it.RawClient.Packet;
 import dev.tether.proxy.protocol.Capabilities;
 import dev.tether.testkit.TestDatabase;

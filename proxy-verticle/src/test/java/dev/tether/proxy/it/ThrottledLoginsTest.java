@@ -3,8 +3,8 @@ package dev.tether.proxy.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tether.proxy.ProxyMetrics;
-import dev.tether.proxy.frontend.AuthThrottle;
+import dev.tether.proxy.node.ProxyMetrics;
+import dev.tether.proxy.node.AuthThrottle;
 import dev.tether.proxy.protocol.AuthScramble;
 import dev.tether.proxy.protocol.AuthSwitchRequest;
 import dev.tether.proxy.protocol.ErrPacket;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tether.config.StaticUserStore;
 import dev.tether.config.TetherConfig;
-import dev.tether.proxy.NodeServices;
+import dev.tether.proxy.node.NodeServices;
 import dev.tether.proxy.backend.BackendTarget;
 import dev.tether.proxy.switchover.NodeSwitchover.Ack;
 import io.vertx.core.Future;

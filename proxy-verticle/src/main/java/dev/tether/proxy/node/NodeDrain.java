@@ -1,4 +1,4 @@
-package dev.tether.proxy;
+package dev.tether.proxy.node;
 
 import java.time.Duration;
 

@@ -1,15 +1,12 @@
-package dev.tether.proxy.frontend;
+package dev.tether.proxy.node;
 
 import dev.tether.config.AuthThrottleConfig;
 import dev.tether.proxy.protocol.ErrPacket;
 import dev.tether.proxy.protocol.ErrorCode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -157,37 +154,18 @@ public final class AuthThrottle {
     }
   }
 
-  /**
-   * Hands the admitted attempt (to settle) to {@code proceed} now or, when delayed, on a timer of the
-   * connection's own context with the client's reads paused; hands a refusal to {@code refuse} instead.
-   */
-  public void admit(ClientConnection client, String user, Consumer<Attempt> proceed, Consumer<ErrPacket> refuse) {
-    String address = client.remoteHost();
+  /** What {@link #admit} decided: the verdict, the attempt to settle, the refusal (REFUSE) and the delay (DELAY). */
+  public record Admission(Verdict verdict, Attempt attempt, ErrPacket refusal, long delayMillis) {}
+
+  /** Counts a login attempt of {@code user} from {@code address} and says whether it goes on now, later or not at all. */
+  public Admission admit(String address, String user) {
     Verdict verdict = attempt(address, user);
     Attempt attempt = new Attempt(address, user);
     if (!config.enabled()) {
       attempt.settled = true; // nothing was counted
     }
-    switch (verdict) {
-      case ALLOW -> proceed.accept(attempt);
-      case REFUSE -> refuse.accept(refusal(address, addresses.get(address), clock.getAsLong()));
-      case DELAY -> {
-        Context context = Vertx.currentContext();
-        if (context == null) {
-          proceed.accept(attempt);
-          return;
-        }
-        client.pause(ClientConnection.PAUSED_BUSY);
-        context.owner().setTimer(Math.max(1, config.delay().toMillis()), id -> {
-          client.resume(ClientConnection.PAUSED_BUSY);
-          if (client.isClosed()) {
-            attempt.settle(false); // gone while it waited: unanswered
-          } else {
-            proceed.accept(attempt);
-          }
-        });
-      }
-    }
+    ErrPacket refusal = verdict == Verdict.REFUSE ? refusal(address, addresses.get(address), clock.getAsLong()) : null;
+    return new Admission(verdict, attempt, refusal, Math.max(1, config.delay().toMillis()));
   }
 
   private ErrPacket refusal(String address, Tally tally, long now) {

@@ -1,4 +1,4 @@
-package dev.tether.proxy;
+package dev.tether.proxy.node;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -40,6 +40,8 @@ public final class ProxyMetrics {
   public static final String REBUILDS = "tether.proxy.session.rebuilds";
   /** Prometheus: tether_proxy_session_migrations_total{outcome=staged|replayed,reason}: sessions moved at a switchover. */
   public static final String MIGRATIONS = "tether.proxy.session.migrations";
+  /** Sessions not staged on the next primary at BLOCK, by reason (a StageRefusal label). */
+  public static final String NOT_STAGED = "tether.proxy.sessions.not.staged";
   /** Session states of {@link #SESSIONS}, in the order {@link #sessionStates} takes them. */
   public static final java.util.List<String> SESSION_STATES = java.util.List.of("idle", "busy", "in_transaction", "migrating");
   /** Bucket bounds of the backend response histogram, in milliseconds. */
@@ -142,6 +144,12 @@ public final class ProxyMetrics {
   public void staged() {
     staged.increment();
     migration("staged", "none").increment();
+  }
+
+  /** A session that could not stage its connection on the next primary at BLOCK, and why. */
+  public void notStaged(String reason) {
+    Counter.builder(NOT_STAGED).tag("reason", reason)
+        .description("sessions not staged on the next primary during BLOCK, by reason").register(registry).increment();
   }
 
   /** A session moved at a switchover by replaying its state on a new connection, and why it had no staged one. */
@@ -302,8 +310,9 @@ public final class ProxyMetrics {
     accepted.increment();
   }
 
-  /** A connection turned away, by reason (too_many_connections, handshake_timeout, ...). */
-  public void rejected(String reason) {
+  /** A connection turned away, and why. */
+  public void rejected(Rejection rejection) {
+    String reason = rejection.label();
     registry.counter(CLIENT_REJECTED, "reason", reason).increment();
   }
 

@@ -1,4 +1,4 @@
-package dev.tether.proxy;
+package dev.tether.proxy.node;
 
 /**
  * Where a node's sessions stand during a switchover phase; what a phase acknowledgement reports.

@@ -1,13 +1,10 @@
-package dev.tether.proxy;
+package dev.tether.proxy.node;
 
 import dev.tether.config.TetherConfig;
 import dev.tether.config.UserStore;
 import dev.tether.proxy.backend.BackendIdentity;
 import dev.tether.proxy.backend.BackendTarget;
-import dev.tether.proxy.frontend.AuthThrottle;
-import dev.tether.proxy.session.ConnectionIds;
-import dev.tether.proxy.session.KillRouter;
-import dev.tether.proxy.session.SessionRegistry;
+import dev.tether.proxy.node.AuthThrottle;
 import io.netty.handler.ssl.SslContext;
 import java.security.KeyPair;
 import java.util.Set;
@@ -16,7 +13,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What every event loop of one proxy node shares: configuration, users, the backend's identity,
- * key material and metrics. Immutable after construction except where a field says otherwise.
+ * key material, metrics and the clock sessions read. (Its sessions are found through
+ * {@code session.NodeSessions}, which sits above this package.) Immutable after construction except where a field says otherwise.
  */
 public final class NodeServices {
   private final TetherConfig config;
@@ -31,12 +29,8 @@ public final class NodeServices {
 
   /** Written by any event loop that sees a backend greeting; read when greeting clients. */
   private final AtomicReference<BackendIdentity> identity = new AtomicReference<>();
-  private final ConnectionIds connectionIds = new ConnectionIds();
-  private final SessionRegistry sessions = new SessionRegistry();
-  /** Set once by the node before it accepts clients. */
-  private volatile KillRouter kills;
-  private volatile dev.tether.proxy.switchover.NodeNumbers nodeNumbers;
   private final NodeDrain drain = new NodeDrain();
+  private final java.time.Clock clock = java.time.Clock.systemUTC();
   /** Users who completed a caching_sha2_password full authentication on this node (the fast-auth cache). */
   private final Set<String> sha2Cache = ConcurrentHashMap.newKeySet();
   /** What all client connections of the node may hold in partly received frames. */
@@ -124,33 +118,9 @@ public final class NodeServices {
     return drain;
   }
 
-  /** A fleet-unique id for a new client connection (see {@link ConnectionIds}). */
-  public long nextConnectionId() {
-    return connectionIds.next(sessions::contains);
-  }
-
-  public ConnectionIds connectionIds() {
-    return connectionIds;
-  }
-
-  public SessionRegistry sessions() {
-    return sessions;
-  }
-
-  public KillRouter kills() {
-    return kills;
-  }
-
-  public void kills(KillRouter router) {
-    kills = router;
-  }
-
-  public dev.tether.proxy.switchover.NodeNumbers nodeNumbers() {
-    return nodeNumbers;
-  }
-
-  public void nodeNumbers(dev.tether.proxy.switchover.NodeNumbers lease) {
-    nodeNumbers = lease;
+  /** The one clock the node's sessions read. */
+  public java.time.Clock clock() {
+    return clock;
   }
 
   public Set<String> sha2Cache() {

@@ -1,4 +1,4 @@
-package dev.tether.proxy.frontend;
+package dev.tether.proxy.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tether.config.AuthThrottleConfig;
-import dev.tether.proxy.frontend.AuthThrottle.Verdict;
+import dev.tether.proxy.node.AuthThrottle.Verdict;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,0 +1,196 @@
+package dev.tether.proxy.session;
+
+import dev.tether.proxy.backend.BackendConnection;
+import dev.tether.proxy.protocol.ErrPacket;
+import dev.tether.proxy.protocol.ErrorCode;
+import io.vertx.core.buffer.Buffer;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A session's backend connection is lost: tell a KILL from a loss to heal ({@link BackendLoss}),
+ * decide what the session does ({@link LossClassifier}), and do it: end the session, fail or
+ * re-send the command in flight, and rebuild the session on a new connection within the hold
+ * window ({@link SessionRebuild}), telling its next statement of whatever could not come along.
+ * Confined to the session's event loop.
+ */
+final class LossRecovery {
+  private static final Logger log = LoggerFactory.getLogger(LossRecovery.class);
+
+  private final RelaySession session;
+  private final SessionContext context;
+  private final SessionParts parts;
+
+  LossRecovery(RelaySession session, SessionContext context, SessionParts parts) {
+    this.session = session;
+    this.context = context;
+    this.parts = parts;
+  }
+
+  /** The connection {@code connection} closed; nothing to do unless it is the session's own. */
+  void onBackendLost(BackendConnection connection) {
+    Phase lostIn = session.phase();
+    if (connection != session.backend() || lostIn == Phase.CLOSED
+        || lostIn == Phase.RECONNECTING) {
+      return;
+    }
+    session.phase(Phase.RECONNECTING); // held while BackendLoss tells a KILL from a loss to heal
+    BackendLoss.classify(connection, parts.command().killedBy(), context.connector()).onComplete(outcome -> {
+      if (session.phase() == Phase.RECONNECTING && connection == session.backend()) {
+        session.phase(lostIn);
+        boolean heals = !outcome.succeeded() || outcome.result().heals();
+        log.debug("session {}: backend {} lost in {}", context.id(), connection.address(), lostIn);
+        act(LossClassifier.classify(facts(lostIn, heals)));
+      }
+    });
+  }
+
+  private LossClassifier.Facts facts(Phase lostIn, boolean heals) {
+    LossClassifier.Where where = switch (lostIn) {
+      case IDLE, REFRESHING, HELD, KILL_LOOKUP -> LossClassifier.Where.BETWEEN_COMMANDS;
+      case AWAITING -> LossClassifier.Where.IN_FLIGHT;
+      case STARTING, RECEIVING, UPLOADING, CHANGE_USER_AUTH -> LossClassifier.Where.MID_COMMAND;
+      case CHANGE_USER_CONNECTING, RECONNECTING, CLOSED -> LossClassifier.Where.ELSEWHERE;
+    };
+    CommandInFlight command = parts.command();
+    SessionState state = parts.learner().state();
+    boolean known = command.retryFrame() != null;
+    return new LossClassifier.Facts(where, heals, heals && parts.idleLimit().reached(context.now()),
+        parts.stateTracker().tracks(),
+        known && RetryPolicy.mayResend(command.view(), command.responseStarted(), command.statusBefore(), state),
+        command.responseStarted(), command.inTransactionBefore(),
+        known && RetryPolicy.cannotHaveCommitted(command.view(), state), command.killedBy() != null);
+  }
+
+  private void act(LossClassifier.Outcome outcome) {
+    switch (outcome) {
+      case SESSION_KILLED -> {
+        context.metrics().failedByLoss(outcome.label()); // a KILL ends the session as on the server:
+        session.endings().end(parts.command().killedBy(), parts.command().nextSequenceToClient()); // one that killed itself is told so
+      }
+      case IDLE_EXPIRED -> session.endings().expireIdle(); // the backend timed out with the client's own wait_timeout
+      case UNTRACKED -> session.endings().end(ErrPacket.of(ErrorCode.BACKEND_UNAVAILABLE, "Tether: lost the connection to the"
+          + " database"), session.phase() == Phase.IDLE ? 0 : parts.command().nextSequenceToClient());
+      case REBUILD -> rebuild(null, session.inTransaction(), null);
+      case RESEND, RESULT_INTERRUPTED, TRANSACTION_LOST, STATEMENT_KILLED, OUTCOME_UNKNOWN -> lostInFlight(outcome);
+      case MID_COMMAND -> session.endings().end(ErrPacket.of(ErrorCode.BACKEND_UNAVAILABLE,
+          "Tether: lost the connection to the database during the command"), parts.command().nextSequenceToClient());
+      case IGNORED -> { }
+    }
+  }
+
+  /** The backend died with a command in flight: re-send it, or fail it as the classifier decided. */
+  private void lostInFlight(LossClassifier.Outcome outcome) {
+    CommandInFlight command = parts.command();
+    session.relay().flush();
+    parts.tracker().reset();
+    ErrPacket error = switch (outcome) {
+      case RESULT_INTERRUPTED -> ErrPacket.of(ErrorCode.RESULT_INTERRUPTED, "Tether: the connection to the database"
+          + " was lost while the result was being sent; the statement failed and the connection is usable again");
+      case TRANSACTION_LOST -> transactionLost();
+      case STATEMENT_KILLED -> command.killedBy(); // the server answered: the statement was stopped, not applied
+      case OUTCOME_UNKNOWN -> ErrPacket.of(ErrorCode.OUTCOME_UNKNOWN, "Tether: the connection to the database was"
+          + " lost during the statement; it may or may not have been applied. The connection is usable again");
+      case RESEND, SESSION_KILLED, IDLE_EXPIRED, UNTRACKED, REBUILD, MID_COMMAND, IGNORED -> null;
+    };
+    if (error == null) {
+      rebuild(command.retryFrame(), false, null);
+      return;
+    }
+    context.metrics().failedByLoss(outcome.label());
+    context.client().sendError(error, command.nextSequenceToClient());
+    rebuild(null, command.inTransactionBefore() && outcome != LossClassifier.Outcome.TRANSACTION_LOST, null);
+  }
+
+  /** What the next statement must be told after a loss: a lost transaction, or lost temporary tables. */
+  private ErrPacket lossNotice(boolean transactionLost) {
+    SessionState state = parts.learner().state();
+    String tables = String.join(", ", state.temporaryTables());
+    for (String table : state.temporaryTables()) {
+      state = state.withTemporaryTable(table, false);
+    }
+    parts.learner().state(state);
+    if (transactionLost) {
+      return tables.isEmpty() ? transactionLost() : ErrPacket.of(ErrorCode.TRANSACTION_LOST, transactionLost().message()
+          + " Temporary tables " + tables + " were lost too.");
+    }
+    if (!tables.isEmpty()) {
+      context.metrics().failedByLoss("temporary_tables_lost");
+      return ErrPacket.of(ErrorCode.SESSION_STATE_LOST, "Tether: the connection to the database was lost and the"
+          + " temporary tables " + tables + " with it; the session continues without them");
+    }
+    return null;
+  }
+
+  static ErrPacket transactionLost() {
+    return ErrPacket.of(ErrorCode.TRANSACTION_LOST, "Tether: the connection to the database was lost and the open"
+        + " transaction was rolled back; retry the transaction (the connection is usable again).");
+  }
+
+  /**
+   * Holds the session while a new backend connection is made and the state replayed on it; then
+   * re-sends {@code resend} if not null. The next statement is told of what could not come along:
+   * the open transaction when {@code transactionLost}, and the temporary tables unless
+   * {@code tables} recreates them.
+   */
+  void rebuild(Buffer resend, boolean transactionLost, TemporaryTableCopy tables) {
+    ErrPacket nextNotice = tables == null ? lossNotice(transactionLost) : transactionLost ? transactionLost() : null;
+    session.phase(Phase.RECONNECTING);
+    long heldSince = context.now();
+    SessionState state = parts.learner().state();
+    int replySequence = resend != null ? parts.command().replySequence() : 0;
+    RebuildCheck.Refusal refusal = RebuildCheck.refusal(state, parts.learner().lostState(),
+        context.services().config().session());
+    if (refusal != null) {
+      context.metrics().replayFailed(refusal.reason().label());
+      log.info("session {}: not migrated: {}", context.id(), refusal.message());
+      session.endings().end(ErrPacket.of(ErrorCode.BACKEND_UNAVAILABLE, "Tether: the connection to the database was lost and"
+          + " this session cannot be rebuilt: " + refusal.message()), replySequence);
+      return;
+    }
+    long deadline = heldSince + context.services().config().session().holdWindow().toMillis();
+    SessionRebuild.start(context, null, session.login(), state, tables, deadline).onComplete(rebuilt -> {
+      if (session.phase() == Phase.CLOSED) {
+        if (rebuilt.succeeded()) {
+          rebuilt.result().backend().close();
+        }
+        return;
+      }
+      if (rebuilt.failed()) {
+        ReplayFailure.Reason reason = rebuilt.cause() instanceof ReplayFailure f ? f.reason()
+            : ReplayFailure.Reason.RECONNECT_FAILED;
+        context.metrics().replayFailed(reason.label());
+        log.info("session {}: not migrated: {} ({})", context.id(), reason.label(), rebuilt.cause().getMessage());
+        session.endings().end(ErrPacket.of(ErrorCode.BACKEND_UNAVAILABLE, "Tether: the connection to the database was lost and"
+            + " the session could not be rebuilt: " + rebuilt.cause().getMessage()), replySequence);
+        return;
+      }
+      String copyFailure = rebuilt.result().tableCopyFailure();
+      ErrPacket told = nextNotice;
+      if (copyFailure != null) {
+        log.info("session {}: temporary tables not recreated: {}", context.id(), copyFailure);
+        told = lossNotice(transactionLost);
+      } else if (tables != null) {
+        context.metrics().temporaryTablesCopied(tables.tables().size());
+      }
+      session.useBackend(rebuilt.result().backend(), rebuilt.result().statementIds());
+      context.metrics().reconnected(Duration.ofMillis(context.now() - heldSince));
+      log.debug("session {}: rebuilt on backend thread {} after {} ms", context.id(),
+          rebuilt.result().backend().threadId(), context.now() - heldSince);
+      session.becomeIdle();
+      if (told != null) {
+        session.notice(told); // a notice not yet delivered stays until a newer one replaces it
+      }
+      if (session.switchover().targetMoved()) {
+        session.switchover().migrate(); // the target moved while this session was reconnecting
+        return;
+      }
+      if (resend != null) {
+        context.metrics().retried();
+        session.resend(resend);
+      }
+      session.drainQueue();
+    });
+  }
+}

@@ -1,0 +1,261 @@
+package dev.tether.proxy.session;
+
+import dev.tether.proxy.backend.BackendConnection;
+import dev.tether.proxy.backend.BackendTarget;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One session's part in a switchover: BLOCK holds its new work outside transactions, and may stage
+ * a connection on the next primary; SWITCH moves it there between commands (adopting the staged
+ * connection, or migrating by replay, temporary tables copied from the old primary); RESTORE
+ * releases what was held. Confined to the session's event loop.
+ */
+public final class SessionSwitchover {
+  private static final Logger log = LoggerFactory.getLogger(SessionSwitchover.class);
+
+  private final RelaySession session;
+  private final SessionContext context;
+  private final SessionParts parts;
+  private SwitchState state = SwitchState.FOLLOWING;
+  /** SWITCH: move to the node's new target as soon as the command in flight ends. */
+  private boolean movePending;
+  /** The connection staged on the next primary (only in {@link SwitchState#STAGED}). */
+  private StagedBackend staged;
+  /** The epoch of the target the current backend connection was made to. */
+  private long backendEpoch;
+  /** When this BLOCK first held a command (0: none yet), and how long the last BLOCK held one. */
+  private long heldSinceMillis;
+  private long lastHoldMillis;
+
+  SessionSwitchover(RelaySession session, SessionContext context, SessionParts parts, long backendEpoch) {
+    this.session = session;
+    this.context = context;
+    this.parts = parts;
+    this.backendEpoch = backendEpoch;
+  }
+
+  /** The session's backend connection is now one made to a target of {@code epoch}. */
+  void connectedTo(long epoch) {
+    backendEpoch = epoch;
+  }
+
+  /** Whether the node's target moved past the session's connection. */
+  boolean targetMoved() {
+    return backendEpoch != context.connector().target().epoch();
+  }
+
+  /** BLOCK: from now on the session's next command outside a transaction waits for {@link #restore}. */
+  public void block() {
+    state = state.blocked();
+    lastHoldMillis = 0;
+  }
+
+  /** How long a command of this session waited in the last switchover (known once it is restored). */
+  public long lastHoldMillis() {
+    return lastHoldMillis;
+  }
+
+  /** True while the session is about to move (SWITCH came during a command). */
+  boolean movePending() {
+    return movePending;
+  }
+
+  /** Between commands: whether SWITCH's move is due now (not while its staged connection is on its way). */
+  boolean moveDue() {
+    return movePending && !state.staging();
+  }
+
+  /** Whether a new command outside a transaction must wait for RESTORE; if so, it starts waiting now. */
+  boolean holds() {
+    if (!state.blocks()) {
+      return false;
+    }
+    if (heldSinceMillis == 0) {
+      heldSinceMillis = context.now();
+      context.metrics().heldBySwitchover();
+    }
+    return true;
+  }
+
+  /** SWITCH: moves now if between commands, otherwise once the command in flight ends. */
+  public void switchBackend() {
+    if (session.phase() == Phase.CLOSED || !targetMoved()) {
+      return;
+    }
+    switch (session.phase()) {
+      case IDLE, HELD -> {
+        if (state.staging()) {
+          movePending = true; // its connection to the new primary is on its way: one per session there
+        } else {
+          migrate();
+        }
+      }
+      default -> movePending = true;
+    }
+  }
+
+  /** Why a session may not stage on {@code next} now, or null when it may: one decision, every refusal named. */
+  private StageRefusal refusal(BackendTarget next) {
+    SessionState current = parts.learner().state();
+    Phase phase = session.phase();
+    if (!parts.stateTracker().tracks()) {
+      return StageRefusal.UNTRACKED;
+    } else if (!state.blocks()) {
+      return StageRefusal.NOT_BLOCKED;
+    } else if (state != SwitchState.BLOCKED) {
+      return StageRefusal.ALREADY_STAGING;
+    } else if (phase != Phase.IDLE && phase != Phase.HELD) {
+      return StageRefusal.BUSY;
+    } else if (session.inTransaction()) {
+      return StageRefusal.IN_TRANSACTION;
+    } else if (parts.learner().refreshWanted()) {
+      return StageRefusal.READ_BACK_PENDING;
+    } else if (!current.temporaryTables().isEmpty()) {
+      return StageRefusal.TEMPORARY_TABLES;
+    } else if (RebuildCheck.refusal(current, parts.learner().lostState(), context.services().config().session())
+        != null) {
+      return StageRefusal.NOT_REBUILDABLE;
+    } else if (backendEpoch >= next.epoch()) {
+      return StageRefusal.NOT_NEWER;
+    }
+    return null;
+  }
+
+  /**
+   * BLOCK naming the next primary: a quiescent session opens its connection there now and replays
+   * its state, so SWITCH only swaps connections. One attempt, no retries: a session that cannot be
+   * staged moves the ordinary way, and the reason is counted.
+   */
+  public void stage(BackendTarget next) {
+    StageRefusal refused = refusal(next);
+    if (refused != null) {
+      log.debug("session {}: not staged on {}: {}", context.id(), next.address(), refused.label());
+      context.metrics().notStaged(refused.label());
+      return;
+    }
+    SessionState replayed = parts.learner().state();
+    state = SwitchState.STAGING;
+    SessionRebuild.start(context, next, session.login(), replayed, null, context.now()).onComplete(done -> {
+      boolean kept = false;
+      if (done.failed()) {
+        log.debug("session {}: not staged on {}: {}", context.id(), next.address(), done.cause().getMessage());
+      } else {
+        kept = keep(new StagedBackend(done.result(), replayed, next));
+      }
+      state = state.stagingDone(kept);
+      Phase phase = session.phase();
+      if (movePending && (phase == Phase.IDLE || phase == Phase.HELD)) {
+        migrate(); // SWITCH came while the connection was being made
+      }
+    });
+  }
+
+  /** Keeps a staged connection that is still of use (true), and closes one that is not. */
+  private boolean keep(StagedBackend ready) {
+    if (session.phase() == Phase.CLOSED || state != SwitchState.STAGING
+        || parts.learner().state() != ready.state() || backendEpoch >= ready.target().epoch()) {
+      ready.discard(); // the moment passed while it was being made
+      return false;
+    }
+    staged = ready;
+    ready.recovered().backend().closeHandler(closed -> {
+      if (staged == ready) {
+        staged = null;
+        state = state.unstaged();
+      }
+    });
+    return true;
+  }
+
+  void discardStaged() {
+    if (staged != null) {
+      staged.discard();
+      staged = null;
+      state = state.unstaged();
+    }
+  }
+
+  /** RESTORE: held commands go on, to whichever backend the session now has. */
+  public void restore() {
+    discardStaged();
+    state = state.restored();
+    lastHoldMillis = heldSinceMillis == 0 ? 0 : context.now() - heldSinceMillis;
+    context.metrics().releasedAfterSwitchover(heldSinceMillis == 0 ? -1 : lastHoldMillis);
+    heldSinceMillis = 0;
+    if (session.phase() == Phase.HELD) {
+      session.becomeIdle();
+      session.drainQueue();
+    }
+  }
+
+
+  /**
+   * Leaves the old backend for the node's current target. The old primary still answers here, so
+   * an open transaction is rolled back on it and its temporary tables are read, to be recreated on
+   * the new connection; if that read fails, the tables are reported lost as after any loss.
+   */
+  void migrate() {
+    movePending = false;
+    boolean wasInTransaction = session.inTransaction();
+    if (wasInTransaction) {
+      context.metrics().failedByLoss("transaction_lost_at_switchover");
+    }
+    BackendConnection old = session.backend();
+    old.closeHandler(null);
+    StagedBackend ready = staged;
+    staged = null;
+    state = state.unstaged();
+    if (ready != null && !wasInTransaction && ready.fits(parts.learner().state(), context.connector().target())) {
+      old.close();
+      adopt(ready);
+      return;
+    }
+    context.metrics().migratedByReplay(wasInTransaction ? "in_transaction" : ready == null ? "not_staged" : "staged_unfit");
+    if (ready != null) {
+      ready.discard();
+    }
+    Set<String> tables = parts.learner().state().temporaryTables();
+    int copyLimit = context.services().config().session().temporaryTableCopyLimit();
+    if (tables.isEmpty() || copyLimit == 0) {
+      old.close();
+      session.recovery().rebuild(null, wasInTransaction, null);
+      return;
+    }
+    session.phase(Phase.RECONNECTING);
+    long bound = context.vertx().setTimer(context.services().config().session().holdWindow().toMillis(),
+        id -> old.close());
+    TemporaryTableCopy.read(old, context.deprecateEof(), tables, wasInTransaction, copyLimit).onComplete(read -> {
+      context.vertx().cancelTimer(bound);
+      old.close();
+      if (session.phase() == Phase.CLOSED) {
+        return;
+      }
+      if (read.failed()) {
+        log.info("session {}: temporary tables not copied: {}", context.id(), read.cause().getMessage());
+        session.recovery().rebuild(null, wasInTransaction, null);
+        return;
+      }
+      SessionState current = parts.learner().state();
+      for (String gone : tables) {
+        if (!read.result().tables().contains(gone)) {
+          current = current.withTemporaryTable(gone, false);
+        }
+      }
+      parts.learner().state(current);
+      session.recovery().rebuild(null, wasInTransaction, read.result());
+    });
+  }
+
+  /** Moves the session onto its staged connection: already logged in, its state already replayed. */
+  private void adopt(StagedBackend ready) {
+    session.useBackend(ready.recovered().backend(), ready.recovered().statementIds());
+    context.metrics().staged();
+    log.debug("session {}: switched to staged backend thread {}", context.id(), ready.recovered().backend().threadId());
+    if (session.phase() != Phase.HELD) {
+      session.becomeIdle();
+      session.drainQueue();
+    }
+  }
+}
