@@ -144,6 +144,8 @@ public final class ProxyVerticle extends VerticleBase implements SessionGroup {
       int inTransaction = 0;
       int migrating = 0;
       long longestHold = 0;
+      int replayable = 0;
+      java.util.Map<String, Integer> notReplayable = new java.util.TreeMap<>();
       List<RelaySession> sessions = connections.values().stream().filter(Objects::nonNull).toList();
       for (RelaySession session : sessions) {
         action.accept(session);
@@ -151,8 +153,17 @@ public final class ProxyVerticle extends VerticleBase implements SessionGroup {
         inTransaction += session.inTransaction() ? 1 : 0;
         migrating += session.migrating() ? 1 : 0;
         longestHold = Math.max(longestHold, session.switchover().lastHoldMillis());
+        if (session.inTransaction()) {
+          String refusal = session.notReplayableBecause();
+          if (refusal == null) {
+            replayable++;
+          } else {
+            notReplayable.merge(refusal, 1, Integer::sum);
+          }
+        }
       }
-      counted.complete(new SessionCounts(sessions.size(), quiescent, inTransaction, migrating, longestHold));
+      counted.complete(new SessionCounts(sessions.size(), quiescent, inTransaction, migrating, longestHold,
+          replayable, notReplayable));
     });
     return counted.future();
   }

@@ -68,8 +68,8 @@ final class CommandIntake {
       }
       default -> { }
     }
-    if (!session.inTransaction() && session.switchover().holds()) {
-      session.phase(Phase.HELD); // switchover: new work waits for RESTORE
+    if (session.switchover().holds(session.inTransaction())) {
+      session.phase(Phase.HELD); // switchover: new work waits for RESTORE (a replayable transaction's, for SWITCH)
       parts.queue().putBack(sequenceId, payload, frame);
       return;
     }
@@ -106,7 +106,9 @@ final class CommandIntake {
           sequenceId);
       return;
     }
-    session.toBackend(frame);
+    if (!writeCommitWithMarker(frame)) {
+      session.toBackend(frame);
+    }
     if (payload.length() == Packets.MAX_FRAME_PAYLOAD) {
       session.phase(Phase.RECEIVING);
       command.dropRetry();
@@ -121,6 +123,18 @@ final class CommandIntake {
       command.dropRetry();
       session.becomeIdle(); // COM_STMT_CLOSE, COM_STMT_SEND_LONG_DATA: no response
     }
+  }
+
+  /**
+   * A COMMIT the journal gives a commit marker: whatever was gathered for the backend goes first,
+   * then the marker and the COMMIT, through the fault hook. False when it has no marker.
+   */
+  private boolean writeCommitWithMarker(Buffer frame) {
+    if (!parts.recorder().markerDue()) {
+      return false;
+    }
+    session.flushToBackend();
+    return parts.recorder().writeCommit(session.backend(), frame);
   }
 
   /** Long data and open cursors do not survive a reconnection: their next use fails, once, clearly. */

@@ -3,6 +3,9 @@ package dev.tether.proxy.session;
 import dev.tether.proxy.backend.BackendConnection;
 import dev.tether.proxy.protocol.ErrPacket;
 import dev.tether.proxy.protocol.ErrorCode;
+import dev.tether.proxy.protocol.OkPacket;
+import dev.tether.proxy.protocol.ServerStatus;
+import dev.tether.proxy.transaction.TransactionLoss;
 import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -21,6 +24,8 @@ final class LossRecovery {
   private final RelaySession session;
   private final SessionContext context;
   private final SessionParts parts;
+  /** Why the transaction about to be reported lost was not replayed, or null (confined to the event loop). */
+  private String lostBecause;
 
   LossRecovery(RelaySession session, SessionContext context, SessionParts parts) {
     this.session = session;
@@ -39,9 +44,12 @@ final class LossRecovery {
     BackendLoss.classify(connection, parts.command().killedBy(), context.connector()).onComplete(outcome -> {
       if (session.phase() == Phase.RECONNECTING && connection == session.backend()) {
         session.phase(lostIn);
-        boolean heals = !outcome.succeeded() || outcome.result().heals();
+        boolean heals = parts.recorder().droppedByFault(connection) || !outcome.succeeded() || outcome.result().heals();
         log.debug("session {}: backend {} lost in {}", context.id(), connection.address(), lostIn);
-        act(LossClassifier.classify(facts(lostIn, heals)));
+        LossClassifier.Outcome decided = LossClassifier.classify(facts(lostIn, heals));
+        if (!carried(decided, parts.recorder().onBackendLost(), connection)) {
+          act(decided);
+        }
       }
     });
   }
@@ -61,6 +69,47 @@ final class LossRecovery {
         known && RetryPolicy.mayResend(command.view(), command.responseStarted(), command.statusBefore(), state),
         command.responseStarted(), command.inTransactionBefore(),
         known && RetryPolicy.cannotHaveCommitted(command.view(), state), command.killedBy() != null);
+  }
+
+  /**
+   * Issue 11: an open transaction the journal can carry is replayed (or its lost COMMIT resolved)
+   * on the rebuilt connection instead of being reported lost; a ROLLBACK in flight is answered OK.
+   * Returns false when the classifier's outcome stands as it is (today's rules, the fallback).
+   */
+  private boolean carried(LossClassifier.Outcome outcome, TransactionLoss loss, BackendConnection lost) {
+    CommandInFlight command = parts.command();
+    CarryDecision decision = CarryDecision.decide(outcome, loss, command.retryFrame() != null);
+    switch (decision) {
+      case REPLAY_BETWEEN_COMMANDS -> rebuild(null, false, null, new TransactionCarry.Pending(loss, lost));
+      case CARRY_IN_FLIGHT -> {
+        session.relay().flush();
+        parts.tracker().reset();
+        rebuild(command.retryFrame(), false, null, new TransactionCarry.Pending(loss, lost));
+      }
+      case RESEND_BEGIN -> {
+        session.relay().flush();
+        parts.tracker().reset();
+        rebuild(command.retryFrame(), false, null);
+      }
+      case ANSWER_ROLLBACK -> {
+        session.relay().flush();
+        parts.tracker().reset();
+        context.client().write(OkPacket.of(parts.tracker().statusFlags() & ~ServerStatus.IN_TRANS)
+            .encode(command.nextSequenceToClient(), context.clientTracksState()));
+        rebuild(null, false, null);
+      }
+      case REFUSED -> {
+        context.metrics().transactions().refused(loss.reason());
+        lostBecause = outcome == LossClassifier.Outcome.OUTCOME_UNKNOWN ? null : loss.reason().description();
+      }
+      case COMMIT_UNKNOWN -> context.metrics().transactions().commitUnknown();
+      case COMMAND_NOT_KEPT -> lostBecause = "the statement in flight was too large to send again";
+      case NONE -> { }
+    }
+    return switch (decision) {
+      case REPLAY_BETWEEN_COMMANDS, CARRY_IN_FLIGHT, RESEND_BEGIN, ANSWER_ROLLBACK -> true;
+      case REFUSED, COMMIT_UNKNOWN, COMMAND_NOT_KEPT, NONE -> false;
+    };
   }
 
   private void act(LossClassifier.Outcome outcome) {
@@ -90,8 +139,7 @@ final class LossRecovery {
           + " was lost while the result was being sent; the statement failed and the connection is usable again");
       case TRANSACTION_LOST -> transactionLost();
       case STATEMENT_KILLED -> command.killedBy(); // the server answered: the statement was stopped, not applied
-      case OUTCOME_UNKNOWN -> ErrPacket.of(ErrorCode.OUTCOME_UNKNOWN, "Tether: the connection to the database was"
-          + " lost during the statement; it may or may not have been applied. The connection is usable again");
+      case OUTCOME_UNKNOWN -> outcomeUnknown();
       case RESEND, SESSION_KILLED, IDLE_EXPIRED, UNTRACKED, REBUILD, MID_COMMAND, IGNORED -> null;
     };
     if (error == null) {
@@ -123,9 +171,22 @@ final class LossRecovery {
     return null;
   }
 
-  static ErrPacket transactionLost() {
+  static ErrPacket outcomeUnknown() {
+    return ErrPacket.of(ErrorCode.OUTCOME_UNKNOWN, "Tether: the connection to the database was lost during the"
+        + " statement; it may or may not have been applied. The connection is usable again");
+  }
+
+  /** Why the transaction now being reported lost could not be replayed (issue 11), for its error; once. */
+  void lostBecause(String why) {
+    lostBecause = why;
+  }
+
+  ErrPacket transactionLost() {
+    String why = lostBecause;
+    lostBecause = null;
     return ErrPacket.of(ErrorCode.TRANSACTION_LOST, "Tether: the connection to the database was lost and the open"
-        + " transaction was rolled back; retry the transaction (the connection is usable again).");
+        + " transaction was rolled back" + (why == null ? "" : " (it could not be replayed: " + why + ")")
+        + "; retry the transaction (the connection is usable again).");
   }
 
   /**
@@ -135,6 +196,11 @@ final class LossRecovery {
    * {@code tables} recreates them.
    */
   void rebuild(Buffer resend, boolean transactionLost, TemporaryTableCopy tables) {
+    rebuild(resend, transactionLost, tables, null);
+  }
+
+  /** As {@link #rebuild(Buffer, boolean, TemporaryTableCopy)}, then carries {@code carry}'s transaction over first. */
+  void rebuild(Buffer resend, boolean transactionLost, TemporaryTableCopy tables, TransactionCarry.Pending carry) {
     ErrPacket nextNotice = tables == null ? lossNotice(transactionLost) : transactionLost ? transactionLost() : null;
     session.phase(Phase.RECONNECTING);
     long heldSince = context.now();
@@ -178,6 +244,12 @@ final class LossRecovery {
       context.metrics().reconnected(Duration.ofMillis(context.now() - heldSince));
       log.debug("session {}: rebuilt on backend thread {} after {} ms", context.id(),
           rebuilt.result().backend().threadId(), context.now() - heldSince);
+      if (carry != null) {
+        ErrPacket toldAfter = told;
+        TransactionCarry.run(context, parts, carry, rebuilt.result().backend()).otherwise(TransactionCarry::failed)
+            .onComplete(carried -> afterCarry(carried.result(), rebuilt.result().backend(), resend, toldAfter));
+        return;
+      }
       session.becomeIdle();
       if (told != null) {
         session.notice(told); // a notice not yet delivered stays until a newer one replaces it
@@ -192,5 +264,78 @@ final class LossRecovery {
       }
       session.drainQueue();
     });
+  }
+
+  /**
+   * The transaction was carried (or not) onto {@code rebuilt}: the session takes the connection
+   * back from the replay and goes on, re-sending the pending command after a replay, answering a
+   * settled COMMIT, or reporting the transaction lost, now (a command was pending) or at the next
+   * statement.
+   */
+  private void afterCarry(TransactionCarry.Carried carried, BackendConnection rebuilt, Buffer resend, ErrPacket told) {
+    if (session.phase() == Phase.CLOSED || rebuilt != session.backend()) {
+      return;
+    }
+    session.listen();
+    if (carried.statusFlags() >= 0) {
+      parts.tracker().statusFlags(carried.statusFlags());
+    }
+    int replySequence = parts.command().replySequence();
+    if (told != null) {
+      session.notice(told); // temporary tables lost with the connection
+    }
+    switch (carried.result()) {
+      case REPLAYED -> {
+        if (rebuilt.isClosed()) { // lost again as the replay ended: carry it once more
+          TransactionLoss again = parts.recorder().onBackendLost();
+          if (TransactionCarry.carries(again)) {
+            rebuild(resend, false, null, new TransactionCarry.Pending(again, rebuilt));
+          } else if (resend != null) {
+            context.client().sendError(transactionLost(), replySequence);
+            rebuild(null, false, null);
+          } else {
+            rebuild(null, true, null);
+          }
+          return;
+        }
+        session.becomeIdle();
+        if (resend != null) {
+          context.metrics().retried();
+          parts.recorder().resending(true);
+          session.resend(resend);
+          parts.recorder().resending(false);
+        }
+      }
+      case COMMITTED -> {
+        context.client().write(OkPacket.of(parts.tracker().statusFlags()).encode(replySequence,
+            context.clientTracksState()));
+        session.becomeIdle();
+      }
+      case OUTCOME_UNKNOWN -> {
+        context.metrics().failedByLoss(LossClassifier.Outcome.OUTCOME_UNKNOWN.label());
+        context.client().sendError(outcomeUnknown(), replySequence);
+        session.becomeIdle();
+      }
+      case ROLLED_BACK -> {
+        context.metrics().failedByLoss(LossClassifier.Outcome.TRANSACTION_LOST.label());
+        lostBecause = carried.detail();
+        if (resend != null) {
+          context.client().sendError(transactionLost(), replySequence);
+        }
+        if (rebuilt.isClosed()) {
+          rebuild(null, resend == null, null);
+          return;
+        }
+        if (resend == null) {
+          session.notice(transactionLost());
+        }
+        session.becomeIdle();
+      }
+    }
+    if (session.phase() == Phase.IDLE && session.switchover().targetMoved()) {
+      session.switchover().migrate(); // the target moved while this session was reconnecting
+      return;
+    }
+    session.drainQueue();
   }
 }

@@ -59,10 +59,11 @@ public final class RelaySession implements ClientConnection.Owner {
     this.backend = backend;
     StatementIds statementIds = new StatementIds(new StatementMap());
     StateLearner learner = new StateLearner(SessionState.initial(login.database()), statementIds);
-    this.parts = new SessionParts(new CommandInFlight(), new CommandQueue(client),
-        new ResponseTracker(context.deprecateEof()), learner,
-        services.config().session().persistent() ? learner : StateTracker.UNTRACKED, TransactionRecorder.NONE,
-        statementIds, new IdleLimit(vertx, () -> phase == Phase.IDLE, () -> phase == Phase.CLOSED,
+    ResponseTracker tracker = new ResponseTracker(context.deprecateEof());
+    boolean persistent = services.config().session().persistent();
+    this.parts = new SessionParts(new CommandInFlight(), new CommandQueue(client), tracker, learner, persistent
+        ? learner : StateTracker.UNTRACKED, new JournalRecorder(services.config().proxy().transactions(), persistent,
+        learner, statementIds, tracker), statementIds, new IdleLimit(vertx, () -> phase == Phase.IDLE, () -> phase == Phase.CLOSED,
             client::lastActivityMillis, this::expireIdle, context::now));
     this.relay = new ResponseRelay(this, context, parts);
     this.intake = new CommandIntake(this, context, parts);
@@ -124,6 +125,11 @@ public final class RelaySession implements ClientConnection.Owner {
     return (parts.tracker().statusFlags() & ServerStatus.IN_TRANS) != 0;
   }
 
+  /** Why the transaction open now could not be replayed on a new backend (a metric label), or null. */
+  public String notReplayableBecause() {
+    return parts.recorder().notReplayableBecause();
+  }
+
   /** The session's state as the proxy knows it now. */
   public SessionState state() {
     return parts.learner().state();
@@ -147,6 +153,7 @@ public final class RelaySession implements ClientConnection.Owner {
             endings.violation(ErrorCode.NET_PACKETS_OUT_OF_ORDER, "Got packets out of order", sequenceId);
             return;
           }
+          parts.recorder().onContinuation(payload, parts.command().statusBefore());
           intake.forward(sequenceId, payload, frame);
         }
         case UPLOADING -> {
@@ -268,6 +275,7 @@ public final class RelaySession implements ClientConnection.Owner {
 
   /** The session starts over as {@code fresh}, no statement prepared, with the backend's status flags. */
   void freshSession(SessionState fresh, int statusFlags) {
+    parts.recorder().reset();
     parts.learner().state(fresh);
     parts.statementIds().clear();
     parts.tracker().statusFlags(statusFlags);

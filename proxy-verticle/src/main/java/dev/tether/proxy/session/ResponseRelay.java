@@ -75,6 +75,9 @@ final class ResponseRelay implements FrameSink {
       });
       return;
     }
+    if (parts.recorder().takesMarkerAnswer(payload, session.backend())) {
+      return; // the commit marker's answer is the journal's, not the client's
+    }
     CommandInFlight command = parts.command();
     int flags = parts.tracker().onBackendFrame(payload);
     if ((flags & ResponseTracker.ERR_PACKET) != 0 && !command.responseStarted()
@@ -89,6 +92,12 @@ final class ResponseRelay implements FrameSink {
       Buffer rewritten = OkPacket.withoutSessionTrack(payload, sequenceId);
       if (rewritten != null) {
         out = rewritten;
+      }
+    }
+    if ((flags & ResponseTracker.OK_PACKET) != 0) {
+      ErrPacket rolledBack = parts.recorder().takeRolledBackByMarker();
+      if (rolledBack != null) {
+        out = rolledBack.encode(sequenceId); // the COMMIT committed nothing: the marker's deadlock had ended it
       }
     }
     if (command.killThread() != 0 && (flags & ResponseTracker.ERR_PACKET) != 0) {

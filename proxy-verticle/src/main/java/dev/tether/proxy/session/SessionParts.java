@@ -7,5 +7,5 @@ import dev.tether.proxy.protocol.ResponseTracker;
  * session's event loop, but which part is which never changes after construction.
  */
 record SessionParts(CommandInFlight command, CommandQueue queue, ResponseTracker tracker, StateLearner learner,
-                    StateTracker stateTracker, TransactionRecorder recorder, StatementIds statementIds,
+                    StateTracker stateTracker, JournalRecorder recorder, StatementIds statementIds,
                     IdleLimit idleLimit) {}

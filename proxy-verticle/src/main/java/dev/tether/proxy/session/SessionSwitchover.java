@@ -21,6 +21,11 @@ public final class SessionSwitchover {
   private SwitchState state = SwitchState.FOLLOWING;
   /** SWITCH: move to the node's new target as soon as the command in flight ends. */
   private boolean movePending;
+  /**
+   * The block window passed with this session's transaction still open: its next command waits for
+   * SWITCH if the transaction can be replayed there (the old primary is about to be fenced).
+   */
+  private boolean windowClosed;
   /** The connection staged on the next primary (only in {@link SwitchState#STAGED}). */
   private StagedBackend staged;
   /** The epoch of the target the current backend connection was made to. */
@@ -67,9 +72,21 @@ public final class SessionSwitchover {
     return movePending && !state.staging();
   }
 
-  /** Whether a new command outside a transaction must wait for RESTORE; if so, it starts waiting now. */
-  boolean holds() {
-    if (!state.blocks()) {
+  /**
+   * The block window passed (issue 11): from now until SWITCH or RESTORE, the next command of a
+   * transaction the journal can replay waits, to run on the new primary after the replay rather
+   * than on the old one as it is fenced.
+   */
+  public void windowClosed() {
+    windowClosed = state.blocks();
+  }
+
+  /**
+   * Whether a new command must wait: outside a transaction, for RESTORE; inside a replayable one,
+   * once the block window has passed, for SWITCH. If so, it starts waiting now.
+   */
+  boolean holds(boolean inTransaction) {
+    if (!state.blocks() || (inTransaction && !(windowClosed && parts.recorder().replayable()))) {
       return false;
     }
     if (heldSinceMillis == 0) {
@@ -81,6 +98,7 @@ public final class SessionSwitchover {
 
   /** SWITCH: moves now if between commands, otherwise once the command in flight ends. */
   public void switchBackend() {
+    windowClosed = false;
     if (session.phase() == Phase.CLOSED || !targetMoved()) {
       return;
     }
@@ -179,6 +197,7 @@ public final class SessionSwitchover {
 
   /** RESTORE: held commands go on, to whichever backend the session now has. */
   public void restore() {
+    windowClosed = false;
     discardStaged();
     state = state.restored();
     lastHoldMillis = heldSinceMillis == 0 ? 0 : context.now() - heldSinceMillis;
@@ -198,11 +217,19 @@ public final class SessionSwitchover {
    */
   void migrate() {
     movePending = false;
-    boolean wasInTransaction = session.inTransaction();
-    if (wasInTransaction) {
-      context.metrics().failedByLoss("transaction_lost_at_switchover");
-    }
     BackendConnection old = session.backend();
+    boolean wasInTransaction = session.inTransaction();
+    // issue 11: a transaction the journal can replay goes along (rolled back here, replayed there)
+    TransactionCarry.Pending carry = wasInTransaction && parts.recorder().replayable()
+        ? new TransactionCarry.Pending(parts.recorder().onBackendLost(), old) : null;
+    boolean transactionLost = wasInTransaction && carry == null;
+    if (transactionLost) {
+      context.metrics().failedByLoss("transaction_lost_at_switchover");
+      if (parts.recorder().refusal() != null) {
+        context.metrics().transactions().refused(parts.recorder().refusal());
+        session.recovery().lostBecause(parts.recorder().refusal().description());
+      }
+    }
     old.closeHandler(null);
     StagedBackend ready = staged;
     staged = null;
@@ -220,7 +247,7 @@ public final class SessionSwitchover {
     int copyLimit = context.services().config().session().temporaryTableCopyLimit();
     if (tables.isEmpty() || copyLimit == 0) {
       old.close();
-      session.recovery().rebuild(null, wasInTransaction, null);
+      session.recovery().rebuild(null, transactionLost, null, carry);
       return;
     }
     session.phase(Phase.RECONNECTING);
@@ -234,7 +261,7 @@ public final class SessionSwitchover {
       }
       if (read.failed()) {
         log.info("session {}: temporary tables not copied: {}", context.id(), read.cause().getMessage());
-        session.recovery().rebuild(null, wasInTransaction, null);
+        session.recovery().rebuild(null, transactionLost, null, carry);
         return;
       }
       SessionState current = parts.learner().state();
@@ -244,7 +271,7 @@ public final class SessionSwitchover {
         }
       }
       parts.learner().state(current);
-      session.recovery().rebuild(null, wasInTransaction, read.result());
+      session.recovery().rebuild(null, transactionLost, read.result(), carry);
     });
   }
 

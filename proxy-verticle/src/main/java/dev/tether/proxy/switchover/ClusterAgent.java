@@ -120,7 +120,7 @@ public final class ClusterAgent {
       SessionCounts counts = done.counts();
       return new PhaseAck(nodeId, command.phase(), command.epoch(), done.applied(), counts.sessions(),
           counts.quiescent(), counts.inTransaction(), counts.migrating(), done.millis(), done.reachesPrimary(),
-          counts.longestHoldMillis());
+          counts.longestHoldMillis(), counts.replayable(), counts.notReplayable());
     });
   }
 }

@@ -82,6 +82,8 @@ public final class NodeSwitchover {
     });
     return each(session -> session.switchover().block())
         .compose(first -> until(counts -> counts.quiescent() == counts.sessions(), started + window.toMillis()))
+        .compose(counts -> counts.inTransaction() == 0 ? Future.succeededFuture(counts)
+            : each(session -> session.switchover().windowClosed())) // before the coordinator fences the old primary
         .map(counts -> {
           if (next != null && blockedEpoch == epoch) {
             each(session -> session.switchover().stage(next));

@@ -96,7 +96,8 @@ class PlannedSwitchoverTest {
 
   @Test
   void aTransactionStillOpenAfterTheBlockWindowIsRolledBackAndReportedOnAConnectionThatMovesWithItsTemporaryTable() throws Exception {
-    try (Pair pair = Pair.start("switch-trx", Map.of())) {
+    // recording off (maxStatements 0): the fallback for a transaction that cannot be replayed, as it was before replay
+    try (Pair pair = Pair.start("switch-trx", Map.of("proxy.transactions.maxStatements", "0"))) {
       ProxyHarness proxy = pair.proxy();
       MariaDbServer primary = pair.primary();
       MariaDbServer replica = pair.replica();
@@ -125,6 +126,34 @@ class PlannedSwitchoverTest {
         assertEquals("1", ThroughProxy.scalar(c, "SELECT GROUP_CONCAT(v) FROM kept"),
             "the temporary table moved as the rollback left it");
       }
+      assertTrue(proxy.awaitNoConnections());
+    }
+  }
+
+  @Test
+  void aTransactionStillOpenAfterTheBlockWindowIsReplayedOnTheNewPrimaryAndCommitsThere() throws Exception {
+    try (Pair pair = Pair.start("switch-replay", Map.of())) {
+      ProxyHarness proxy = pair.proxy();
+      MariaDbServer primary = pair.primary();
+      MariaDbServer replica = pair.replica();
+      pair.onPrimary("CREATE TABLE slow (id INT PRIMARY KEY, v INT)");
+      pair.onPrimary("INSERT INTO slow VALUES (1, 0)");
+      try (Connection c = proxy.connect(Driver.MARIADB, Route.PROXY, ""); Statement s = c.createStatement()) {
+        c.setAutoCommit(false);
+        s.execute("UPDATE slow SET v = 1 WHERE id = 1");
+        s.execute("INSERT INTO slow VALUES (2, 2)"); // and then the client dawdles past the window
+        Ack blocked = await(proxy.node().switchover().block(1, Duration.ofMillis(300)));
+        assertEquals(1, blocked.counts().inTransaction(), "still in its transaction when the window closed");
+        assertEquals(1, blocked.counts().replayable(), "and it could be replayed: " + blocked.counts());
+        Promotion.planned(primary, replica);
+        await(proxy.node().switchover().switchTo(new BackendTarget("127.0.0.1", replica.port(), 1)));
+        await(proxy.node().switchover().restore(1));
+        s.execute("INSERT INTO slow VALUES (3, 3)"); // the transaction goes on, on the new primary
+        c.commit();
+        assertEquals("2", ThroughProxy.scalar(c, "SELECT @@server_id"), "the same connection, on the new primary");
+        assertEquals("1,2,3", ThroughProxy.scalar(c, "SELECT GROUP_CONCAT(v ORDER BY id) FROM slow"));
+      }
+      assertEquals(1.0, proxy.node().metrics().transactions().replayedCount(), "replayed once");
       assertTrue(proxy.awaitNoConnections());
     }
   }
