@@ -2,6 +2,7 @@ package dev.tether.fleet;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
@@ -51,6 +52,15 @@ class LayeringTest {
     noClasses().that().resideInAPackage("dev.tether.coordinator..")
         .should().dependOnClassesThat().resideInAPackage("dev.tether.proxy..")
         .check(tether);
+  }
+
+  /**
+   * Every package of the main code is its own slice, and no two slices reach each other: a package
+   * can be read, tested and moved without dragging in the ones that use it.
+   */
+  @Test
+  void noPackageCycleInTheMainCode() {
+    slices().matching("dev.tether.(**)").should().beFreeOfCycles().check(tether);
   }
 
   private static boolean allowedInProtocol(JavaClass target) {

@@ -1,6 +1,7 @@
 package dev.tether.proxy.session;
 
 import dev.tether.proxy.backend.BackendConnection;
+import dev.tether.proxy.backend.InternalExchange;
 import dev.tether.proxy.protocol.Command;
 import dev.tether.proxy.protocol.TextResult;
 import io.vertx.core.Future;

@@ -10,6 +10,7 @@ import dev.tether.proxy.transaction.FaultInjection;
 import dev.tether.proxy.transaction.JournalState;
 import dev.tether.proxy.transaction.NotReplayable;
 import dev.tether.proxy.transaction.SessionView;
+import dev.tether.proxy.transaction.TransactionCharacteristics;
 import dev.tether.proxy.transaction.TransactionJournal;
 import dev.tether.proxy.transaction.TransactionLoss;
 import io.vertx.core.buffer.Buffer;

@@ -2,6 +2,7 @@ package dev.tether.proxy.session;
 
 import dev.tether.proxy.backend.BackendConnection;
 import dev.tether.proxy.backend.BackendConnector;
+import dev.tether.proxy.backend.InternalExchange;
 import dev.tether.proxy.frontend.ClientLogin;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;

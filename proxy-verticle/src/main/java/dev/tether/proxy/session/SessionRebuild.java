@@ -2,6 +2,7 @@ package dev.tether.proxy.session;
 
 import dev.tether.proxy.backend.BackendConnection;
 import dev.tether.proxy.backend.BackendTarget;
+import dev.tether.proxy.backend.InternalExchange;
 import dev.tether.proxy.frontend.ClientLogin;
 import dev.tether.proxy.protocol.MySqlException;
 import dev.tether.proxy.protocol.ServerError;
@@ -64,6 +65,8 @@ final class SessionRebuild {
           Throwable cause = done.cause();
           if (cause instanceof ReplayFailure) {
             result.fail(cause);
+          } else if (cause instanceof InternalExchange.StatementTooLong) {
+            result.fail(new ReplayFailure(ReplayFailure.Reason.REPLAY_STEP_FAILED, cause.getMessage()));
           } else if (cause instanceof MySqlException e && ServerError.refusesLogin(e.errorCode())) {
             result.fail(new ReplayFailure(ReplayFailure.Reason.LOGIN_REFUSED, cause.getMessage()));
           } else if (context.now() + backoff > deadlineMillis) {

@@ -1,5 +1,6 @@
 package dev.tether.proxy.session;
 
+import dev.tether.proxy.transaction.TransactionCharacteristics;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

@@ -11,6 +11,7 @@ import dev.tether.proxy.protocol.ServerStatus;
 import dev.tether.proxy.protocol.SessionStateChange;
 import dev.tether.proxy.protocol.StmtExecute;
 import dev.tether.proxy.protocol.StmtPrepareOk;
+import dev.tether.proxy.transaction.TransactionCharacteristics;
 import io.vertx.core.buffer.Buffer;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -223,7 +224,7 @@ final class StateLearner implements StateTracker {
       refreshWanted = true;
     }
     if (keyword == Keyword.SET && query.has(QueryScan.MENTIONS_TRANSACTION)) {
-      pendingCharacteristics = TransactionCharacteristics.parse(payload, backslashEscapes());
+      pendingCharacteristics = SetTransactionStatement.parse(payload, backslashEscapes());
       if (pendingCharacteristics != null) {
         pending = Pending.NEXT_TRANSACTION; // one-shot characteristics for the next transaction only
         return;

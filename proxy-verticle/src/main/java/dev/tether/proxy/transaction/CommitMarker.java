@@ -1,8 +1,8 @@
 package dev.tether.proxy.transaction;
 
 import dev.tether.proxy.backend.BackendConnection;
+import dev.tether.proxy.backend.InternalQuery;
 import dev.tether.proxy.protocol.TextResult;
-import dev.tether.proxy.session.InternalQuery;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

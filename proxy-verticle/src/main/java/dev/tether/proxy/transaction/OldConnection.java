@@ -1,7 +1,7 @@
 package dev.tether.proxy.transaction;
 
 import dev.tether.proxy.backend.BackendConnection;
-import dev.tether.proxy.session.InternalQuery;
+import dev.tether.proxy.backend.InternalQuery;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

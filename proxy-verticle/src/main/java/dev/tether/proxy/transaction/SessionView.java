@@ -1,7 +1,5 @@
 package dev.tether.proxy.transaction;
 
-import dev.tether.proxy.session.TransactionCharacteristics;
-
 /**
  * What the journal asks the session, only inside a transaction: the few facts of its state that a
  * recorded statement depends on. Implemented by the session over its state and statement map.

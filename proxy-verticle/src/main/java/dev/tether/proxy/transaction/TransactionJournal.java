@@ -3,7 +3,6 @@ package dev.tether.proxy.transaction;
 import dev.tether.proxy.protocol.Command;
 import dev.tether.proxy.protocol.Packets;
 import dev.tether.proxy.protocol.ServerStatus;
-import dev.tether.proxy.session.TransactionCharacteristics;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -3,7 +3,6 @@ package dev.tether.proxy.transaction;
 import dev.tether.proxy.backend.BackendConnection;
 import dev.tether.proxy.protocol.Command;
 import dev.tether.proxy.protocol.Packets;
-import dev.tether.proxy.session.TransactionCharacteristics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -71,15 +70,7 @@ public final class TransactionReplay {
     }
     TransactionCharacteristics next = journal.characteristics();
     if (next != null && (next.isolation() != null || next.accessMode() != null)) {
-      StringBuilder set = new StringBuilder("SET TRANSACTION ");
-      if (next.isolation() != null) {
-        set.append("ISOLATION LEVEL ").append(next.isolation().name().replace('_', ' '));
-      }
-      if (next.accessMode() != null) {
-        set.append(next.isolation() != null ? ", " : "")
-            .append(next.accessMode() == TransactionCharacteristics.AccessMode.READ_ONLY ? "READ ONLY" : "READ WRITE");
-      }
-      sql.add(set.toString());
+      sql.add(next.sql());
     }
     return sql;
   }

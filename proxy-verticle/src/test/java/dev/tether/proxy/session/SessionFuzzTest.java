@@ -7,6 +7,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.tether.proxy.protocol.CommandCheck;
 import dev.tether.proxy.protocol.ProtocolException;
 import dev.tether.proxy.protocol.ResponseTracker;
+import dev.tether.proxy.transaction.TransactionCharacteristics;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -24,10 +25,10 @@ class SessionFuzzTest {
     SqlText.leadingKeyword(payload);
     SqlText.assignsUserVariableSilently(payload);
     SqlText.setsLastInsertId(payload);
-    TransactionCharacteristics parsed = TransactionCharacteristics.parse(payload, backslashEscapes);
+    TransactionCharacteristics parsed = SetTransactionStatement.parse(payload, backslashEscapes);
     if (parsed != null && (parsed.isolation() != null || parsed.accessMode() != null)) {
       Buffer rebuilt = Buffer.buffer().appendByte((byte) 3).appendString(parsed.sql());
-      assertEquals(parsed, TransactionCharacteristics.parse(rebuilt, true), "replay sends what it parsed");
+      assertEquals(parsed, SetTransactionStatement.parse(rebuilt, true), "replay sends what it parsed");
     }
   }
 

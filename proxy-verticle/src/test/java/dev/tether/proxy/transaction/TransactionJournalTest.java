@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tether.proxy.protocol.ResponseTracker;
 import dev.tether.proxy.protocol.ServerStatus;
-import dev.tether.proxy.session.TransactionCharacteristics;
 import io.vertx.core.buffer.Buffer;
 import java.util.HashMap;
 import java.util.Map;
@@ -244,5 +243,14 @@ class TransactionJournalTest {
     assertTrue(journal.readsLastInsertId());
     assertEquals(41, journal.lastInsertIdAtStart());
     assertEquals(java.util.List.of("DO LAST_INSERT_ID(41)"), TransactionReplay.preface(journal));
+  }
+
+  @Test
+  void theReplayPrefaceSetsTheNextTransactionsCharacteristicsFromTheirParsedValues() {
+    session.next = new TransactionCharacteristics(TransactionCharacteristics.Isolation.READ_COMMITTED,
+        TransactionCharacteristics.AccessMode.READ_ONLY);
+    run(query("BEGIN"), AUTOCOMMIT, IN_TRANS);
+    assertEquals(java.util.List.of("SET TRANSACTION ISOLATION LEVEL READ COMMITTED, READ ONLY"),
+        TransactionReplay.preface(journal));
   }
 }

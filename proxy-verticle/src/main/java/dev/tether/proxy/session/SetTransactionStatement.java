@@ -2,35 +2,26 @@ package dev.tether.proxy.session;
 
 import dev.tether.proxy.session.SqlLexer.Kind;
 import dev.tether.proxy.session.SqlLexer.Token;
+import dev.tether.proxy.transaction.TransactionCharacteristics;
+import dev.tether.proxy.transaction.TransactionCharacteristics.AccessMode;
+import dev.tether.proxy.transaction.TransactionCharacteristics.Isolation;
+import io.vertx.core.buffer.Buffer;
 import java.util.List;
 
 /**
- * The one-shot characteristics {@code SET TRANSACTION ...} (no GLOBAL/SESSION) gives the next
- * transaction, as parsed values. Replay sends {@link #sql()}, which the proxy builds from them:
- * client text is never re-sent, so nothing hidden in a comment or behind a {@code ;} can run again.
+ * Reads a one-shot {@code SET TRANSACTION} with the session's SQL lexer, as the server's lexer reads
+ * it; the values it yields belong to the transaction package, which replays them.
  * https://mariadb.com/kb/en/set-transaction/
  */
-public record TransactionCharacteristics(Isolation isolation, AccessMode accessMode) {
-
-  public enum Isolation {
-    READ_UNCOMMITTED("READ UNCOMMITTED"), READ_COMMITTED("READ COMMITTED"), REPEATABLE_READ("REPEATABLE READ"),
-    SERIALIZABLE("SERIALIZABLE");
-
-    final String sql;
-
-    Isolation(String sql) {
-      this.sql = sql;
-    }
-  }
-
-  public enum AccessMode { READ_ONLY, READ_WRITE }
+final class SetTransactionStatement {
+  private SetTransactionStatement() {}
 
   /**
    * The characteristics a one-shot {@code SET TRANSACTION} statement sets, or null when the first
    * statement of the query is not one (a scoped SET, another statement, or text this parser does
    * not fully understand, such as an executable comment).
    */
-  static TransactionCharacteristics parse(io.vertx.core.buffer.Buffer payload, boolean backslashEscapes) {
+  static TransactionCharacteristics parse(Buffer payload, boolean backslashEscapes) {
     SqlLexer lexer = new SqlLexer(payload, backslashEscapes);
     List<Token> tokens = lexer.firstStatement();
     if (lexer.sawExecutableComment() || tokens.size() < 3 || !word(lexer, tokens.get(0), "SET")
@@ -77,7 +68,7 @@ public record TransactionCharacteristics(Isolation isolation, AccessMode accessM
     }
     String pair = lexer.text(tokens.get(at)) + " " + lexer.text(tokens.get(at + 1));
     for (Isolation level : Isolation.values()) {
-      if (level.sql.equals(pair) && tokens.get(at + 1).kind() == Kind.WORD) {
+      if (level.sql().equals(pair) && tokens.get(at + 1).kind() == Kind.WORD) {
         return level;
       }
     }
@@ -86,23 +77,5 @@ public record TransactionCharacteristics(Isolation isolation, AccessMode accessM
 
   private static boolean word(SqlLexer lexer, Token token, String keyword) {
     return token.kind() == Kind.WORD && keyword.equals(lexer.text(token));
-  }
-
-  /** These characteristics with those {@code later} sets replacing them (two SET TRANSACTIONs in a row). */
-  TransactionCharacteristics then(TransactionCharacteristics later) {
-    return new TransactionCharacteristics(later.isolation != null ? later.isolation : isolation,
-        later.accessMode != null ? later.accessMode : accessMode);
-  }
-
-  /** The statement replay sends, built from the parsed values only. */
-  String sql() {
-    StringBuilder sql = new StringBuilder("SET TRANSACTION ");
-    if (isolation != null) {
-      sql.append("ISOLATION LEVEL ").append(isolation.sql);
-    }
-    if (accessMode != null) {
-      sql.append(isolation != null ? ", " : "").append(accessMode == AccessMode.READ_ONLY ? "READ ONLY" : "READ WRITE");
-    }
-    return sql.toString();
   }
 }

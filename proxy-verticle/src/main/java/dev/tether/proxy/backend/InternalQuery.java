@@ -1,6 +1,5 @@
-package dev.tether.proxy.session;
+package dev.tether.proxy.backend;
 
-import dev.tether.proxy.backend.BackendConnection;
 import dev.tether.proxy.protocol.Capabilities;
 import dev.tether.proxy.protocol.TextResult;
 import io.vertx.core.Future;

@@ -3,13 +3,14 @@ package dev.tether.proxy.session;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.tether.proxy.transaction.TransactionCharacteristics;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.Test;
 
 /** SET TRANSACTION is read as the server's lexer reads it, and replayed as SQL built from the parsed values. */
-class TransactionCharacteristicsTest {
+class SetTransactionStatementTest {
   private static TransactionCharacteristics parse(String sql) {
-    return TransactionCharacteristics.parse(Buffer.buffer().appendByte((byte) 3).appendString(sql), true);
+    return SetTransactionStatement.parse(Buffer.buffer().appendByte((byte) 3).appendString(sql), true);
   }
 
   @Test

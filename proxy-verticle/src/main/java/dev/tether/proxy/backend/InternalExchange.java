@@ -1,6 +1,5 @@
-package dev.tether.proxy.session;
+package dev.tether.proxy.backend;
 
-import dev.tether.proxy.backend.BackendConnection;
 import dev.tether.proxy.protocol.Command;
 import dev.tether.proxy.protocol.FrameSink;
 import dev.tether.proxy.protocol.Packets;
@@ -21,14 +20,14 @@ import java.util.List;
  * nothing of it reaches the client. A failed exchange on an open connection keeps it (its owner
  * takes it back explicitly, or closes it).
  */
-final class InternalExchange implements FrameSink {
+public final class InternalExchange implements FrameSink {
   /** One command: its payload, and whether it is a COM_STMT_PREPARE. */
-  record Request(Buffer payload, boolean prepare) {
-    static Request query(String sql) {
+  public record Request(Buffer payload, boolean prepare) {
+    public static Request query(String sql) {
       return new Request(Buffer.buffer().appendByte((byte) Command.COM_QUERY).appendString(sql, "UTF-8"), false);
     }
 
-    static Request prepare(String sql) {
+    public static Request prepare(String sql) {
       return new Request(Buffer.buffer().appendByte((byte) Command.COM_STMT_PREPARE).appendString(sql, "UTF-8"), true);
     }
   }
@@ -51,15 +50,17 @@ final class InternalExchange implements FrameSink {
   }
 
   /** Sends every request and completes with their responses in order; fails if the connection closes. */
-  static Future<List<TextResult>> run(BackendConnection backend, boolean deprecateEof, List<Request> requests) {
+  public static Future<List<TextResult>> run(BackendConnection backend, boolean deprecateEof, List<Request> requests) {
     return run(backend, deprecateEof, requests, Long.MAX_VALUE);
   }
 
   /**
    * As {@link #run(BackendConnection, boolean, List)}, failing with {@link ResponseTooLarge} once the
-   * responses together exceed {@code maxResponseBytes}; the connection is then unusable.
+   * responses together exceed {@code maxResponseBytes}; the connection is then unusable. A request
+   * that does not fit one packet fails the whole exchange with {@link StatementTooLong}, before
+   * anything is sent.
    */
-  static Future<List<TextResult>> run(BackendConnection backend, boolean deprecateEof, List<Request> requests,
+  public static Future<List<TextResult>> run(BackendConnection backend, boolean deprecateEof, List<Request> requests,
                                       long maxResponseBytes) {
     InternalExchange exchange = new InternalExchange(backend, deprecateEof, maxResponseBytes);
     if (requests.isEmpty()) {
@@ -67,8 +68,7 @@ final class InternalExchange implements FrameSink {
     }
     for (Request request : requests) {
       if (request.payload().length() >= Packets.MAX_FRAME_PAYLOAD) { // the proxy's own commands are one frame
-        return Future.failedFuture(new ReplayFailure(ReplayFailure.Reason.REPLAY_STEP_FAILED, "a statement of "
-            + request.payload().length() + " bytes does not fit one packet"));
+        return Future.failedFuture(new StatementTooLong(request.payload().length()));
       }
     }
     exchange.requests.addAll(requests);
@@ -92,6 +92,13 @@ final class InternalExchange implements FrameSink {
   static final class ResponseTooLarge extends RuntimeException {
     ResponseTooLarge(long maxBytes) {
       super("the response exceeded " + maxBytes + " bytes", null, false, false);
+    }
+  }
+
+  /** A request over one packet: the proxy's own commands are one frame, so nothing was sent. */
+  public static final class StatementTooLong extends RuntimeException {
+    StatementTooLong(int payloadBytes) {
+      super("a statement of " + payloadBytes + " bytes does not fit one packet", null, false, false);
     }
   }
 
