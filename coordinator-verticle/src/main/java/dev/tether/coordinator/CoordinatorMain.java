@@ -2,7 +2,6 @@ package dev.tether.coordinator;
 
 import dev.tether.cluster.HazelcastSetup;
 import dev.tether.config.CommandLine;
-import dev.tether.config.ConfigException;
 import dev.tether.config.StartupConfig;
 import dev.tether.config.StartupFailure;
 import dev.tether.config.TetherConfig;

@@ -1,9 +1,9 @@
 package dev.tether.coordinator;
 
-import java.util.Locale;
+import dev.tether.cluster.Labelled;
 
 /** Why the coordinator made a server read-only: the label of {@code tether_coordinator_fences_total{reason}}. */
-enum FenceReason {
+enum FenceReason implements Labelled {
   /** The old primary of a planned switchover, before the target is promoted. */
   DEMOTED_PRIMARY,
   /** A configured server found writable while it is not the primary (a failed primary that restarted). */
@@ -13,9 +13,5 @@ enum FenceReason {
   /** Discovery could not name a primary: every server stays read-only. */
   NO_PRIMARY_DECIDED,
   /** A detached server examined for rejoining whose history does not allow it (fenced again each round). */
-  KEPT_DETACHED;
-
-  String label() {
-    return name().toLowerCase(Locale.ROOT);
-  }
+  KEPT_DETACHED
 }

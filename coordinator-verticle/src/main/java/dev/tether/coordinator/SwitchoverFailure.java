@@ -1,13 +1,13 @@
 package dev.tether.coordinator;
 
-import java.util.Locale;
+import dev.tether.cluster.Labelled;
 
 /**
  * Why a switchover or failover was refused or did not finish: the label of
  * {@code tether_coordinator_switchover_failures_total{kind,reason}} and the {@code reason} of a
  * failed run in the history. The message stays the operator's text.
  */
-enum SwitchoverFailure implements Refused.Reason {
+enum SwitchoverFailure implements Refused.Reason, Labelled {
   /** Another switchover, failover or topology change is running. */
   BUSY,
   /** The shared topology shows a switchover under way (or no decided primary). */
@@ -28,9 +28,5 @@ enum SwitchoverFailure implements Refused.Reason {
   /** The reason a run failed with. */
   static SwitchoverFailure of(Throwable cause) {
     return cause instanceof Refused refused && refused.reason instanceof SwitchoverFailure reason ? reason : ERROR;
-  }
-
-  String label() {
-    return name().toLowerCase(Locale.ROOT);
   }
 }

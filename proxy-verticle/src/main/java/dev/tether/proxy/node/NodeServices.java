@@ -4,7 +4,6 @@ import dev.tether.config.TetherConfig;
 import dev.tether.config.UserStore;
 import dev.tether.proxy.backend.BackendIdentity;
 import dev.tether.proxy.backend.BackendTarget;
-import dev.tether.proxy.node.AuthThrottle;
 import io.netty.handler.ssl.SslContext;
 import java.security.KeyPair;
 import java.util.Set;

@@ -1,9 +1,9 @@
 package dev.tether.proxy.node;
 
-import java.util.Locale;
+import dev.tether.cluster.Labelled;
 
 /** Why a node closed a client connection itself; each value is a label of tether.proxy.client.rejected{reason}. */
-public enum Rejection {
+public enum Rejection implements Labelled {
   /** proxy.maxConnections reached. */
   TOO_MANY_CONNECTIONS,
   /** The client did not finish its handshake in time. */
@@ -21,9 +21,5 @@ public enum Rejection {
   /** Partly received frames over their per-connection or per-node bound. */
   PARTIAL_FRAME_BOUND,
   /** A frame begun and not finished within the read timeout. */
-  READ_TIMEOUT;
-
-  public String label() {
-    return name().toLowerCase(Locale.ROOT);
-  }
+  READ_TIMEOUT
 }

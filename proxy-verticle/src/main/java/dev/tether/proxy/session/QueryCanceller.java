@@ -5,6 +5,7 @@ import dev.tether.proxy.backend.BackendConnector;
 import dev.tether.proxy.backend.InternalExchange;
 import dev.tether.proxy.frontend.ClientLogin;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +31,7 @@ final class QueryCanceller {
                 List.of(InternalExchange.Request.query("KILL QUERY " + thread)))
             .eventually(() -> {
               own.close();
-              return io.vertx.core.Future.succeededFuture();
+              return Future.succeededFuture();
             }))
         .onComplete(done -> {
           boolean killed = done.succeeded() && !done.result().get(0).isError();

@@ -1,9 +1,11 @@
 package dev.tether.proxy.session;
 
+import dev.tether.cluster.Labelled;
+
 /** Why a session could not be rebuilt on a new backend connection; the reason is a metric label. */
 final class ReplayFailure extends RuntimeException {
   /** Every reason a rebuild fails or is refused (tether.proxy.replays.failed{reason}). */
-  enum Reason {
+  enum Reason implements Labelled {
     /** The server refused the login: the user or the schema is gone. */
     LOGIN_REFUSED,
     /** No backend connection could be made within the hold window. */
@@ -19,12 +21,7 @@ final class ReplayFailure extends RuntimeException {
     /** The state holds more bytes than session.historyBytesCap. */
     HISTORY_OVER_BYTE_CAP,
     /** Anything else that stopped the reconnection. */
-    RECONNECT_FAILED;
-
-    /** The metric label: the name in lower case. */
-    String label() {
-      return name().toLowerCase(java.util.Locale.ROOT);
-    }
+    RECONNECT_FAILED
   }
 
   private final Reason reason;

@@ -1,10 +1,12 @@
 package dev.tether.proxy.session;
 
+import dev.tether.cluster.Labelled;
+
 /**
  * Why a session was not staged at BLOCK (it then moves the ordinary way at SWITCH, by replay).
  * Each value is a label of tether.proxy.sessions.not.staged{reason}.
  */
-enum StageRefusal {
+enum StageRefusal implements Labelled {
   /** session.persistent is off: there is no state to replay. */
   UNTRACKED,
   /** The node is not blocked (RESTORE came first). */
@@ -22,9 +24,5 @@ enum StageRefusal {
   /** The state cannot be rebuilt at all (see {@link RebuildCheck}). */
   NOT_REBUILDABLE,
   /** The session is already on a target as new as the one named. */
-  NOT_NEWER;
-
-  String label() {
-    return name().toLowerCase(java.util.Locale.ROOT);
-  }
+  NOT_NEWER
 }

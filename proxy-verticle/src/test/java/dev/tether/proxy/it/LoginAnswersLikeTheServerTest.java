@@ -13,7 +13,6 @@ import dev.tether.testkit.MariaDbServer;
 import dev.tether.testkit.TestDatabase;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.List;

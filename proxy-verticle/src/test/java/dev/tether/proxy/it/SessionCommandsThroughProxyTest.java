@@ -10,7 +10,6 @@ import dev.tether.proxy.it.ProxyHarness.Driver;
 import dev.tether.proxy.it.ProxyHarness.Route;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
@@ -20,9 +19,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** Commands that change who or what the session is: COM_CHANGE_USER, COM_INIT_DB, and the user's auth plugin. */
 class SessionCommandsThroughProxyTest extends ThroughProxy {
-
-
-
 
   @ParameterizedTest
   @EnumSource(Route.class)

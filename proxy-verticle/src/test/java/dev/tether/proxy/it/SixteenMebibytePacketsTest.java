@@ -1,7 +1,6 @@
 package dev.tether.proxy.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tether.proxy.it.RawClient.Packet;
 import io.vertx.core.buffer.Buffer;
@@ -15,8 +14,6 @@ import org.junit.jupiter.api.Test;
  */
 class SixteenMebibytePacketsTest extends ThroughProxy {
   private static final int FRAME = 0xFF_FFFF;
-
-
 
   /** Sends a payload the way the protocol requires: 16 MiB - 1 frames, then a shorter (maybe empty) one. */
   private static void sendSplit(RawClient client, byte[] payload) throws Exception {
