@@ -1,23 +1,38 @@
 #!/usr/bin/env bash
 # Switchover benchmark: sysbench oltp_read_write through the load balancer (HAProxy -> proxy nodes)
-# while a planned switchover runs, then the way back. Prints connections kept, client errors, the
-# per-phase report of the coordinator and the longest stretch without a completed transaction.
-# Usage: switchover.sh [--threads N] [--time S]   (run by ./tether bench switchover)
+# while two planned switchovers run, one in each mode: drain (BLOCK lets open transactions finish)
+# and, on the way back, replay (BLOCK holds replayable transactions, which are replayed on the new
+# primary). Prints connections kept, client errors, and per switchover the coordinator's phase
+# report, the longest client-visible pause and the transactions replayed.
+# Usage: switchover.sh [--threads N] [--time S] [--first drain|replay]   (run by ./tether bench switchover)
 set -euo pipefail
-THREADS=128 TIME=30
+THREADS=128 TIME=40 FIRST=drain
 while [ $# -gt 0 ]; do
   case "$1" in
     --threads) THREADS="$2"; shift 2 ;;
     --time) TIME="$2"; shift 2 ;;
+    --first) FIRST="$2"; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
+case "$FIRST" in drain) SECOND=replay ;; replay) SECOND=drain ;; *) echo "--first drain|replay" >&2; exit 2 ;; esac
+[ "$TIME" -ge 30 ] || { echo "--time must be at least 30 (switchovers at 10 s and 20 s)" >&2; exit 2; }
 LB_PORT=6000 TABLES=8 TABLE_SIZE=10000
 TOKEN="${TETHER_TOKEN:-tether-local-test-token}"
 admin() { curl -sS -X "$1" -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" ${3:+--data "$3"} "http://127.0.0.1:8033$2"; }
+field() { sed -E "s/.*\"$1\":([0-9]+).*/\\1/" <<<"$2"; }
+node_metric() { # the sum of one metric over the fleet's nodes
+  local sum=0 port v
+  for port in 9033 9034 9035 9036; do
+    v=$(curl -s "http://127.0.0.1:$port/metrics" 2>/dev/null | awk -v m="$1" '$1 ~ "^"m"({|$)" {s+=$2} END {print s+0}') || v=0
+    sum=$(awk -v a="$sum" -v b="${v:-0}" 'BEGIN {print a+b}')
+  done
+  echo "$sum"
+}
 
 out=$(mktemp)
-echo "sysbench oltp_read_write, $THREADS threads, ${TIME}s through 127.0.0.1:$LB_PORT; switchover after 10 s"
+echo "sysbench oltp_read_write, $THREADS threads, ${TIME}s through 127.0.0.1:$LB_PORT;"
+echo "switchover in $FIRST mode after 10 s, back in $SECOND mode after 20 s"
 sysbench oltp_read_write --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port=$LB_PORT --mysql-user=app \
   --mysql-password=app --mysql-db=sbtest --tables=$TABLES --table-size=$TABLE_SIZE --threads="$THREADS" \
   --time="$TIME" --report-interval=1 --rand-type=uniform run >"$out" 2>&1 &
@@ -26,23 +41,33 @@ sleep 8
 before=$(admin GET /sessions)
 sleep 2
 from=$(admin GET /topology | sed -E 's/.*"primary":"([^"]+)".*/\1/')
-report=$(admin POST /switchover '{}')
+replayed0=$(node_metric tether_proxy_transactions_replayed_total)
+first=$(admin POST /switchover "{\"mode\":\"$FIRST\"}")
+replayed1=$(node_metric tether_proxy_transactions_replayed_total)
+sleep 8
+second=$(admin POST /switchover "{\"target\":\"$from\",\"mode\":\"$SECOND\"}")
+replayed2=$(node_metric tether_proxy_transactions_replayed_total)
 sleep 3
-after=$(admin GET /sessions) # sampled while sysbench still runs on the new primary
+after=$(admin GET /sessions) # sampled while sysbench still runs
 wait "$bench" || true
 
 sessions() { sed -E 's/.*"sessions":([0-9]+),"inTransaction".*/\1/' <<<"$1"; }
 echo
-echo "connections before: $(sessions "$before")   kept after: $(sessions "$after") (sysbench reconnects: $(awk '/reconnects:/ {print $2}' "$out"))"
+echo "connections before: $(sessions "$before")   kept after both: $(sessions "$after") (sysbench reconnects: $(awk '/reconnects:/ {print $2}' "$out"))"
 echo "client errors: $(awk '/ignored errors:/ {print $3}' "$out") ignored by sysbench; fatal: $(grep -c 'FATAL' "$out" || true)"
 echo "transactions: $(awk '/transactions:/ {print $2, $3, $4}' "$out")"
 echo "longest stretch of seconds without a completed transaction: $(awk '/tps: / {if ($7+0 == 0) {run++; if (run>max) max=run} else run=0} END {print max+0}' "$out") s (1 s resolution)"
-echo "switchover report: $report" | sed -E 's/"acks":\[[^]]*\]/"acks":[…]/g'
-for phase in block promote switch restore; do
-  printf '  %-8s %s ms\n' "$phase" "$(sed -E "s/.*\"$phase\":\\{\"millis\":([0-9]+).*/\\1/" <<<"$report")"
-done
-echo "  total    $(sed -E 's/.*"totalMillis":([0-9]+).*/\1/' <<<"$report") ms"
-echo "longest client-visible pause (a command held by a node): $(sed -E 's/.*"longestHoldMillis":([0-9]+).*/\1/' <<<"$report") ms"
-echo "switching back to $from"
-admin POST /switchover "{\"target\":\"$from\"}" >/dev/null
+report() { # mode, report, replayed before, replayed after
+  echo
+  echo "switchover in $1 mode: $(sed -E 's/"acks":\[[^]]*\]/"acks":[…]/g' <<<"$2")"
+  for phase in block promote switch restore; do
+    printf '  %-8s %s ms\n' "$phase" "$(sed -E "s/.*\"$phase\":\\{\"millis\":([0-9]+).*/\\1/" <<<"$2")"
+  done
+  echo "  total    $(field totalMillis "$2") ms"
+  echo "  longest client-visible pause (a command held by a node): $(field longestHoldMillis "$2") ms"
+  echo "  transactions replayed by the nodes: $(awk -v a="$3" -v b="$4" 'BEGIN {print b-a}')"
+}
+report "$FIRST" "$first" "$replayed0" "$replayed1"
+report "$SECOND" "$second" "$replayed1" "$replayed2"
+grep -E 'FATAL|error' "$out" | sort | uniq -c | sort -rn | head -5 || true
 rm -f "$out"

@@ -1,13 +1,20 @@
 package dev.tether.cluster;
 
+import dev.tether.config.SwitchoverMode;
 import io.vertx.core.json.JsonObject;
 
 /**
  * A switchover phase a coordinator asks a proxy node to carry out. Every command carries the
  * topology epoch; a node ignores one older than what it already follows (fencing). SWITCH names
- * the new primary; BLOCK carries the window transactions get to finish.
+ * the new primary; BLOCK carries the window transactions get to finish and the {@link SwitchoverMode}:
+ * drain open transactions, or hold the replayable ones for replay on the new primary. A command
+ * without a mode (from an older coordinator) drains.
  */
-public record PhaseCommand(Phase phase, long epoch, String primaryHost, int primaryPort, long windowMillis) {
+public record PhaseCommand(Phase phase, long epoch, String primaryHost, int primaryPort, long windowMillis,
+                           SwitchoverMode mode) {
+  public PhaseCommand {
+    mode = mode == null ? SwitchoverMode.DRAIN : mode;
+  }
 
   public enum Phase {
     /** Hold new work outside transactions; let open transactions finish within the window. */
@@ -21,33 +28,34 @@ public record PhaseCommand(Phase phase, long epoch, String primaryHost, int prim
   }
 
   public static PhaseCommand block(long epoch, long windowMillis) {
-    return new PhaseCommand(Phase.BLOCK, epoch, null, 0, windowMillis);
+    return new PhaseCommand(Phase.BLOCK, epoch, null, 0, windowMillis, SwitchoverMode.DRAIN);
   }
 
   /** BLOCK naming the server SWITCH will name, so nodes can prepare their sessions' connections to it. */
-  public static PhaseCommand block(long epoch, long windowMillis, ServerAddress target) {
-    return new PhaseCommand(Phase.BLOCK, epoch, target.host(), target.port(), windowMillis);
+  public static PhaseCommand block(long epoch, long windowMillis, ServerAddress target, SwitchoverMode mode) {
+    return new PhaseCommand(Phase.BLOCK, epoch, target.host(), target.port(), windowMillis, mode);
   }
 
   public static PhaseCommand switchTo(long epoch, String host, int port) {
-    return new PhaseCommand(Phase.SWITCH, epoch, host, port, 0);
+    return new PhaseCommand(Phase.SWITCH, epoch, host, port, 0, null);
   }
 
   public static PhaseCommand restore(long epoch) {
-    return new PhaseCommand(Phase.RESTORE, epoch, null, 0, 0);
+    return new PhaseCommand(Phase.RESTORE, epoch, null, 0, 0, null);
   }
 
   public static PhaseCommand status() {
-    return new PhaseCommand(Phase.STATUS, 0, null, 0, 0);
+    return new PhaseCommand(Phase.STATUS, 0, null, 0, 0, null);
   }
 
   public JsonObject toJson() {
     return new JsonObject().put("phase", phase.name()).put("epoch", epoch).put("primaryHost", primaryHost)
-        .put("primaryPort", primaryPort).put("windowMillis", windowMillis);
+        .put("primaryPort", primaryPort).put("windowMillis", windowMillis).put("mode", mode.label());
   }
 
   public static PhaseCommand fromJson(JsonObject json) {
     return new PhaseCommand(Phase.valueOf(json.getString("phase")), json.getLong("epoch"),
-        json.getString("primaryHost"), json.getInteger("primaryPort", 0), json.getLong("windowMillis", 0L));
+        json.getString("primaryHost"), json.getInteger("primaryPort", 0), json.getLong("windowMillis", 0L),
+        SwitchoverMode.parse(json.getString("mode", SwitchoverMode.DRAIN.label())));
   }
 }

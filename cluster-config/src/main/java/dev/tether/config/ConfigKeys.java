@@ -76,6 +76,7 @@ public final class ConfigKeys {
   public static final String COORDINATOR_REPLICATION_USER = "replicationUser";
   public static final String COORDINATOR_REPLICATION_PASSWORD = "replicationPassword";
   public static final String COORDINATOR_BLOCK_WINDOW_MS = "blockWindowMs";
+  public static final String COORDINATOR_SWITCHOVER_MODE = "switchoverMode";
   public static final String COORDINATOR_PHASE_TIMEOUT_MS = "phaseTimeoutMs";
   public static final String COORDINATOR_PROBE_INTERVAL_MS = "probeIntervalMs";
   public static final String COORDINATOR_SUSPECT_AFTER = "suspectAfterFailedProbes";

@@ -121,6 +121,7 @@ public final class ConfigSchema {
     keys.put(ConfigKeys.COORDINATOR_REPLICATION_USER, text());
     ConfigRule.secret(keys, ConfigKeys.COORDINATOR_REPLICATION_PASSWORD);
     keys.put(ConfigKeys.COORDINATOR_BLOCK_WINDOW_MS, integer(0, MAX_INT));
+    keys.put(ConfigKeys.COORDINATOR_SWITCHOVER_MODE, oneOf(SwitchoverMode.labels()));
     keys.put(ConfigKeys.COORDINATOR_PHASE_TIMEOUT_MS, integer(1, MAX_INT));
     keys.put(ConfigKeys.COORDINATOR_PROBE_INTERVAL_MS, integer(1, MAX_INT));
     keys.put(ConfigKeys.COORDINATOR_SUSPECT_AFTER, integer(1, 1000));

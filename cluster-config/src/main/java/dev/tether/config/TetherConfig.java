@@ -83,7 +83,8 @@ public record TetherConfig(ProxyConfig proxy, BackendConfig backend, SessionConf
         k.getInteger(ConfigKeys.COORDINATOR_SUSPECT_AFTER, 3),
         Duration.ofMillis(k.getLong(ConfigKeys.COORDINATOR_MONITOR_INTERVAL_MS, 2000L)),
         k.getBoolean(ConfigKeys.COORDINATOR_AUTO_REJOIN, true),
-        adminTls(object(k, ConfigKeys.COORDINATOR_ADMIN_TLS)));
+        adminTls(object(k, ConfigKeys.COORDINATOR_ADMIN_TLS)),
+        SwitchoverMode.parse(k.getString(ConfigKeys.COORDINATOR_SWITCHOVER_MODE, SwitchoverMode.DRAIN.label())));
     return new TetherConfig(proxy, backend, session, cluster, coordinator, users(root.getJsonArray(ConfigKeys.USERS)));
   }
 

@@ -1,6 +1,7 @@
 package dev.tether.coordinator;
 
 import dev.tether.config.CoordinatorConfig;
+import dev.tether.config.SwitchoverMode;
 import dev.tether.coordinator.status.StatusPage;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -17,7 +18,7 @@ import java.util.function.Function;
  * GET /topology (with each server's last health reading), GET /sessions (per node: sessions,
  * quiescent, in a transaction, migrating), GET /status (all of it plus the recent switchovers),
  * GET / (the same as a self-refreshing HTML page), POST /switchover (optional
- * {"target": "host:port"}), POST /rejoin, /replicas/remove, /replicas/add and /decide (each
+ * {"target": "host:port", "mode": "drain"|"replay"}; 400 for an unknown mode), POST /rejoin, /replicas/remove, /replicas/add and /decide (each
  * {"server": "host:port"}), GET /metrics (Prometheus). Served by the active coordinator only, over TLS when
  * {@code coordinator.adminTls.enabled}. A refused request is 409 with {@code error} (the message) and
  * {@code reason} (its {@link SwitchoverFailure} or {@link MembershipRefusal}, null for a failure that is no refusal).
@@ -45,7 +46,15 @@ final class AdminApi {
     router.get("/sessions").handler(ctx -> reply(ctx, parts.fleet.sessions()));
     router.post("/switchover").handler(BodyHandler.create().setBodyLimit(4096)).handler(ctx -> {
       JsonObject body = ctx.body().length() > 0 ? ctx.body().asJsonObject() : new JsonObject();
-      reply(ctx, parts.recorder.record(RunKind.PLANNED, () -> parts.orchestrator.planned(body.getString("target"))));
+      SwitchoverMode mode;
+      try {
+        mode = body.getString("mode") == null ? null : SwitchoverMode.parse(body.getString("mode"));
+      } catch (IllegalArgumentException e) {
+        badRequest(ctx, e.getMessage());
+        return;
+      }
+      reply(ctx, parts.recorder.record(RunKind.PLANNED,
+          () -> parts.orchestrator.planned(body.getString("target"), mode)));
     });
     membership(router, "/rejoin", server -> parts.membership.rejoin(server));
     membership(router, "/replicas/remove", server -> parts.membership.remove(server));
@@ -59,12 +68,16 @@ final class AdminApi {
     router.post(path).handler(BodyHandler.create().setBodyLimit(4096)).handler(ctx -> {
       String server = ctx.body().length() > 0 ? ctx.body().asJsonObject().getString("server") : null;
       if (server == null) {
-        ctx.response().setStatusCode(400).putHeader("content-type", "application/json")
-            .end(new JsonObject().put("error", "expected {\"server\": \"host:port\"}").encode());
+        badRequest(ctx, "expected {\"server\": \"host:port\"}");
         return;
       }
       reply(ctx, change.apply(server));
     });
+  }
+
+  private static void badRequest(RoutingContext ctx, String error) {
+    ctx.response().setStatusCode(400).putHeader("content-type", "application/json")
+        .end(new JsonObject().put("error", error).encode());
   }
 
   private static void reply(RoutingContext ctx, Future<JsonObject> result) {

@@ -3,6 +3,7 @@ package dev.tether.coordinator;
 import dev.tether.cluster.PhaseCommand;
 import dev.tether.cluster.ServerAddress;
 import dev.tether.cluster.Topology;
+import dev.tether.config.SwitchoverMode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
@@ -25,27 +26,33 @@ final class PlannedSwitchover {
     this.report = new SwitchoverReport(clock, null);
   }
 
-  /** Runs to {@code requestedTarget}, or to the replica that has applied the most when null. */
+  /** Runs to {@code requestedTarget}, or to the replica that has applied the most when null, in the configured mode. */
   Future<JsonObject> run(String requestedTarget) {
+    return run(requestedTarget, steps.replication.config.switchoverMode());
+  }
+
+  /** As {@link #run(String)}, treating open transactions as {@code mode} says. */
+  Future<JsonObject> run(String requestedTarget, SwitchoverMode mode) {
     return steps.store.topology().compose(current -> {
       if (current.phase() != Topology.Phase.STABLE) {
         return SwitchoverFailure.PHASE_IN_PROGRESS.<Void>fail(
             "a switchover is already in progress (" + current.phase() + ")");
       }
       return (requestedTarget != null ? Future.succeededFuture(requestedTarget) : election.mostApplied(current.replicas()))
-          .compose(target -> to(current, target));
+          .compose(target -> to(current, target, mode));
     }).map(done -> report.finished());
   }
 
-  private Future<Void> to(Topology current, String target) {
+  private Future<Void> to(Topology current, String target, SwitchoverMode mode) {
     if (!current.replicas().contains(target)) {
       return SwitchoverFailure.NOT_A_REPLICA.fail(target + " is not a replica of " + current.primary());
     }
     long epoch = current.epoch() + 1;
     report.route(current.primary(), target, epoch);
+    report.mode(mode);
     return steps.store.save(current.withPhase(Topology.Phase.BLOCKING, target))
         .compose(ignored -> report.timed(SwitchoverReport.Step.BLOCK, () -> steps.broadcast(PhaseCommand.block(epoch,
-            steps.replication.config.blockWindow().toMillis(), ServerAddress.parse(target)))))
+            steps.replication.config.blockWindow().toMillis(), ServerAddress.parse(target), mode))))
         .compose(ignored -> steps.store.save(current.withPhase(Topology.Phase.PROMOTING, target)))
         .compose(ignored -> report.timed(SwitchoverReport.Step.PROMOTE,
             () -> steps.promoteOver(current.primary(), target, epoch)))

@@ -1,5 +1,6 @@
 package dev.tether.coordinator;
 
+import dev.tether.config.SwitchoverMode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
@@ -25,10 +26,14 @@ final class SwitchoverOrchestrator {
     this.clock = clock;
   }
 
-  /** Planned switchover to {@code requestedTarget}, or to the replica that has applied the most when null. */
-  Future<JsonObject> planned(String requestedTarget) {
+  /**
+   * Planned switchover to {@code requestedTarget}, or to the replica that has applied the most when
+   * null; open transactions are treated as {@code mode} says, or as configured when it is null.
+   */
+  Future<JsonObject> planned(String requestedTarget, SwitchoverMode mode) {
+    SwitchoverMode chosen = mode != null ? mode : steps.replication.config.switchoverMode();
     return counted(RunKind.PLANNED, runs.exclusively(() -> new PlannedSwitchover(steps, election, clock)
-        .run(requestedTarget).andThen(done -> metrics.switchover(RunKind.PLANNED, done.succeeded()))));
+        .run(requestedTarget, chosen).andThen(done -> metrics.switchover(RunKind.PLANNED, done.succeeded()))));
   }
 
   /** Unplanned failover after the primary was declared dead by agreement. */

@@ -1,6 +1,7 @@
 package dev.tether.coordinator;
 
 import dev.tether.cluster.PhaseAck;
+import dev.tether.config.SwitchoverMode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -48,6 +49,11 @@ final class SwitchoverReport {
 
   void route(String from, String to, long epoch) {
     json.put("from", from).put("to", to).put("epoch", epoch);
+  }
+
+  /** What the run did with open transactions (planned switchovers). */
+  void mode(SwitchoverMode mode) {
+    json.put("mode", mode.label());
   }
 
   /** Runs {@code step}, recording its time and the acknowledgements it returned. */

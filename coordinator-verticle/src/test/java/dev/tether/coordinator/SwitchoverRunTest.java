@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tether.cluster.PhaseCommand;
 import dev.tether.cluster.Topology;
+import dev.tether.config.SwitchoverMode;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -51,6 +52,24 @@ class SwitchoverRunTest {
       assertEquals(C, scene.servers.server(A).source, "the old primary follows the new one");
       assertEquals(C, scene.servers.server(B).source, "the other replica is re-pointed once clients are released");
       assertEquals(new Topology(3, C, List.of(A, B), Topology.Phase.STABLE, null), scene.shared());
+    }
+  }
+
+  @Test
+  void aPlannedSwitchoverDrainsByDefaultAndTellsTheNodesToHoldTransactionsForReplayWhenAsked() {
+    try (SwitchoverScene scene = new SwitchoverScene()) {
+      scene.servers.primary(A).position = "0-1-500";
+      scene.servers.replicaOf(B, A).position = "0-1-500";
+      scene.shared(new Topology(2, A, List.of(B), Topology.Phase.STABLE, null));
+
+      JsonObject drained = await(new PlannedSwitchover(scene.steps, scene.election, scene.clock).run(B));
+      JsonObject replayed = await(new PlannedSwitchover(scene.steps, scene.election, scene.clock)
+          .run(A, SwitchoverMode.REPLAY));
+
+      assertEquals("drain", drained.getString("mode"), "the configured mode");
+      assertEquals("replay", replayed.getString("mode"));
+      assertEquals(List.of(SwitchoverMode.DRAIN, SwitchoverMode.REPLAY), scene.fleet.sent.stream()
+          .filter(c -> c.phase() == PhaseCommand.Phase.BLOCK).map(PhaseCommand::mode).toList());
     }
   }
 

@@ -145,6 +145,7 @@ public final class ProxyVerticle extends VerticleBase implements SessionGroup {
       int migrating = 0;
       long longestHold = 0;
       int replayable = 0;
+      int carriable = 0;
       java.util.Map<String, Integer> notReplayable = new java.util.TreeMap<>();
       List<RelaySession> sessions = connections.values().stream().filter(Objects::nonNull).toList();
       for (RelaySession session : sessions) {
@@ -157,13 +158,14 @@ public final class ProxyVerticle extends VerticleBase implements SessionGroup {
           String refusal = session.notReplayableBecause();
           if (refusal == null) {
             replayable++;
+            carriable += session.betweenCommands() ? 1 : 0;
           } else {
             notReplayable.merge(refusal, 1, Integer::sum);
           }
         }
       }
       counted.complete(new SessionCounts(sessions.size(), quiescent, inTransaction, migrating, longestHold,
-          replayable, notReplayable));
+          replayable, carriable, notReplayable));
     });
     return counted.future();
   }

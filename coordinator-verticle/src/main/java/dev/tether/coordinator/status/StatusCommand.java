@@ -12,7 +12,7 @@ import java.time.Duration;
  * {@code ./tether status} and {@code ./tether switchover} as readable tables: asks the active
  * coordinator's admin API ({@code TETHER_ADMIN_URL}, bearer {@code TETHER_TOKEN}) and prints
  * {@link StatusText}. Run from the coordinator jar:
- * {@code java -cp coordinator.jar dev.tether.coordinator.status.StatusCommand status | switchover [host:port]}.
+ * {@code java -cp coordinator.jar dev.tether.coordinator.status.StatusCommand status | switchover [host:port] [--mode drain|replay]}.
  */
 public final class StatusCommand {
   private StatusCommand() {}
@@ -25,13 +25,13 @@ public final class StatusCommand {
     HttpResponse<String> response;
     try {
       if ("switchover".equals(what)) {
-        String body = args.length > 1 ? new JsonObject().put("target", args[1]).encode() : "{}";
+        String body = switchoverBody(args).encode();
         response = http.send(request(url + "/switchover", token).POST(HttpRequest.BodyPublishers.ofString(body))
             .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
       } else if ("status".equals(what)) {
         response = http.send(request(url + "/status", token).GET().build(), HttpResponse.BodyHandlers.ofString());
       } else {
-        System.err.println("usage: StatusCommand status | switchover [host:port]");
+        System.err.println("usage: StatusCommand status | switchover [host:port] [--mode drain|replay]");
         System.exit(2);
         return;
       }
@@ -57,5 +57,18 @@ public final class StatusCommand {
 
   private static HttpRequest.Builder request(String url, String token) {
     return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(120)).header("Authorization", "Bearer " + token);
+  }
+
+  /** The POST /switchover body: an optional target and an optional {@code --mode}. */
+  static JsonObject switchoverBody(String[] args) {
+    JsonObject body = new JsonObject();
+    for (int i = 1; i < args.length; i++) {
+      if ("--mode".equals(args[i]) && i + 1 < args.length) {
+        body.put("mode", args[++i]);
+      } else {
+        body.put("target", args[i]);
+      }
+    }
+    return body;
   }
 }

@@ -92,6 +92,9 @@ public final class StatusText {
     out.append("switchover done: ").append(report.getString("from")).append(" -> ").append(report.getString("to"))
         .append(" at epoch ").append(report.getValue("epoch")).append(", ").append(report.getValue("totalMillis"))
         .append(" ms in all");
+    if (report.getString("mode") != null) {
+      out.append(" (").append(report.getString("mode")).append(" mode)");
+    }
     if (report.getValue("longestHoldMillis") != null) {
       out.append("; the longest a client command was held: ").append(report.getValue("longestHoldMillis")).append(" ms");
     }

@@ -7,11 +7,13 @@ import java.util.TreeMap;
  * Where a node's sessions stand during a switchover phase; what a phase acknowledgement reports.
  * {@code longestHoldMillis} is the longest a session's command waited in the last BLOCK (known at
  * RESTORE): the client-visible pause. Of the sessions in a transaction, {@code replayable} could be
- * replayed on a new backend now; {@code notReplayable} counts the others by reason (issue 11).
+ * replayed on a new backend now; {@code notReplayable} counts the others by reason (issue 11);
+ * {@code carriable} are the replayable ones between commands, which a BLOCK in replay mode need
+ * not wait for.
  */
 public record SessionCounts(int sessions, int quiescent, int inTransaction, int migrating, long longestHoldMillis,
-                            int replayable, Map<String, Integer> notReplayable) {
-  public static final SessionCounts NONE = new SessionCounts(0, 0, 0, 0, 0, 0, Map.of());
+                            int replayable, int carriable, Map<String, Integer> notReplayable) {
+  public static final SessionCounts NONE = new SessionCounts(0, 0, 0, 0, 0, 0, 0, Map.of());
 
   public SessionCounts {
     notReplayable = Map.copyOf(notReplayable);
@@ -22,6 +24,7 @@ public record SessionCounts(int sessions, int quiescent, int inTransaction, int 
     other.notReplayable.forEach((reason, count) -> reasons.merge(reason, count, Integer::sum));
     return new SessionCounts(sessions + other.sessions, quiescent + other.quiescent,
         inTransaction + other.inTransaction, migrating + other.migrating,
-        Math.max(longestHoldMillis, other.longestHoldMillis), replayable + other.replayable, reasons);
+        Math.max(longestHoldMillis, other.longestHoldMillis), replayable + other.replayable,
+        carriable + other.carriable, reasons);
   }
 }

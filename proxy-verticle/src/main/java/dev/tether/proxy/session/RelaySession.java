@@ -107,7 +107,12 @@ public final class RelaySession implements ClientConnection.Owner {
 
   /** True when nothing of this session is at the backend: no command in flight, no open transaction. */
   public boolean quiescent() {
-    return phase == Phase.CLOSED || ((phase == Phase.IDLE || phase == Phase.HELD) && !inTransaction());
+    return phase == Phase.CLOSED || (betweenCommands() && !inTransaction());
+  }
+
+  /** True when no command is at the backend: idle, or its next command held by a switchover. */
+  public boolean betweenCommands() {
+    return phase == Phase.IDLE || phase == Phase.HELD;
   }
 
   /** True while the session is being rebuilt on a new backend connection, or is about to be. */

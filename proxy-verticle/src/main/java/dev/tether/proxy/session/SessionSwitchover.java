@@ -73,11 +73,11 @@ public final class SessionSwitchover {
   }
 
   /**
-   * The block window passed (issue 11): from now until SWITCH or RESTORE, the next command of a
-   * transaction the journal can replay waits, to run on the new primary after the replay rather
-   * than on the old one as it is fenced.
+   * The block window passed, or a BLOCK in replay mode began (issue 11): from now until SWITCH or
+   * RESTORE, the next command of a transaction the journal can replay waits, to run on the new
+   * primary after the replay rather than on the old one as it is fenced.
    */
-  public void windowClosed() {
+  public void holdReplayableTransaction() {
     windowClosed = state.blocks();
   }
 

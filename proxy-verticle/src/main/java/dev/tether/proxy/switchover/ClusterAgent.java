@@ -111,7 +111,7 @@ public final class ClusterAgent {
     Future<NodeSwitchover.Ack> ack = switch (command.phase()) {
       case BLOCK -> switchover.block(command.epoch(), Duration.ofMillis(command.windowMillis()),
           command.primaryHost() == null ? null
-              : new BackendTarget(command.primaryHost(), command.primaryPort(), command.epoch()));
+              : new BackendTarget(command.primaryHost(), command.primaryPort(), command.epoch()), command.mode());
       case SWITCH -> switchover.switchTo(new BackendTarget(command.primaryHost(), command.primaryPort(), command.epoch()));
       case RESTORE -> switchover.restore(command.epoch());
       case STATUS -> switchover.status();

@@ -1,5 +1,6 @@
 package dev.tether.proxy.switchover;
 
+import dev.tether.config.SwitchoverMode;
 import dev.tether.proxy.backend.BackendTarget;
 import dev.tether.proxy.node.NodeServices;
 import dev.tether.proxy.node.SessionCounts;
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One node's part of a switchover: BLOCK (hold new work, let open transactions finish within a
- * window) → SWITCH (a newer epoch names the new primary; every session migrates between commands
+ * window, or hold the replayable ones for replay) → SWITCH (a newer epoch names the new primary; every session migrates between commands
  * with its state replayed) → RESTORE (held work goes on). Each phase completes with counts, the
  * acknowledgement a coordinator collects; a phase that waits for its sessions counts them when
  * they report a change ({@link #sessionChanged}), not on a fast poll. A node left blocked restores
@@ -59,15 +60,17 @@ public final class NodeSwitchover {
 
   /** Holds new work and completes when every session is quiescent or {@code window} has passed. */
   public Future<Ack> block(long epoch, Duration window) {
-    return block(epoch, window, null);
+    return block(epoch, window, null, SwitchoverMode.DRAIN);
   }
 
   /**
    * As {@link #block(long, Duration)}; when {@code next} names the coordinator's target, quiescent
    * sessions then prepare their connection to it (while the coordinator promotes), so SWITCH swaps
-   * connections instead of opening them.
+   * connections instead of opening them. In {@link SwitchoverMode#REPLAY} a transaction the
+   * session can replay is held at once between its commands, to be replayed on the new primary at
+   * SWITCH; only the others get the window to finish.
    */
-  public Future<Ack> block(long epoch, Duration window, BackendTarget next) {
+  public Future<Ack> block(long epoch, Duration window, BackendTarget next, SwitchoverMode mode) {
     long started = clock.millis();
     if (epoch <= services.target().epoch()) {
       return Future.succeededFuture(new Ack("BLOCK", epoch, false, SessionCounts.NONE, 0));
@@ -80,10 +83,21 @@ public final class NodeSwitchover {
         restore(epoch);
       }
     });
-    return each(session -> session.switchover().block())
-        .compose(first -> until(counts -> counts.quiescent() == counts.sessions(), started + window.toMillis()))
+    Consumer<RelaySession> blocking = switch (mode) {
+      case DRAIN -> session -> session.switchover().block();
+      case REPLAY -> session -> {
+        session.switchover().block();
+        session.switchover().holdReplayableTransaction();
+      };
+    };
+    Predicate<SessionCounts> settled = switch (mode) {
+      case DRAIN -> counts -> counts.quiescent() == counts.sessions();
+      case REPLAY -> counts -> counts.quiescent() + counts.carriable() == counts.sessions();
+    };
+    return each(blocking)
+        .compose(first -> until(settled, started + window.toMillis()))
         .compose(counts -> counts.inTransaction() == 0 ? Future.succeededFuture(counts)
-            : each(session -> session.switchover().windowClosed())) // before the coordinator fences the old primary
+            : each(session -> session.switchover().holdReplayableTransaction())) // before the old primary is fenced
         .map(counts -> {
           if (next != null && blockedEpoch == epoch) {
             each(session -> session.switchover().stage(next));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tether.config.SwitchoverMode;
 import dev.tether.proxy.backend.BackendTarget;
 import dev.tether.proxy.it.ProxyHarness.Driver;
 import dev.tether.proxy.it.ProxyHarness.Route;
@@ -52,7 +53,7 @@ class PlannedSwitchoverTest {
 
       long started = System.nanoTime();
       BackendTarget next = new BackendTarget("127.0.0.1", replica.port(), 1);
-      Ack blocked = await(proxy.node().switchover().block(1, Duration.ofSeconds(2), next));
+      Ack blocked = await(proxy.node().switchover().block(1, Duration.ofSeconds(2), next, SwitchoverMode.DRAIN));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (proxy.openBackendConnections() < 2 * (CLIENTS + 1) && System.nanoTime() < deadline) {
         Thread.sleep(5); // each held session prepares its connection to the replica
@@ -152,6 +153,51 @@ class PlannedSwitchoverTest {
         c.commit();
         assertEquals("2", ThroughProxy.scalar(c, "SELECT @@server_id"), "the same connection, on the new primary");
         assertEquals("1,2,3", ThroughProxy.scalar(c, "SELECT GROUP_CONCAT(v ORDER BY id) FROM slow"));
+      }
+      assertEquals(1.0, proxy.node().metrics().transactions().replayedCount(), "replayed once");
+      assertTrue(proxy.awaitNoConnections());
+    }
+  }
+
+  @Test
+  void inReplayModeBlockHoldsAReplayableTransactionAtOnceAndDrainsOnlyTheOneThatCannotBeReplayed() throws Exception {
+    try (Pair pair = Pair.start("switch-carry", Map.of())) {
+      ProxyHarness proxy = pair.proxy();
+      MariaDbServer primary = pair.primary();
+      MariaDbServer replica = pair.replica();
+      pair.onPrimary("CREATE TABLE carried (id INT PRIMARY KEY, v INT)");
+      pair.onPrimary("INSERT INTO carried VALUES (1, 0)");
+      try (Connection replayable = proxy.connect(Driver.MARIADB, Route.PROXY, "");
+           Connection drained = proxy.connect(Driver.MARIADB, Route.PROXY, "");
+           Statement r = replayable.createStatement(); Statement d = drained.createStatement()) {
+        replayable.setAutoCommit(false);
+        r.execute("UPDATE carried SET v = 1 WHERE id = 1");
+        drained.setAutoCommit(false);
+        d.execute("INSERT INTO carried SELECT 2, UNIX_TIMESTAMP(NOW()) > 0"); // NOW(): not replayable
+        Thread finisher = new Thread(() -> {
+          try {
+            Thread.sleep(300);
+            drained.commit(); // within the window, on the old primary
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+        finisher.start();
+        BackendTarget next = new BackendTarget("127.0.0.1", replica.port(), 1);
+        // a window far longer than the test: BLOCK ends when the drained one commits, not at the window
+        Ack blocked = await(proxy.node().switchover().block(1, Duration.ofMinutes(2), next, SwitchoverMode.REPLAY));
+        finisher.join();
+        assertEquals(1, blocked.counts().inTransaction(), "the replayable transaction is still open: " + blocked.counts());
+        assertEquals(1, blocked.counts().carriable(), "held between its commands, to be replayed");
+        assertEquals(1, blocked.counts().quiescent(), "the other one was drained: it committed on the old primary");
+        Promotion.planned(primary, replica);
+        await(proxy.node().switchover().switchTo(next));
+        await(proxy.node().switchover().restore(1));
+        r.execute("INSERT INTO carried VALUES (3, 3)"); // the transaction goes on, on the new primary
+        replayable.commit();
+        assertEquals("2", ThroughProxy.scalar(replayable, "SELECT @@server_id"), "the same connection, on the new primary");
+        assertEquals("1,1,3", ThroughProxy.scalar(replayable, "SELECT GROUP_CONCAT(v ORDER BY id) FROM carried"));
+        assertEquals("2", ThroughProxy.scalar(drained, "SELECT @@server_id"), "the drained session moved too");
       }
       assertEquals(1.0, proxy.node().metrics().transactions().replayedCount(), "replayed once");
       assertTrue(proxy.awaitNoConnections());
