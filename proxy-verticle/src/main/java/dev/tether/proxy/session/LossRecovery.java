@@ -267,6 +267,17 @@ final class LossRecovery {
   }
 
   /**
+   * SWITCH onto a connection staged on the new primary while the coordinator promoted (the
+   * session's state already replayed there): only the open transaction is left to carry over.
+   */
+  void carryOnto(SessionRebuild.Rebuilt staged, TransactionCarry.Pending carry) {
+    session.phase(Phase.RECONNECTING);
+    session.useBackend(staged.backend(), staged.statementIds());
+    TransactionCarry.run(context, parts, carry, staged.backend()).otherwise(TransactionCarry::failed)
+        .onComplete(carried -> afterCarry(carried.result(), staged.backend(), null, null));
+  }
+
+  /**
    * The transaction was carried (or not) onto {@code rebuilt}: the session takes the connection
    * back from the replay and goes on, re-sending the pending command after a replay, answering a
    * settled COMMIT, or reporting the transaction lost, now (a command was pending) or at the next

@@ -81,12 +81,17 @@ public final class SessionSwitchover {
     windowClosed = state.blocks();
   }
 
+  /** Whether this session's open transaction waits, between its commands, to be replayed at SWITCH. */
+  private boolean heldForReplay() {
+    return windowClosed && parts.recorder().replayable();
+  }
+
   /**
    * Whether a new command must wait: outside a transaction, for RESTORE; inside a replayable one,
    * once the block window has passed, for SWITCH. If so, it starts waiting now.
    */
   boolean holds(boolean inTransaction) {
-    if (!state.blocks() || (inTransaction && !(windowClosed && parts.recorder().replayable()))) {
+    if (!state.blocks() || (inTransaction && !heldForReplay())) {
       return false;
     }
     if (heldSinceMillis == 0) {
@@ -126,7 +131,7 @@ public final class SessionSwitchover {
       return StageRefusal.ALREADY_STAGING;
     } else if (phase != Phase.IDLE && phase != Phase.HELD) {
       return StageRefusal.BUSY;
-    } else if (session.inTransaction()) {
+    } else if (session.inTransaction() && !heldForReplay()) {
       return StageRefusal.IN_TRANSACTION;
     } else if (parts.learner().refreshWanted()) {
       return StageRefusal.READ_BACK_PENDING;
@@ -142,8 +147,9 @@ public final class SessionSwitchover {
   }
 
   /**
-   * BLOCK naming the next primary: a quiescent session opens its connection there now and replays
-   * its state, so SWITCH only swaps connections. One attempt, no retries: a session that cannot be
+   * BLOCK naming the next primary: a quiescent session, or one whose transaction is held for
+   * replay, opens its connection there now and replays its state, so SWITCH only swaps
+   * connections (and replays the held transaction on it). One attempt, no retries: a session that cannot be
    * staged moves the ordinary way, and the reason is counted.
    */
   public void stage(BackendTarget next) {
@@ -234,10 +240,17 @@ public final class SessionSwitchover {
     StagedBackend ready = staged;
     staged = null;
     state = state.unstaged();
-    if (ready != null && !wasInTransaction && ready.fits(parts.learner().state(), context.connector().target())) {
-      old.close();
-      adopt(ready);
-      return;
+    if (ready != null && ready.fits(parts.learner().state(), context.connector().target())) {
+      if (!wasInTransaction) {
+        old.close();
+        adopt(ready);
+        return;
+      } else if (carry != null) {
+        old.close(); // rolls the transaction back on the old primary; it is replayed on the staged connection
+        context.metrics().staged();
+        session.recovery().carryOnto(ready.recovered(), carry);
+        return;
+      }
     }
     context.metrics().migratedByReplay(wasInTransaction ? "in_transaction" : ready == null ? "not_staged" : "staged_unfit");
     if (ready != null) {

@@ -15,7 +15,7 @@ enum StageRefusal implements Labelled {
   ALREADY_STAGING,
   /** A command is in flight or the session is being rebuilt. */
   BUSY,
-  /** A transaction is open: the session moves only once it ends. */
+  /** A transaction is open that is not held for replay: the session moves only once it ends. */
   IN_TRANSACTION,
   /** User variables are to be read back first: the state is not known yet. */
   READ_BACK_PENDING,

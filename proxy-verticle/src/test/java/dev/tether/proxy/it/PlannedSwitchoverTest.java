@@ -200,6 +200,8 @@ class PlannedSwitchoverTest {
         assertEquals("2", ThroughProxy.scalar(drained, "SELECT @@server_id"), "the drained session moved too");
       }
       assertEquals(1.0, proxy.node().metrics().transactions().replayedCount(), "replayed once");
+      assertEquals(2.0, proxy.node().metrics().stagedCount(),
+          "both switched onto connections staged while the replica was promoted, the held transaction too");
       assertTrue(proxy.awaitNoConnections());
     }
   }
