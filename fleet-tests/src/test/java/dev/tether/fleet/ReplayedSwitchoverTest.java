@@ -22,8 +22,9 @@ import org.junit.jupiter.api.Test;
  * Issue 11: 32 clients through two nodes, each in transactions far longer than the coordinator's
  * block window (BEGIN, 5 × UPDATE with a pause between, COMMIT), during a planned switchover
  * through the admin API. Every transaction still open when the window closes is replayed on the
- * new primary instead of being rolled back: zero client errors, and the counters on the new
- * primary equal exactly the commits the clients saw acknowledged.
+ * new primary instead of being rolled back; then a switchover back in replay mode, where BLOCK
+ * holds every replayable transaction at once and SWITCH replays it: zero client errors, and the
+ * counters equal exactly the commits the clients saw acknowledged.
  */
 class ReplayedSwitchoverTest {
   private static final int CLIENTS = 32;
@@ -31,7 +32,7 @@ class ReplayedSwitchoverTest {
   private static final long PAUSE_MILLIS = 40;
 
   @Test
-  void transactionsLongerThanTheBlockWindowAreReplayedOnTheNewPrimaryWithNoClientError() throws Exception {
+  void transactionsLongerThanTheBlockWindowOrHeldInReplayModeAreReplayedOnTheNewPrimaryWithNoClientError() throws Exception {
     try (Fleet fleet = new Fleet("replayed", CLIENTS)) {
       fleet.startNodes(2);
       TetherConfig base = fleet.config(0, "coordinator");
@@ -66,6 +67,13 @@ class ReplayedSwitchoverTest {
       long switched = System.nanoTime();
       JsonObject report = admin.post("/switchover", new JsonObject());
       long switchMillis = (System.nanoTime() - switched) / 1_000_000;
+      double pastTheWindow = replayed(fleet);
+      Thread.sleep(1500);
+      // and back in replay mode: BLOCK holds the replayable transactions at once instead of draining them
+      switched = System.nanoTime();
+      JsonObject back = admin.post("/switchover", new JsonObject().put("target", "127.0.0.1:" + fleet.primary.port())
+          .put("mode", "replay"));
+      long backMillis = (System.nanoTime() - switched) / 1_000_000;
       Thread.sleep(1500);
       stop.set(true);
       for (Thread client : clients) {
@@ -73,21 +81,29 @@ class ReplayedSwitchoverTest {
       }
       assertTrue(errors.isEmpty(), "client errors: " + errors);
       assertEquals(1, report.getLong("epoch"), report.encode());
+      assertEquals(2, back.getLong("epoch"), back.encode());
+      assertEquals("replay", back.getString("mode"));
       for (Connection conn : connections) {
         assertTrue(conn.isValid(5));
-        assertEquals("2", Fleet.scalar(conn, "SELECT @@server_id"), "on the new primary");
+        assertEquals("1", Fleet.scalar(conn, "SELECT @@server_id"), "on the first primary again");
         conn.close();
       }
       long counted;
-      try (Connection direct = Fleet.admin(fleet.replica)) {
+      try (Connection direct = Fleet.admin(fleet.primary)) {
         counted = Long.parseLong(Fleet.scalar(direct, "SELECT SUM(n) FROM counters"));
       }
-      assertEquals(acknowledged.get() * UPDATES, counted, "exactly the acknowledged commits on the new primary");
-      double replayed = fleet.nodes.stream().mapToDouble(n -> n.metrics().transactions().replayedCount()).sum();
-      System.out.printf("replayed switchover: %d commits acknowledged, %.0f transactions replayed, switchover %d ms%n",
-          acknowledged.get(), replayed, switchMillis);
-      assertTrue(replayed > 0, "transactions open past the block window were replayed");
+      assertEquals(acknowledged.get() * UPDATES, counted, "exactly the acknowledged commits, after both switchovers");
+      double replayed = replayed(fleet);
+      System.out.printf("replayed switchovers: %d commits acknowledged; drain with a 50 ms window: %.0f transactions"
+          + " replayed, %d ms; replay mode: %.0f replayed, %d ms, longest hold %d ms%n", acknowledged.get(),
+          pastTheWindow, switchMillis, replayed - pastTheWindow, backMillis, back.getLong("longestHoldMillis"));
+      assertTrue(pastTheWindow > 0, "transactions open past the block window were replayed");
+      assertTrue(replayed > pastTheWindow, "transactions open at a BLOCK in replay mode were replayed");
     }
+  }
+
+  private static double replayed(Fleet fleet) {
+    return fleet.nodes.stream().mapToDouble(n -> n.metrics().transactions().replayedCount()).sum();
   }
 
   private static void loop(Connection conn, int id, AtomicBoolean stop, AtomicLong acknowledged,
