@@ -35,7 +35,7 @@ final class Coordination {
     this.fleet = new FleetBroadcast(vertx, config, leadership::leading);
     ReplicationControl replication = new ReplicationControl(servers, flavor, config);
     Fencing fencing = new Fencing(replication, metrics);
-    ServerFactsReader facts = new ServerFactsReader(servers, flavor, config);
+    ServerFactsReader facts = new ServerFactsReader(replication);
     this.store = new TopologyStore(vertx, servers, flavor, leadership, facts, fencing);
     SwitchoverSteps steps = new SwitchoverSteps(replication, store, fleet, fencing);
     this.orchestrator = new SwitchoverOrchestrator(steps, new Election(replication, clock), runs, metrics, clock);

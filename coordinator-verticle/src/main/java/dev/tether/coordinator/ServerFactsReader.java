@@ -1,6 +1,5 @@
 package dev.tether.coordinator;
 
-import dev.tether.config.CoordinatorConfig;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mysqlclient.MySQLException;
@@ -13,20 +12,17 @@ final class ServerFactsReader {
   private static final int NO_SUCH_TABLE = 1146;
   private static final int NO_SUCH_DATABASE = 1049;
 
-  private final ServerSql servers;
-  private final ReplicationFlavor flavor;
-  private final CoordinatorConfig config;
+  /** Its connections, flavor and phase timeout: the ones the replication operations use. */
+  private final ReplicationControl replication;
 
-  ServerFactsReader(ServerSql servers, ReplicationFlavor flavor, CoordinatorConfig config) {
-    this.servers = servers;
-    this.flavor = flavor;
-    this.config = config;
+  ServerFactsReader(ReplicationControl replication) {
+    this.replication = replication;
   }
 
   /** Every configured server's facts, in configuration order; a server that does not answer is unreachable. */
   Future<List<ServerFacts>> readAll() {
     List<Future<ServerFacts>> reads = new ArrayList<>();
-    for (String server : config.servers()) {
+    for (String server : replication.config.servers()) {
       reads.add(read(server));
     }
     return Future.all(reads).map(all -> {
@@ -39,7 +35,9 @@ final class ServerFactsReader {
   }
 
   Future<ServerFacts> read(String server) {
-    long timeout = config.phaseTimeout().toMillis();
+    ServerSql servers = replication.servers;
+    ReplicationFlavor flavor = replication.flavor;
+    long timeout = replication.config.phaseTimeout().toMillis();
     Future<List<EpochRecord>> records = servers.allRows(server, EpochRecord.readQuery(), timeout)
         .map(rows -> rows.stream().map(EpochRecord::fromRow).toList())
         .recover(e -> noHistoryYet(e) ? Future.succeededFuture(List.of()) : Future.failedFuture(e));
@@ -67,8 +65,8 @@ final class ServerFactsReader {
     if (status == null) {
       return null;
     }
-    String host = status.getString(flavor.sourceColumns().get(0));
-    Object port = status.getValue(flavor.sourceColumns().get(1));
+    String host = status.getString(replication.flavor.sourceColumns().get(0));
+    Object port = status.getValue(replication.flavor.sourceColumns().get(1));
     return host == null || host.isEmpty() || port == null ? null : host + ":" + port;
   }
 }

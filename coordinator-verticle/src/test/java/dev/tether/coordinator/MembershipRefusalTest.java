@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class MembershipRefusalTest {
 
   private static TopologyMembership membership(SwitchoverScene scene, RunGuard runs) {
-    ServerFactsReader facts = new ServerFactsReader(scene.servers, scene.flavor, scene.config);
+    ServerFactsReader facts = new ServerFactsReader(scene.replication);
     return new TopologyMembership(scene.store, runs, new Rejoiner(scene.replication, facts, scene.fencing),
         scene.replication);
   }

@@ -35,7 +35,7 @@ final class SwitchoverScene implements AutoCloseable {
   final ReplicationControl replication = new ReplicationControl(servers, flavor, config);
   final Fencing fencing = new Fencing(replication, metrics);
   final TopologyStore store = new TopologyStore(vertx, servers, flavor, leadership,
-      new ServerFactsReader(servers, flavor, config), fencing);
+      new ServerFactsReader(replication), fencing);
   final SwitchoverSteps steps = new SwitchoverSteps(replication, store, fleet, fencing);
   final Election election = new Election(replication, clock);
 

@@ -1,6 +1,7 @@
 package dev.tether.proxy.accounts;
 
 import dev.tether.proxy.backend.BackendIdentity;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 
@@ -9,8 +10,21 @@ public interface AccountFlavor {
   /** Reads every account row, with its host. */
   String query();
 
-  /** The row as the proxy judges it; empty only for a row that names no user. */
-  Optional<HostAccount> account(List<byte[]> row);
+  /** A row that names its user and host (columns 0 and 1), judged by this flavor's other columns. */
+  HostAccount judge(String user, String host, List<byte[]> row);
+
+  /** The row as the proxy judges it; empty only for a row that names no user or no host. */
+  default Optional<HostAccount> account(List<byte[]> row) {
+    String user = text(row, 0);
+    String host = text(row, 1);
+    return user == null || host == null ? Optional.empty() : Optional.of(judge(user, host, row));
+  }
+
+  /** Column {@code column} of {@code row} as UTF-8 text; null for SQL NULL. */
+  static String text(List<byte[]> row, int column) {
+    byte[] value = row.get(column);
+    return value == null ? null : new String(value, StandardCharsets.UTF_8);
+  }
 
   /** The grant tables of the server that greeted with {@code server}. */
   static AccountFlavor of(BackendIdentity server) {

@@ -8,8 +8,6 @@ import dev.tether.config.UserStore;
 import dev.tether.proxy.backend.BackendConnector;
 import dev.tether.proxy.backend.BackendTarget;
 import dev.tether.proxy.backend.InternalQuery;
-import dev.tether.proxy.backend.LoginRequest;
-import dev.tether.proxy.protocol.Capabilities;
 import dev.tether.proxy.protocol.TextResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -35,9 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class DatabaseUserStore implements UserStore {
   private static final Logger log = LoggerFactory.getLogger(DatabaseUserStore.class);
-  private static final long CAPABILITIES = Capabilities.CLIENT_PROTOCOL_41 | Capabilities.CLIENT_SECURE_CONNECTION
-      | Capabilities.CLIENT_PLUGIN_AUTH | Capabilities.CLIENT_TRANSACTIONS | Capabilities.CLIENT_MULTI_RESULTS
-      | Capabilities.CLIENT_LONG_FLAG;
 
   private final UserStore configured;
   private final DatabaseAccountsConfig config;
@@ -123,14 +118,10 @@ public final class DatabaseUserStore implements UserStore {
     Map<String, List<HostAccount>> read = new HashMap<>();
     for (List<byte[]> row : result.rows()) {
       flavor.account(row).ifPresent(account ->
-          read.computeIfAbsent(text(row.get(0)), user -> new java.util.ArrayList<>()).add(account));
+          read.computeIfAbsent(AccountFlavor.text(row, 0), user -> new java.util.ArrayList<>()).add(account));
     }
     read.replaceAll((user, rows) -> rows.stream().sorted(java.util.Comparator.comparing(HostAccount::host)).toList());
     return read;
-  }
-
-  private static String text(byte[] value) {
-    return new String(value, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private Future<Void> read() {
@@ -140,7 +131,7 @@ public final class DatabaseUserStore implements UserStore {
     reading = true;
     lastReadMillis = System.currentTimeMillis();
     UserAccount reader = new UserAccount(config.user(), config.password(), AuthPlugin.MYSQL_NATIVE_PASSWORD);
-    return connector.connect(new LoginRequest(reader, null, 45, CAPABILITIES, 1 << 24, null))
+    return InternalQuery.connect(connector, reader)
         .compose(backend -> {
           AccountFlavor flavor = AccountFlavor.of(backend.identity());
           return InternalQuery.run(backend, flavor.query()).andThen(done -> backend.close())

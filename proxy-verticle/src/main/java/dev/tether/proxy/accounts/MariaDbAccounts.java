@@ -1,8 +1,8 @@
 package dev.tether.proxy.accounts;
 
-import java.nio.charset.StandardCharsets;
+import static dev.tether.proxy.accounts.AccountFlavor.text;
+
 import java.util.List;
-import java.util.Optional;
 
 /**
  * MariaDB 10.4+ accounts in {@code mysql.global_priv} (one JSON document per user and host). Rows
@@ -25,19 +25,10 @@ public final class MariaDbAccounts implements AccountFlavor {
   }
 
   @Override
-  public Optional<HostAccount> account(List<byte[]> row) {
-    String user = text(row.get(0));
-    String host = text(row.get(1));
-    if (user == null || host == null) {
-      return Optional.empty();
-    }
-    String ssl = text(row.get(5));
-    return Optional.of(HostAccount.judge(user, host, text(row.get(2)), text(row.get(3)),
-        "0".equals(text(row.get(4))), // ALTER USER ... PASSWORD EXPIRE sets password_last_changed to 0
-        "1".equals(ssl), !"0".equals(ssl) && !"1".equals(ssl)));
-  }
-
-  private static String text(byte[] value) {
-    return value == null ? null : new String(value, StandardCharsets.UTF_8);
+  public HostAccount judge(String user, String host, List<byte[]> row) {
+    String ssl = text(row, 5);
+    return HostAccount.judge(user, host, text(row, 2), text(row, 3),
+        "0".equals(text(row, 4)), // ALTER USER ... PASSWORD EXPIRE sets password_last_changed to 0
+        "1".equals(ssl), !"0".equals(ssl) && !"1".equals(ssl));
   }
 }

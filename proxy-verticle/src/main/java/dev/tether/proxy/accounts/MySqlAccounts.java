@@ -1,8 +1,8 @@
 package dev.tether.proxy.accounts;
 
-import java.nio.charset.StandardCharsets;
+import static dev.tether.proxy.accounts.AccountFlavor.text;
+
 import java.util.List;
-import java.util.Optional;
 
 /**
  * MySQL 8 accounts in {@code mysql.user}, judged as for MariaDB (see {@link MariaDbAccounts}): rows
@@ -22,18 +22,9 @@ public final class MySqlAccounts implements AccountFlavor {
   }
 
   @Override
-  public Optional<HostAccount> account(List<byte[]> row) {
-    String user = text(row.get(0));
-    String host = text(row.get(1));
-    if (user == null || host == null) {
-      return Optional.empty();
-    }
-    String ssl = text(row.get(5)) == null ? "" : text(row.get(5));
-    return Optional.of(HostAccount.judge(user, host, text(row.get(2)), text(row.get(3)), "Y".equals(text(row.get(4))),
-        ssl.equals("ANY"), ssl.equals("X509") || ssl.equals("SPECIFIED")));
-  }
-
-  private static String text(byte[] value) {
-    return value == null ? null : new String(value, StandardCharsets.UTF_8);
+  public HostAccount judge(String user, String host, List<byte[]> row) {
+    String ssl = text(row, 5) == null ? "" : text(row, 5);
+    return HostAccount.judge(user, host, text(row, 2), text(row, 3), "Y".equals(text(row, 4)),
+        ssl.equals("ANY"), ssl.equals("X509") || ssl.equals("SPECIFIED"));
   }
 }

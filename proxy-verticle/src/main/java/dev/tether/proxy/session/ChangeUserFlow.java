@@ -16,18 +16,13 @@ import io.vertx.core.buffer.Buffer;
  * attempt is answered as the server would: MySQL ends the connection, MariaDB resets the session
  * on the connection it keeps ({@link ChangeUserDenial}). Confined to the session's event loop.
  */
-final class ChangeUserFlow {
-  private final RelaySession session;
-  private final SessionContext context;
-  private final SessionParts parts;
+final class ChangeUserFlow extends SessionRole {
   private AuthExchange exchange;
   private ChangeUserRequest request;
   private int failures;
 
   ChangeUserFlow(RelaySession session, SessionContext context, SessionParts parts) {
-    this.session = session;
-    this.context = context;
-    this.parts = parts;
+    super(session, context, parts);
   }
 
   /** The client sent COM_CHANGE_USER. */

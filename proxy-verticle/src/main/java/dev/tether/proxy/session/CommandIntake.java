@@ -18,16 +18,11 @@ import io.vertx.core.buffer.Buffer;
  * COM_CHANGE_USER), or sent to the backend with its statement ids translated. Confined to the
  * session's event loop.
  */
-final class CommandIntake {
-  private final RelaySession session;
-  private final SessionContext context;
-  private final SessionParts parts;
+final class CommandIntake extends SessionRole {
   private final long maxAllowedPacket;
 
   CommandIntake(RelaySession session, SessionContext context, SessionParts parts) {
-    this.session = session;
-    this.context = context;
-    this.parts = parts;
+    super(session, context, parts);
     this.maxAllowedPacket = context.services().config().proxy().maxAllowedPacket();
   }
 

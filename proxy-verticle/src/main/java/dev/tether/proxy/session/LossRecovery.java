@@ -18,19 +18,14 @@ import org.slf4j.LoggerFactory;
  * window ({@link SessionRebuild}), telling its next statement of whatever could not come along.
  * Confined to the session's event loop.
  */
-final class LossRecovery {
+final class LossRecovery extends SessionRole {
   private static final Logger log = LoggerFactory.getLogger(LossRecovery.class);
 
-  private final RelaySession session;
-  private final SessionContext context;
-  private final SessionParts parts;
   /** Why the transaction about to be reported lost was not replayed, or null (confined to the event loop). */
   private String lostBecause;
 
   LossRecovery(RelaySession session, SessionContext context, SessionParts parts) {
-    this.session = session;
-    this.context = context;
-    this.parts = parts;
+    super(session, context, parts);
   }
 
   /** The connection {@code connection} closed; nothing to do unless it is the session's own. */

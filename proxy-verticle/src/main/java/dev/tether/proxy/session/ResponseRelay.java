@@ -18,21 +18,16 @@ import org.slf4j.LoggerFactory;
  * ERR for the loss path, and pauses the backend while the client cannot keep up. A separate
  * object from the client side so the two directions cannot be confused. Confined to the event loop.
  */
-final class ResponseRelay implements FrameSink {
+final class ResponseRelay extends SessionRole implements FrameSink {
   private static final Logger log = LoggerFactory.getLogger(ResponseRelay.class);
 
-  private final RelaySession session;
-  private final SessionContext context;
-  private final SessionParts parts;
   private final Outbox toClient = new Outbox();
   private boolean completedInChunk;
   /** A KILL QUERY of this session was routed here: until then, its 1317 waits for the killer's OK. */
   private long killQueryUntilMillis;
 
   ResponseRelay(RelaySession session, SessionContext context, SessionParts parts) {
-    this.session = session;
-    this.context = context;
-    this.parts = parts;
+    super(session, context, parts);
   }
 
   /** A KILL naming this session is on its way: the victim's 1317 lets the killer's OK go first. */

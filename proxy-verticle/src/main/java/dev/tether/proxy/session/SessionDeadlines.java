@@ -9,19 +9,14 @@ import dev.tether.proxy.protocol.ErrorCode;
  * the backend's response timeout while it owes an answer, and the read timeout while the client
  * owes the rest of a command. (The client's own wait_timeout is {@link IdleLimit}'s.)
  */
-final class SessionDeadlines {
-  private final RelaySession session;
-  private final SessionContext context;
-  private final SessionParts parts;
+final class SessionDeadlines extends SessionRole {
   private final long idleTimeoutMillis;
   private final long responseTimeoutMillis;
   private long idleSinceMillis;
   private long lastBackendMillis;
 
   SessionDeadlines(RelaySession session, SessionContext context, SessionParts parts) {
-    this.session = session;
-    this.context = context;
-    this.parts = parts;
+    super(session, context, parts);
     this.idleTimeoutMillis = context.services().config().proxy().idleTimeout().toMillis();
     this.responseTimeoutMillis = context.connector().config().responseTimeout().toMillis();
     this.idleSinceMillis = context.now();

@@ -13,17 +13,12 @@ import org.slf4j.LoggerFactory;
  * the client's own wait_timeout, or an error the session cannot get past. Each closes both
  * connections once and tells a switchover waiting for its sessions. Confined to the event loop.
  */
-final class SessionEnd {
+final class SessionEnd extends SessionRole {
   private static final Logger log = LoggerFactory.getLogger(SessionEnd.class);
 
-  private final RelaySession session;
-  private final SessionContext context;
-  private final SessionParts parts;
 
   SessionEnd(RelaySession session, SessionContext context, SessionParts parts) {
-    this.session = session;
-    this.context = context;
-    this.parts = parts;
+    super(session, context, parts);
   }
 
   /** COM_QUIT: passed on, and both connections closed. */

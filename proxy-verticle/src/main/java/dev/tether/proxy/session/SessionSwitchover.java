@@ -12,12 +12,9 @@ import org.slf4j.LoggerFactory;
  * connection, or migrating by replay, temporary tables copied from the old primary); RESTORE
  * releases what was held. Confined to the session's event loop.
  */
-public final class SessionSwitchover {
+public final class SessionSwitchover extends SessionRole {
   private static final Logger log = LoggerFactory.getLogger(SessionSwitchover.class);
 
-  private final RelaySession session;
-  private final SessionContext context;
-  private final SessionParts parts;
   private SwitchState state = SwitchState.FOLLOWING;
   /** SWITCH: move to the node's new target as soon as the command in flight ends. */
   private boolean movePending;
@@ -35,9 +32,7 @@ public final class SessionSwitchover {
   private long lastHoldMillis;
 
   SessionSwitchover(RelaySession session, SessionContext context, SessionParts parts, long backendEpoch) {
-    this.session = session;
-    this.context = context;
-    this.parts = parts;
+    super(session, context, parts);
     this.backendEpoch = backendEpoch;
   }
 

@@ -9,17 +9,12 @@ import org.slf4j.LoggerFactory;
  * saying how: reads them back on the session's own connection ({@link UserVariableReader}), so a
  * rebuild replays true values. A read-back that fails leaves the session unrebuildable, not wrong.
  */
-final class StateReadBack {
+final class StateReadBack extends SessionRole {
   private static final Logger log = LoggerFactory.getLogger(StateReadBack.class);
 
-  private final RelaySession session;
-  private final SessionContext context;
-  private final SessionParts parts;
 
   StateReadBack(RelaySession session, SessionContext context, SessionParts parts) {
-    this.session = session;
-    this.context = context;
-    this.parts = parts;
+    super(session, context, parts);
   }
 
   /** Whether a read-back is due after the response that just ended (not when it has warnings to show). */

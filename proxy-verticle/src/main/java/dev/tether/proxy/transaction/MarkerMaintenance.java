@@ -4,8 +4,6 @@ import dev.tether.config.UserAccount;
 import dev.tether.proxy.backend.BackendConnection;
 import dev.tether.proxy.backend.BackendConnector;
 import dev.tether.proxy.backend.InternalQuery;
-import dev.tether.proxy.backend.LoginRequest;
-import dev.tether.proxy.protocol.Capabilities;
 import dev.tether.proxy.protocol.TextResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -28,9 +26,6 @@ public final class MarkerMaintenance {
   private static final Logger log = LoggerFactory.getLogger(MarkerMaintenance.class);
   static final String PRUNE_LOCK = "tether_ha.commit_markers.prune";
   static final int BATCH = 10_000;
-  private static final long CAPABILITIES = Capabilities.CLIENT_PROTOCOL_41 | Capabilities.CLIENT_SECURE_CONNECTION
-      | Capabilities.CLIENT_PLUGIN_AUTH | Capabilities.CLIENT_TRANSACTIONS | Capabilities.CLIENT_MULTI_RESULTS
-      | Capabilities.CLIENT_LONG_FLAG;
 
   private final Vertx vertx;
   private final Context context;
@@ -120,7 +115,7 @@ public final class MarkerMaintenance {
   }
 
   private <T> Future<T> withConnection(java.util.function.Function<BackendConnection, Future<T>> work) {
-    return connector.connect(new LoginRequest(account, null, 45, CAPABILITIES, 1 << 24, null))
+    return InternalQuery.connect(connector, account)
         .compose(backend -> work.apply(backend).andThen(done -> backend.close()));
   }
 }
