@@ -74,10 +74,12 @@ final class CommandIntake extends SessionRole {
       return;
     }
     if (session.notice() != null && payload.length() < Packets.MAX_FRAME_PAYLOAD) {
+      parts.statementIds().answeredByNode(view, payload, parts.learner().state());
       answerWithNotice(view);
       return;
     }
     if (lostWithReconnection(view)) {
+      parts.statementIds().answeredByNode(view, payload, parts.learner().state());
       return;
     }
     KillStatement kill = KillStatement.parse(payload);

@@ -36,9 +36,17 @@ public final class SessionSwitchover extends SessionRole {
     this.backendEpoch = backendEpoch;
   }
 
-  /** The session's backend connection is now one made to a target of {@code epoch}. */
+  /**
+   * The session's backend connection is now one made to a target of {@code epoch}. A SWITCH that
+   * came while the session was rebuilding after its own loss is done with, when the rebuild
+   * reached the target it named: moving again would close a good connection, and with it the
+   * transaction the client has opened there since.
+   */
   void connectedTo(long epoch) {
     backendEpoch = epoch;
+    if (!targetMoved()) {
+      movePending = false;
+    }
   }
 
   /** Whether the node's target moved past the session's connection. */

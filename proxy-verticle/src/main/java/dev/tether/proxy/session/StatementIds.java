@@ -65,6 +65,27 @@ final class StatementIds {
   }
 
   /**
+   * A command the node answered without sending it (a notice a reconnection left, lost long data).
+   * A client sends an execute's parameter types once and then omits them, whatever the answer was
+   * (libmariadb and libmysqlclient clear their flag as they send), so the types of an execute the
+   * backend never saw are kept here, to be injected into the next execute of that statement.
+   */
+  void answeredByNode(CommandView command, Buffer payload, SessionState state) {
+    if (command.command() != Command.COM_STMT_EXECUTE) {
+      return;
+    }
+    long clientId = clientId(command);
+    SessionState.PreparedStatement statement = state.preparedStatements().get(clientId);
+    if (statement == null || statement.paramCount() == 0) {
+      return;
+    }
+    StmtExecute layout = StmtExecute.of(statement.paramCount());
+    if (layout.sendsTypes(payload)) {
+      statements.typesNotForwarded(clientId, payload.getBytes(layout.typesFrom(), layout.typesTo()));
+    }
+  }
+
+  /**
    * A COM_STMT_PREPARE_OK on its way to the client: the id the client gets for it (the backend's
    * unless a statement from before a reconnection holds that one), written into {@code payload}.
    */

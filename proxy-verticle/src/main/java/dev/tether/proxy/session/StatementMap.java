@@ -134,6 +134,15 @@ final class StatementMap {
     typesUnknownToBackend.remove(clientId);
   }
 
+  /**
+   * Types the client sent in an execute the node answered itself: the client will not send them
+   * again, and the backend never saw them, so the next execute gets them injected.
+   */
+  void typesNotForwarded(long clientId, byte[] types) {
+    lastTypes.put(clientId, types);
+    typesUnknownToBackend.add(clientId);
+  }
+
   /** The parameter types last sent for {@code clientId} (2 bytes per parameter), or null (transaction replay). */
   byte[] lastTypes(long clientId) {
     return lastTypes.get(clientId);

@@ -75,6 +75,28 @@ class OmittedParameterTypesAfterLossTest {
     }
   }
 
+  /**
+   * The loss notice answers the next statement without sending it. When that is a statement's
+   * first execute, its types went nowhere, yet the client omits them from then on (as libmariadb
+   * does whatever the answer was): the node keeps them from the execute it answered itself.
+   */
+  @Test
+  void typesOfAnExecuteAnsweredWithTheLossNoticeAreKept() throws Exception {
+    try (RawClient c = RawClient.login(proxy.port(), "app", "app")) {
+      long used = prepare(c, "SELECT ? + 1");
+      long firstUseAfterLoss = prepare(c, "SELECT ? + 2");
+      assertEquals("rows", execute(c, used, 41, true));
+      c.query("BEGIN");
+      assertEquals(0x00, c.read().first());
+      c.query("DO GET_LOCK('omitted-types-notice', 0)"); // a named lock: the transaction cannot be replayed
+      assertEquals(0x00, c.read().first());
+      proxy.loseBackends(1);
+      assertEquals("ERR 1213", execute(c, firstUseAfterLoss, 1, true), "the lost transaction is told first");
+      assertEquals("rows", execute(c, firstUseAfterLoss, 2, false), "its types were kept, not lost with the notice");
+      assertEquals("rows", execute(c, used, 3, false));
+    }
+  }
+
   /** The same through a planned switchover: between executes, and with a transaction open past the block window. */
   @Test
   void typesArePutBackAfterASwitchover() throws Exception {

@@ -77,6 +77,20 @@ class StatementIdsTest {
   }
 
   @Test
+  void typesOfAnExecuteTheNodeAnsweredItselfAreInjectedIntoTheNextOne() {
+    StatementIds ids = new StatementIds(new StatementMap());
+    Buffer answered = Buffer.buffer().appendByte((byte) 0x17).appendUnsignedIntLE(3).appendByte((byte) 0).appendIntLE(1)
+        .appendByte((byte) 0).appendByte((byte) 1).appendBytes(new byte[] {8, 0, 3, 0}).appendLongLE(5).appendIntLE(6);
+    ids.answeredByNode(CommandView.read(answered, false), answered, STATE);
+    Buffer sent = payloadOf(toBackend(ids, executeWithoutTypes(3)));
+    assertEquals(1, sent.getUnsignedByte(11), "new-params-bound flag: the backend never saw the types");
+    assertEquals(8, sent.getUnsignedByte(12));
+    assertEquals(3, sent.getUnsignedByte(14));
+    assertEquals(executeWithoutTypes(3).length(), payloadOf(toBackend(ids, executeWithoutTypes(3))).length(),
+        "once sent, not again");
+  }
+
+  @Test
   void mariaDbsLastPreparedIdNamesTheStatementPreparedLast() {
     StatementIds ids = new StatementIds(new StatementMap());
     Buffer prepareOk = Buffer.buffer().appendByte((byte) 0).appendUnsignedIntLE(3).appendShortLE((short) 1)
