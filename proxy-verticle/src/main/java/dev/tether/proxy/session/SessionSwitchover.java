@@ -125,14 +125,13 @@ public final class SessionSwitchover extends SessionRole {
   /** Why a session may not stage on {@code next} now, or null when it may: one decision, every refusal named. */
   private StageRefusal refusal(BackendTarget next) {
     SessionState current = parts.learner().state();
-    Phase phase = session.phase();
     if (!parts.stateTracker().tracks()) {
       return StageRefusal.UNTRACKED;
     } else if (!state.blocks()) {
       return StageRefusal.NOT_BLOCKED;
     } else if (state != SwitchState.BLOCKED) {
       return StageRefusal.ALREADY_STAGING;
-    } else if (phase != Phase.IDLE && phase != Phase.HELD) {
+    } else if (!session.betweenCommands()) {
       return StageRefusal.BUSY;
     } else if (session.inTransaction() && !heldForReplay()) {
       return StageRefusal.IN_TRANSACTION;
@@ -172,8 +171,7 @@ public final class SessionSwitchover extends SessionRole {
         kept = keep(new StagedBackend(done.result(), replayed, next));
       }
       state = state.stagingDone(kept);
-      Phase phase = session.phase();
-      if (movePending && (phase == Phase.IDLE || phase == Phase.HELD)) {
+      if (movePending && session.betweenCommands()) {
         migrate(); // SWITCH came while the connection was being made
       }
     });
