@@ -136,7 +136,7 @@ final class CommandIntake extends SessionRole {
 
   /** Long data and open cursors do not survive a reconnection: their next use fails, once, clearly. */
   private boolean lostWithReconnection(CommandView view) {
-    StatementMap statements = parts.statementIds().statements();
+    BackendStatements statements = parts.statementIds().statements();
     long id = parts.statementIds().clientId(view);
     if (view.command() == Command.COM_STMT_EXECUTE && statements.takeLostLongData(id)) {
       context.client().sendError(ErrPacket.of(ErrorCode.SESSION_STATE_LOST, "Tether: the long data sent for this"

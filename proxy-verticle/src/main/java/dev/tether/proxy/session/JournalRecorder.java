@@ -73,9 +73,9 @@ final class JournalRecorder implements TransactionRecorder, SessionView {
       return;
     }
     Buffer payload = frame.slice(Packets.HEADER_SIZE, frame.length());
-    if (command.statementId() == StatementMap.LAST_PREPARED) {
+    if (command.statementId() == BackendStatements.LAST_PREPARED) {
       long clientId = statementIds.clientId(command); // MariaDB's "the statement just prepared": record its real id
-      if (clientId != StatementMap.LAST_PREPARED && payload.length() >= 5) {
+      if (clientId != BackendStatements.LAST_PREPARED && payload.length() >= 5) {
         payload = payload.copy();
         payload.setUnsignedIntLE(1, clientId);
       }

@@ -57,7 +57,7 @@ public final class RelaySession implements ClientConnection.Owner {
     this.client = client;
     this.login = login;
     this.backend = backend;
-    StatementIds statementIds = new StatementIds(new StatementMap());
+    StatementIds statementIds = new StatementIds(new BackendStatements());
     StateLearner learner = new StateLearner(SessionState.initial(login.database()), statementIds);
     ResponseTracker tracker = new ResponseTracker(context.deprecateEof());
     boolean persistent = services.config().session().persistent();

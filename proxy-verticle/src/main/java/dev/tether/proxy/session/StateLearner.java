@@ -48,7 +48,7 @@ final class StateLearner implements StateTracker {
 
 
   private final StatementIds ids;
-  private final StatementMap statements;
+  private final BackendStatements statements;
   private SessionState state;
   private Pending pending = Pending.NONE;
   private String pendingText;
@@ -60,7 +60,7 @@ final class StateLearner implements StateTracker {
   private boolean trackingNarrowed;
   /** Why the state is not fully known (user variables that could not be read back); null when it is. */
   private String lostState;
-  StateLearner(SessionState initial, StatementMap statements) {
+  StateLearner(SessionState initial, BackendStatements statements) {
     this(initial, new StatementIds(statements));
   }
 

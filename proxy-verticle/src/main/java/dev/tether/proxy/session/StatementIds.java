@@ -13,25 +13,25 @@ import java.util.Set;
  * commands are rewritten (and an execute that rightly omitted its parameter types gets them back
  * when the new backend never saw them). Backend to client: a COM_STMT_PREPARE_OK gets an id the
  * client does not already hold. The ids themselves, and what each statement has on the current
- * connection, are the {@link StatementMap}'s. Confined to the session's event loop.
+ * connection, are the {@link BackendStatements}'s. Confined to the session's event loop.
  */
 final class StatementIds {
-  private final StatementMap statements;
+  private final BackendStatements statements;
   /** The client id of the statement prepared last: MariaDB's "last prepared" id names it. */
   private long lastPreparedClientId = -1;
 
-  StatementIds(StatementMap statements) {
+  StatementIds(BackendStatements statements) {
     this.statements = statements;
   }
 
-  StatementMap statements() {
+  BackendStatements statements() {
     return statements;
   }
 
   /** The client id a command names; MariaDB's "last prepared" id resolves to that statement. */
   long clientId(CommandView command) {
     long id = command.statementId();
-    return id == StatementMap.LAST_PREPARED && lastPreparedClientId >= 0 ? lastPreparedClientId : id;
+    return id == BackendStatements.LAST_PREPARED && lastPreparedClientId >= 0 ? lastPreparedClientId : id;
   }
 
   /**

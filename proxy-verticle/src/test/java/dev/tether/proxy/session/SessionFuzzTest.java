@@ -34,7 +34,7 @@ class SessionFuzzTest {
 
   @FuzzTest(maxDuration = "30s")
   void stateLearner(FuzzedDataProvider data) {
-    StatementMap statements = new StatementMap();
+    BackendStatements statements = new BackendStatements();
     StateLearner learner = new StateLearner(SessionState.initial("tether"), statements);
     ResponseTracker tracker = new ResponseTracker(data.consumeBoolean());
     while (data.remainingBytes() > 0) {

@@ -39,14 +39,14 @@ class StatementIdsTest {
 
   @Test
   void withNothingRemappedTheClientsFrameGoesAsItIs() {
-    StatementIds ids = new StatementIds(new StatementMap());
+    StatementIds ids = new StatementIds(new BackendStatements());
     Buffer frame = frame(executeWithoutTypes(3));
     assertSame(frame, ids.toBackend(CommandView.read(payloadOf(frame), false), payloadOf(frame), frame, STATE));
   }
 
   @Test
   void afterAReconnectionEveryIdCarryingCommandNamesTheBackendsIdAndTheClientsBytesStay() {
-    StatementIds ids = new StatementIds(new StatementMap());
+    StatementIds ids = new StatementIds(new BackendStatements());
     ids.remap(Map.of(3L, 9L));
     for (int command : new int[] {0x17, 0x18, 0x19, 0x1A, 0x1C}) {
       Buffer payload = Buffer.buffer().appendByte((byte) command).appendUnsignedIntLE(3).appendBytes(new byte[9]);
@@ -60,7 +60,7 @@ class StatementIdsTest {
 
   @Test
   void theFirstExecuteAfterAReconnectionGetsTheTypesTheClientSentBeforeAndOnlyOnce() {
-    StatementMap map = new StatementMap();
+    BackendStatements map = new BackendStatements();
     StatementIds ids = new StatementIds(map);
     byte[] types = {3, 0, 3, 0};
     map.rememberTypes(3, types);
@@ -78,7 +78,7 @@ class StatementIdsTest {
 
   @Test
   void typesOfAnExecuteTheNodeAnsweredItselfAreInjectedIntoTheNextOne() {
-    StatementIds ids = new StatementIds(new StatementMap());
+    StatementIds ids = new StatementIds(new BackendStatements());
     Buffer answered = Buffer.buffer().appendByte((byte) 0x17).appendUnsignedIntLE(3).appendByte((byte) 0).appendIntLE(1)
         .appendByte((byte) 0).appendByte((byte) 1).appendBytes(new byte[] {8, 0, 3, 0}).appendLongLE(5).appendIntLE(6);
     ids.answeredByNode(CommandView.read(answered, false), answered, STATE);
@@ -92,17 +92,17 @@ class StatementIdsTest {
 
   @Test
   void mariaDbsLastPreparedIdNamesTheStatementPreparedLast() {
-    StatementIds ids = new StatementIds(new StatementMap());
+    StatementIds ids = new StatementIds(new BackendStatements());
     Buffer prepareOk = Buffer.buffer().appendByte((byte) 0).appendUnsignedIntLE(3).appendShortLE((short) 1)
         .appendShortLE((short) 2).appendByte((byte) 0).appendShortLE((short) 0);
     ids.toClient(prepareOk, StmtPrepareOk.decode(prepareOk), Set.of());
-    Buffer execute = executeWithoutTypes(StatementMap.LAST_PREPARED);
+    Buffer execute = executeWithoutTypes(BackendStatements.LAST_PREPARED);
     assertEquals(3, ids.clientId(CommandView.read(execute, false)));
   }
 
   @Test
   void aPrepareAnswerGetsAClientIdNotAlreadyHeldAndTheClientSeesIt() {
-    StatementIds ids = new StatementIds(new StatementMap());
+    StatementIds ids = new StatementIds(new BackendStatements());
     ids.remap(Map.of(2L, 1L, 3L, 2L));
     Buffer prepareOk = Buffer.buffer().appendByte((byte) 0).appendUnsignedIntLE(3).appendShortLE((short) 1)
         .appendShortLE((short) 0).appendByte((byte) 0).appendShortLE((short) 0);
@@ -113,7 +113,7 @@ class StatementIdsTest {
     assertEquals(3, payloadOf(toBackend(ids, fetch)).getUnsignedIntLE(1), "and back again");
     Buffer unclashed = Buffer.buffer().appendByte((byte) 0).appendUnsignedIntLE(7).appendShortLE((short) 0)
         .appendShortLE((short) 0).appendByte((byte) 0).appendShortLE((short) 0);
-    assertEquals(7, new StatementIds(new StatementMap()).toClient(unclashed, StmtPrepareOk.decode(unclashed), Set.of(1L)));
+    assertEquals(7, new StatementIds(new BackendStatements()).toClient(unclashed, StmtPrepareOk.decode(unclashed), Set.of(1L)));
     assertEquals(7, unclashed.getUnsignedIntLE(1));
   }
 }

@@ -13,7 +13,7 @@ import java.util.Set;
  * what a new connection cannot know: the last parameter types (an execute may omit them), and
  * long data or an open cursor that a reconnection loses.
  */
-final class StatementMap {
+final class BackendStatements {
   /** The value MariaDB accepts in COM_STMT_EXECUTE for "the statement just prepared". */
   static final long LAST_PREPARED = 0xFFFF_FFFFL;
 
