@@ -96,10 +96,19 @@ public final class FrontendHandshake implements ClientConnection.Owner {
         fail(ErrPacket.of(ErrorCode.NET_PACKETS_OUT_OF_ORDER, "Got packets out of order"));
         return;
       }
-      switch (phase) {
-        case GREETED -> onResponse(sequenceId, payload);
-        case AUTHENTICATING -> onOutcome(exchange.onClientPacket(payload, sequenceId));
-        case CONNECTING, DONE -> fail(ErrPacket.of(ErrorCode.HANDSHAKE_ERROR, "Bad handshake"));
+      boolean expected = switch (phase) {
+        case GREETED -> {
+          onResponse(sequenceId, payload);
+          yield true;
+        }
+        case AUTHENTICATING -> {
+          onOutcome(exchange.onClientPacket(payload, sequenceId));
+          yield true;
+        }
+        case CONNECTING, DONE -> false; // the client owes nothing now
+      };
+      if (!expected) {
+        fail(ErrPacket.of(ErrorCode.HANDSHAKE_ERROR, "Bad handshake"));
       }
     } catch (RuntimeException e) {
       services.metrics().protocolError();
@@ -157,26 +166,38 @@ public final class FrontendHandshake implements ClientConnection.Owner {
     response = HandshakeResponse41.decode(payload);
     phase = Phase.AUTHENTICATING;
     AuthThrottle.Admission admission = services.authThrottle().admit(client.remoteHost(), response.username());
-    switch (admission.verdict()) {
-      case ALLOW -> authenticate(admission.attempt(), sequenceId);
-      case REFUSE -> fail(admission.refusal(), sequenceId + 1);
-      case DELAY -> {
-        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
-        if (context == null) {
-          authenticate(admission.attempt(), sequenceId);
-          return;
-        }
-        client.pause(ClientConnection.PAUSED_BUSY); // a throttled attempt waits with the client's reads paused
-        context.owner().setTimer(admission.delayMillis(), id -> {
-          client.resume(ClientConnection.PAUSED_BUSY);
-          if (client.isClosed()) {
-            admission.attempt().settle(false); // gone while it waited: unanswered
-          } else {
-            authenticate(admission.attempt(), sequenceId);
-          }
-        });
+    boolean admitted = switch (admission.verdict()) {
+      case ALLOW -> {
+        authenticate(admission.attempt(), sequenceId);
+        yield true;
       }
+      case DELAY -> {
+        authenticateLater(admission, sequenceId);
+        yield true;
+      }
+      case REFUSE -> false;
+    };
+    if (!admitted) {
+      fail(admission.refusal(), sequenceId + 1);
     }
+  }
+
+  /** A throttled attempt: verified after the delay, with the client's reads paused meanwhile. */
+  private void authenticateLater(AuthThrottle.Admission admission, int sequenceId) {
+    io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+    if (context == null) {
+      authenticate(admission.attempt(), sequenceId);
+      return;
+    }
+    client.pause(ClientConnection.PAUSED_BUSY);
+    context.owner().setTimer(admission.delayMillis(), id -> {
+      client.resume(ClientConnection.PAUSED_BUSY);
+      if (client.isClosed()) {
+        admission.attempt().settle(false); // gone while it waited: unanswered
+      } else {
+        authenticate(admission.attempt(), sequenceId);
+      }
+    });
   }
 
   private void authenticate(AuthThrottle.Attempt admitted, int sequenceId) {
@@ -186,17 +207,22 @@ public final class FrontendHandshake implements ClientConnection.Owner {
   }
 
   private void onOutcome(AuthExchange.Outcome outcome) {
-    switch (outcome) {
-      case CONTINUE -> expectedSequence = exchange.nextSequence();
-      case DENIED -> {
-        settle(true);
-        services.metrics().authFailure();
-        fail(exchange.denial());
+    boolean denied = switch (outcome) {
+      case CONTINUE -> {
+        expectedSequence = exchange.nextSequence();
+        yield false;
       }
       case ACCEPTED -> {
         settle(false);
         connectBackend();
+        yield false;
       }
+      case DENIED -> true;
+    };
+    if (denied) {
+      settle(true);
+      services.metrics().authFailure();
+      fail(exchange.denial());
     }
   }
 

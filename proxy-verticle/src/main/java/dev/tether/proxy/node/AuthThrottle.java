@@ -110,12 +110,17 @@ public final class AuthThrottle {
         }
       }
     }
-    switch (verdict) {
-      case ALLOW -> { }
-      case DELAY -> throttled.increment();
-      case REFUSE -> refused.increment();
-    }
-    return verdict;
+    return switch (verdict) {
+      case ALLOW -> verdict;
+      case DELAY -> {
+        throttled.increment();
+        yield verdict;
+      }
+      case REFUSE -> {
+        refused.increment();
+        yield verdict;
+      }
+    };
   }
 
   /** The attempt from {@code address} by {@code user} logged in, or was abandoned unanswered: no failure after all. */

@@ -46,13 +46,17 @@ final class ChangeUserFlow extends SessionRole {
   }
 
   private void onOutcome(AuthExchange.Outcome outcome) {
-    switch (outcome) {
-      case CONTINUE -> { }
-      case DENIED -> {
-        context.metrics().authFailure();
-        deny(exchange.denial(), exchange.nextSequence());
+    boolean denied = switch (outcome) {
+      case CONTINUE -> false; // the exchange wrote its next request; the client answers
+      case ACCEPTED -> {
+        connect();
+        yield false;
       }
-      case ACCEPTED -> connect();
+      case DENIED -> true;
+    };
+    if (denied) {
+      context.metrics().authFailure();
+      deny(exchange.denial(), exchange.nextSequence());
     }
   }
 

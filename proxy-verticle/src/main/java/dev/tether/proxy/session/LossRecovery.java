@@ -74,17 +74,22 @@ final class LossRecovery extends SessionRole {
   private boolean carried(LossClassifier.Outcome outcome, TransactionLoss loss, BackendConnection lost) {
     CommandInFlight command = parts.command();
     CarryDecision decision = CarryDecision.decide(outcome, loss, command.retryFrame() != null);
-    switch (decision) {
-      case REPLAY_BETWEEN_COMMANDS -> rebuild(null, false, null, new TransactionCarry.Pending(loss, lost));
+    return switch (decision) {
+      case REPLAY_BETWEEN_COMMANDS -> {
+        rebuild(null, false, null, new TransactionCarry.Pending(loss, lost));
+        yield true;
+      }
       case CARRY_IN_FLIGHT -> {
         session.relay().flush();
         parts.tracker().reset();
         rebuild(command.retryFrame(), false, null, new TransactionCarry.Pending(loss, lost));
+        yield true;
       }
       case RESEND_BEGIN -> {
         session.relay().flush();
         parts.tracker().reset();
         rebuild(command.retryFrame(), false, null);
+        yield true;
       }
       case ANSWER_ROLLBACK -> {
         session.relay().flush();
@@ -92,18 +97,22 @@ final class LossRecovery extends SessionRole {
         context.client().write(OkPacket.of(parts.tracker().statusFlags() & ~ServerStatus.IN_TRANS)
             .encode(command.nextSequenceToClient(), context.clientTracksState()));
         rebuild(null, false, null);
+        yield true;
       }
       case REFUSED -> {
         context.metrics().transactions().refused(loss.reason());
         lostBecause = outcome == LossClassifier.Outcome.OUTCOME_UNKNOWN ? null : loss.reason().description();
+        yield false;
       }
-      case COMMIT_UNKNOWN -> context.metrics().transactions().commitUnknown();
-      case COMMAND_NOT_KEPT -> lostBecause = "the statement in flight was too large to send again";
-      case NONE -> { }
-    }
-    return switch (decision) {
-      case REPLAY_BETWEEN_COMMANDS, CARRY_IN_FLIGHT, RESEND_BEGIN, ANSWER_ROLLBACK -> true;
-      case REFUSED, COMMIT_UNKNOWN, COMMAND_NOT_KEPT, NONE -> false;
+      case COMMIT_UNKNOWN -> {
+        context.metrics().transactions().commitUnknown();
+        yield false;
+      }
+      case COMMAND_NOT_KEPT -> {
+        lostBecause = "the statement in flight was too large to send again";
+        yield false;
+      }
+      case NONE -> false;
     };
   }
 
@@ -290,58 +299,71 @@ final class LossRecovery extends SessionRole {
     if (told != null) {
       session.notice(told); // temporary tables lost with the connection
     }
-    switch (carried.result()) {
-      case REPLAYED -> {
-        if (rebuilt.isClosed()) { // lost again as the replay ended: carry it once more
-          TransactionLoss again = parts.recorder().onBackendLost();
-          if (TransactionCarry.carries(again)) {
-            rebuild(resend, false, null, new TransactionCarry.Pending(again, rebuilt));
-          } else if (resend != null) {
-            context.client().sendError(transactionLost(), replySequence);
-            rebuild(null, false, null);
-          } else {
-            rebuild(null, true, null);
-          }
-          return;
-        }
-        session.becomeIdle();
-        if (resend != null) {
-          context.metrics().retried();
-          parts.recorder().resending(true);
-          session.resend(resend);
-          parts.recorder().resending(false);
-        }
-      }
+    boolean goesOn = switch (carried.result()) {
+      case REPLAYED -> replayed(rebuilt, resend, replySequence);
       case COMMITTED -> {
         context.client().write(OkPacket.of(parts.tracker().statusFlags()).encode(replySequence,
             context.clientTracksState()));
         session.becomeIdle();
+        yield true;
       }
       case OUTCOME_UNKNOWN -> {
         context.metrics().failedByLoss(LossClassifier.Outcome.OUTCOME_UNKNOWN.label());
         context.client().sendError(outcomeUnknown(), replySequence);
         session.becomeIdle();
+        yield true;
       }
-      case ROLLED_BACK -> {
-        context.metrics().failedByLoss(LossClassifier.Outcome.TRANSACTION_LOST.label());
-        lostBecause = carried.detail();
-        if (resend != null) {
-          context.client().sendError(transactionLost(), replySequence);
-        }
-        if (rebuilt.isClosed()) {
-          rebuild(null, resend == null, null);
-          return;
-        }
-        if (resend == null) {
-          session.notice(transactionLost());
-        }
-        session.becomeIdle();
-      }
+      case ROLLED_BACK -> rolledBack(carried.detail(), rebuilt, resend, replySequence);
+    };
+    if (!goesOn) {
+      return; // the connection went again: rebuilt once more
     }
     if (session.phase() == Phase.IDLE && session.switchover().targetMoved()) {
       session.switchover().migrate(); // the target moved while this session was reconnecting
       return;
     }
     session.drainQueue();
+  }
+
+  /** Replayed: the pending command is re-sent; false when the connection was lost again as the replay ended. */
+  private boolean replayed(BackendConnection rebuilt, Buffer resend, int replySequence) {
+    if (rebuilt.isClosed()) { // lost again as the replay ended: carry it once more
+      TransactionLoss again = parts.recorder().onBackendLost();
+      if (TransactionCarry.carries(again)) {
+        rebuild(resend, false, null, new TransactionCarry.Pending(again, rebuilt));
+      } else if (resend != null) {
+        context.client().sendError(transactionLost(), replySequence);
+        rebuild(null, false, null);
+      } else {
+        rebuild(null, true, null);
+      }
+      return false;
+    }
+    session.becomeIdle();
+    if (resend != null) {
+      context.metrics().retried();
+      parts.recorder().resending(true);
+      session.resend(resend);
+      parts.recorder().resending(false);
+    }
+    return true;
+  }
+
+  /** Not replayed, rolled back: reported lost now or at the next statement; false when the connection went too. */
+  private boolean rolledBack(String why, BackendConnection rebuilt, Buffer resend, int replySequence) {
+    context.metrics().failedByLoss(LossClassifier.Outcome.TRANSACTION_LOST.label());
+    lostBecause = why;
+    if (resend != null) {
+      context.client().sendError(transactionLost(), replySequence);
+    }
+    if (rebuilt.isClosed()) {
+      rebuild(null, resend == null, null);
+      return false;
+    }
+    if (resend == null) {
+      session.notice(transactionLost());
+    }
+    session.becomeIdle();
+    return true;
   }
 }

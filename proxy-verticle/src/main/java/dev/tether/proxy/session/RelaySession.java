@@ -151,31 +151,51 @@ public final class RelaySession implements ClientConnection.Owner {
   @Override
   public void onFrame(int sequenceId, Buffer payload, Buffer frame) {
     try {
-      switch (phase) {
-        case IDLE -> intake.start(sequenceId, payload, frame);
+      boolean waits = switch (phase) {
+        case IDLE -> {
+          intake.start(sequenceId, payload, frame);
+          yield false;
+        }
         case RECEIVING -> {
-          if (sequenceId != ((parts.command().sequence() + 1) & 0xFF)) {
-            endings.violation(ErrorCode.NET_PACKETS_OUT_OF_ORDER, "Got packets out of order", sequenceId);
-            return;
-          }
-          parts.recorder().onContinuation(payload, parts.command().statusBefore());
-          intake.forward(sequenceId, payload, frame);
+          continueCommand(sequenceId, payload, frame);
+          yield false;
         }
         case UPLOADING -> {
-          toBackend.add(frame);
-          parts.command().uploaded(sequenceId);
-          if (parts.tracker().onClientUploadFrame(payload)) {
-            phase = Phase.AWAITING;
-            deadlines.backendActive();
-          }
+          upload(sequenceId, payload, frame);
+          yield false;
         }
-        case CHANGE_USER_AUTH -> changeUser.onClientPacket(payload, sequenceId);
-        case STARTING, AWAITING, REFRESHING, RECONNECTING, HELD, KILL_LOOKUP, CHANGE_USER_CONNECTING ->
-            parts.queue().add(sequenceId, payload, frame);
-        case CLOSED -> { }
+        case CHANGE_USER_AUTH -> {
+          changeUser.onClientPacket(payload, sequenceId);
+          yield false;
+        }
+        case STARTING, AWAITING, REFRESHING, RECONNECTING, HELD, KILL_LOOKUP, CHANGE_USER_CONNECTING -> true;
+        case CLOSED -> false;
+      };
+      if (waits) {
+        parts.queue().add(sequenceId, payload, frame); // the session is busy: a pipelined command waits its turn
       }
     } catch (RuntimeException e) {
       endings.failed("client frame", e);
+    }
+  }
+
+  /** The next frame of a command larger than one frame. */
+  private void continueCommand(int sequenceId, Buffer payload, Buffer frame) {
+    if (sequenceId != ((parts.command().sequence() + 1) & 0xFF)) {
+      endings.violation(ErrorCode.NET_PACKETS_OUT_OF_ORDER, "Got packets out of order", sequenceId);
+      return;
+    }
+    parts.recorder().onContinuation(payload, parts.command().statusBefore());
+    intake.forward(sequenceId, payload, frame);
+  }
+
+  /** LOCAL INFILE: a frame of the client's file goes to the backend; the empty one ends the upload. */
+  private void upload(int sequenceId, Buffer payload, Buffer frame) {
+    toBackend.add(frame);
+    parts.command().uploaded(sequenceId);
+    if (parts.tracker().onClientUploadFrame(payload)) {
+      phase = Phase.AWAITING;
+      deadlines.backendActive();
     }
   }
 

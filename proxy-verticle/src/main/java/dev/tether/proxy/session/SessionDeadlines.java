@@ -33,29 +33,32 @@ final class SessionDeadlines extends SessionRole {
     lastBackendMillis = context.now();
   }
 
+  /** Ends the session when the bound its phase is under has passed. */
   void onTick(long nowMillis) {
-    switch (session.phase()) {
-      case IDLE -> {
-        if (nowMillis - idleSinceMillis > idleTimeoutMillis) {
-          context.metrics().rejected(Rejection.IDLE_TIMEOUT);
-          session.endings().end(ErrPacket.of(ErrorCode.CLIENT_INTERACTION_TIMEOUT,
-              "The client was disconnected by the server because of inactivity."), 0);
-        }
-      }
-      case AWAITING, REFRESHING, STARTING -> {
-        if (nowMillis - lastBackendMillis > responseTimeoutMillis) {
-          context.metrics().rejected(Rejection.BACKEND_RESPONSE_TIMEOUT);
-          session.endings().end(ErrPacket.of(ErrorCode.BACKEND_UNAVAILABLE, "Tether: backend sent nothing for "
-              + responseTimeoutMillis / 1000 + " s"), parts.command().nextSequenceToClient());
-        }
-      }
-      case RECEIVING, UPLOADING, CHANGE_USER_AUTH -> {
-        if (nowMillis - context.client().lastActivityMillis() > responseTimeoutMillis) {
-          session.endings().end(ErrPacket.of(ErrorCode.NET_READ_INTERRUPTED, "Got timeout reading communication packets"),
-              parts.command().nextSequenceToClient());
-        }
-      }
-      case RECONNECTING, HELD, KILL_LOOKUP, CHANGE_USER_CONNECTING, CLOSED -> { }
+    Phase phase = session.phase();
+    ErrPacket timedOut = switch (phase) {
+      case IDLE -> nowMillis - idleSinceMillis > idleTimeoutMillis
+          ? rejected(Rejection.IDLE_TIMEOUT, ErrPacket.of(ErrorCode.CLIENT_INTERACTION_TIMEOUT,
+              "The client was disconnected by the server because of inactivity."))
+          : null;
+      case AWAITING, REFRESHING, STARTING -> nowMillis - lastBackendMillis > responseTimeoutMillis
+          ? rejected(Rejection.BACKEND_RESPONSE_TIMEOUT, ErrPacket.of(ErrorCode.BACKEND_UNAVAILABLE,
+              "Tether: backend sent nothing for " + responseTimeoutMillis / 1000 + " s"))
+          : null;
+      case RECEIVING, UPLOADING, CHANGE_USER_AUTH ->
+          nowMillis - context.client().lastActivityMillis() > responseTimeoutMillis
+          ? ErrPacket.of(ErrorCode.NET_READ_INTERRUPTED, "Got timeout reading communication packets")
+          : null;
+      case RECONNECTING, HELD, KILL_LOOKUP, CHANGE_USER_CONNECTING, CLOSED -> null; // bounded elsewhere, or over
+    };
+    if (timedOut != null) { // between commands the error answers nothing: its sequence starts at 0
+      session.endings().end(timedOut, phase == Phase.IDLE ? 0 : parts.command().nextSequenceToClient());
     }
+  }
+
+  /** Counts the session turned away by {@code bound}, and gives the error it is told. */
+  private ErrPacket rejected(Rejection bound, ErrPacket error) {
+    context.metrics().rejected(bound);
+    return error;
   }
 }

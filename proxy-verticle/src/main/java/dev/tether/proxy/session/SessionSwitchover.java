@@ -110,15 +110,10 @@ public final class SessionSwitchover extends SessionRole {
     if (session.phase() == Phase.CLOSED || !targetMoved()) {
       return;
     }
-    switch (session.phase()) {
-      case IDLE, HELD -> {
-        if (state.staging()) {
-          movePending = true; // its connection to the new primary is on its way: one per session there
-        } else {
-          migrate();
-        }
-      }
-      default -> movePending = true;
+    if (session.betweenCommands() && !state.staging()) {
+      migrate();
+    } else {
+      movePending = true; // after the command in flight, or once its staged connection is made (one per session)
     }
   }
 

@@ -190,21 +190,21 @@ final class StateLearner implements StateTracker {
   @Override
   public void onComplete() {
     if (!failed) {
-      switch (pending) {
-        case SQL_PREPARE -> state = state.withSqlPrepared(nameOf(pendingText, SQL_PREPARE), pendingText);
-        case SQL_DEALLOCATE -> state = state.withSqlPrepared(nameOf(pendingText, SQL_DEALLOCATE), null);
-        case CREATE_TEMPORARY -> temporaryTables(CREATE_TEMPORARY, true);
-        case DROP_TABLES -> temporaryTables(DROP_TABLE, false);
-        case NEXT_TRANSACTION -> state = state.withNextTransaction(state.nextTransaction() == null
+      state = switch (pending) {
+        case SQL_PREPARE -> state.withSqlPrepared(nameOf(pendingText, SQL_PREPARE), pendingText);
+        case SQL_DEALLOCATE -> state.withSqlPrepared(nameOf(pendingText, SQL_DEALLOCATE), null);
+        case CREATE_TEMPORARY -> withTemporaryTables(CREATE_TEMPORARY, true);
+        case DROP_TABLES -> withTemporaryTables(DROP_TABLE, false);
+        case NEXT_TRANSACTION -> state.withNextTransaction(state.nextTransaction() == null
             ? pendingCharacteristics : state.nextTransaction().then(pendingCharacteristics));
         case RESET -> {
-          state = state.afterReset();
           statements.clear();
           refreshWanted = false;
           lostState = null;
+          yield state.afterReset();
         }
-        case NONE, PREPARE, EXECUTE, FETCH -> { }
-      }
+        case NONE, PREPARE, EXECUTE, FETCH -> state; // learned as the response went by, or nothing to learn
+      };
     }
     pending = Pending.NONE;
   }
@@ -230,29 +230,31 @@ final class StateLearner implements StateTracker {
         return;
       }
     }
-    switch (keyword) {
+    pending = switch (keyword) {
       case PREPARE -> {
         pendingText = SqlText.firstStatement(payload, backslashEscapes()); // re-sent as the server ran it
-        pending = SQL_PREPARE.matcher(pendingText).matches() ? Pending.SQL_PREPARE : Pending.NONE;
+        yield SQL_PREPARE.matcher(pendingText).matches() ? Pending.SQL_PREPARE : Pending.NONE;
       }
       case DEALLOCATE -> {
         pendingText = SqlText.statement(payload);
-        pending = SQL_DEALLOCATE.matcher(pendingText).matches() ? Pending.SQL_DEALLOCATE : Pending.NONE;
+        yield SQL_DEALLOCATE.matcher(pendingText).matches() ? Pending.SQL_DEALLOCATE : Pending.NONE;
       }
       case DROP -> {
         pendingText = SqlText.statement(payload);
         if (SQL_DEALLOCATE.matcher(pendingText).matches()) {
-          pending = Pending.SQL_DEALLOCATE;
-        } else if (DROP_TABLE.matcher(pendingText).matches() && !state.temporaryTables().isEmpty()) {
-          pending = Pending.DROP_TABLES;
+          yield Pending.SQL_DEALLOCATE;
         }
+        yield DROP_TABLE.matcher(pendingText).matches() && !state.temporaryTables().isEmpty() ? Pending.DROP_TABLES
+            : Pending.NONE;
       }
       case CREATE -> {
         pendingText = SqlText.statement(payload);
-        pending = CREATE_TEMPORARY.matcher(pendingText).matches() ? Pending.CREATE_TEMPORARY : Pending.NONE;
+        yield CREATE_TEMPORARY.matcher(pendingText).matches() ? Pending.CREATE_TEMPORARY : Pending.NONE;
       }
-      default -> { }
-    }
+      // the server reports what these change, or they change no session state
+      case NONE, OTHER, SELECT, SHOW, DESCRIBE, DESC, EXPLAIN, HELP, INSERT, UPDATE, DELETE, REPLACE, DO, VALUES, WITH,
+           SAVEPOINT, RELEASE, SET, ROLLBACK, GET -> Pending.NONE;
+    };
   }
 
   private void onPrepareOk(Buffer payload) {
@@ -278,21 +280,28 @@ final class StateLearner implements StateTracker {
       return;
     }
     for (SessionStateChange change : SessionStateChange.decode(ok.sessionStateChanges())) {
-      switch (change.type()) {
-        case SYSTEM_VARIABLE -> {
-          String name = change.name().toLowerCase(Locale.ROOT);
-          if (!name.startsWith("session_track_") && !READ_ONLY.contains(name)) {
-            state = state.withSystemVariable(name, change.value());
-          } else if (name.equals("session_track_system_variables") && !"*".equals(change.value())) {
-            trackingNarrowed = true;
-            refreshWanted = true;
-          }
+      state = switch (change.type()) {
+        case SYSTEM_VARIABLE -> withSystemVariable(change.name().toLowerCase(Locale.ROOT), change.value());
+        case SCHEMA -> state.withSchema(change.value().isEmpty() ? null : change.value());
+        case STATE_CHANGE -> {
+          refreshWanted = true;
+          yield state;
         }
-        case SCHEMA -> state = state.withSchema(change.value().isEmpty() ? null : change.value());
-        case STATE_CHANGE -> refreshWanted = true;
-        case TRANSACTION_CHARACTERISTICS, GTIDS, TRANSACTION_STATE, UNKNOWN -> { }
-      }
+        case TRANSACTION_CHARACTERISTICS, GTIDS, TRANSACTION_STATE, UNKNOWN -> state;
+      };
     }
+  }
+
+  /** The state with a variable the server reported; Tether's own tracking settings and read-only ones are not kept. */
+  private SessionState withSystemVariable(String name, String value) {
+    if (!name.startsWith("session_track_") && !READ_ONLY.contains(name)) {
+      return state.withSystemVariable(name, value);
+    }
+    if (name.equals("session_track_system_variables") && !"*".equals(value)) {
+      trackingNarrowed = true;
+      refreshWanted = true;
+    }
+    return state;
   }
 
   /** False when the session's sql_mode makes a backslash an ordinary character in string literals. */
@@ -313,13 +322,15 @@ final class StateLearner implements StateTracker {
     }
   }
 
-  private void temporaryTables(Pattern statement, boolean exist) {
+  private SessionState withTemporaryTables(Pattern statement, boolean exist) {
+    SessionState changed = state;
     Matcher m = statement.matcher(pendingText);
     if (m.matches()) {
-      for (TableName table : TableName.parseList(m.group(1), state.schema())) {
-        state = state.withTemporaryTable(table.quoted(), exist);
+      for (TableName table : TableName.parseList(m.group(1), changed.schema())) {
+        changed = changed.withTemporaryTable(table.quoted(), exist);
       }
     }
+    return changed;
   }
 
   private static String nameOf(String text, Pattern pattern) {

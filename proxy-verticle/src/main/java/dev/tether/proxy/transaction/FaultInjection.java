@@ -45,19 +45,24 @@ public enum FaultInjection {
   public void forward(BackendConnection backend, Buffer marker, Buffer commit) {
     Buffer out = marker == null ? commit : Buffer.buffer(marker.length() + commit.length()).appendBuffer(marker)
         .appendBuffer(commit);
-    switch (this) {
-      case NONE -> backend.write(out);
+    boolean dropNow = switch (this) {
+      case NONE -> {
+        backend.write(out);
+        yield false;
+      }
       case DROP_AFTER_COMMIT -> {
         backend.write(out);
-        backend.close();
+        yield true;
       }
       case DROP_INSTEAD_OF_COMMIT -> {
         if (marker != null) {
-          backend.write(marker);
-        } else {
-          backend.close();
+          backend.write(marker); // dropped once the marker's answer is back
         }
+        yield marker == null;
       }
+    };
+    if (dropNow) {
+      backend.close();
     }
   }
 

@@ -154,28 +154,32 @@ public final class TransactionJournal {
   }
 
   private void statement(StatementCheck.Verdict verdict, int statusBefore) {
-    switch (verdict.leading()) {
+    boolean mayRecord = switch (verdict.leading()) { // COMMIT and ROLLBACK are not entries
       case COMMIT -> {
         pending = Pending.COMMIT;
         dropCurrent();
         if (markerEnabled && state == JournalState.RECORDING && (statusBefore & ServerStatus.IN_TRANS_READONLY) == 0) {
           marker = CommitMarker.Token.fresh();
         }
-        return;
+        yield false;
       }
       case ROLLBACK -> {
         pending = Pending.ROLLBACK;
         dropCurrent();
-        return;
+        yield false;
       }
       case BEGIN -> {
         if (!speculative) {
           refuseCurrent(NotReplayable.IMPLICIT_COMMIT); // a BEGIN inside a transaction commits it
-          return;
+          yield false;
         }
         beginInFlight = verdict.refusal() == null;
+        yield true;
       }
-      case OTHER -> { }
+      case OTHER -> true;
+    };
+    if (!mayRecord) {
+      return;
     }
     if (verdict.refusal() != null) {
       refuseCurrent(verdict.refusal());
