@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,8 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A small loopback TCP relay between a proxy node and its server, in the manner of Toxiproxy: a test
- * can sever every relayed connection (with RST or FIN) and refuse new ones for a while. This loses a
- * backend connection the way a network does, without a {@code KILL} (which ends a session on purpose).
+ * can sever every relayed connection (with RST or FIN), refuse new ones for a while, or hold new ones
+ * unanswered until it releases them (a slow path to the server). This loses a backend connection the
+ * way a network does, without a {@code KILL} (which ends a session on purpose).
  * One instance per test; plain threads, two per relayed connection, all daemon.
  */
 public final class TcpRelay implements AutoCloseable {
@@ -32,6 +34,9 @@ public final class TcpRelay implements AutoCloseable {
   private final Set<Link> links = ConcurrentHashMap.newKeySet();
   private final AtomicInteger accepted = new AtomicInteger();
   private volatile long refuseUntilNanos;
+  /** Accepted connections not yet relayed, while {@link #holdNew} is on (guarded by {@code this}). */
+  private final List<Socket> held = new ArrayList<>();
+  private boolean holding;
   private volatile boolean closed;
 
   private TcpRelay(int targetPort, ServerSocket listener) {
@@ -90,6 +95,30 @@ public final class TcpRelay implements AutoCloseable {
     sever(how);
   }
 
+  /**
+   * From now on new connections are accepted but neither relayed nor refused until {@link #release}:
+   * the peer's connect succeeds and then waits for the server's first byte. Off until a test calls it.
+   */
+  public synchronized void holdNew() {
+    holding = true;
+  }
+
+  /** Connections held now (accepted, not yet relayed). */
+  public synchronized int held() {
+    return held.size();
+  }
+
+  /** Relays the held connections, and new ones again at once. */
+  public void release() {
+    List<Socket> waiting;
+    synchronized (this) {
+      holding = false;
+      waiting = List.copyOf(held);
+      held.clear();
+    }
+    waiting.forEach(this::relay);
+  }
+
   private void acceptLoop() {
     while (!closed) {
       Socket client;
@@ -102,17 +131,27 @@ public final class TcpRelay implements AutoCloseable {
         reset(client);
         continue;
       }
-      try {
-        Socket server = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-        client.setTcpNoDelay(true);
-        server.setTcpNoDelay(true);
-        Link link = new Link(client, server);
-        links.add(link);
-        accepted.incrementAndGet();
-        link.start();
-      } catch (IOException e) {
-        reset(client); // the server refused: so does the relay
+      synchronized (this) {
+        if (holding) {
+          held.add(client);
+          continue;
+        }
       }
+      relay(client);
+    }
+  }
+
+  private void relay(Socket client) {
+    try {
+      Socket server = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+      client.setTcpNoDelay(true);
+      server.setTcpNoDelay(true);
+      Link link = new Link(client, server);
+      links.add(link);
+      accepted.incrementAndGet();
+      link.start();
+    } catch (IOException e) {
+      reset(client); // the server refused: so does the relay
     }
   }
 
@@ -134,6 +173,10 @@ public final class TcpRelay implements AutoCloseable {
       // closing anyway
     }
     sever(Cut.FIN);
+    synchronized (this) {
+      held.forEach(TcpRelay::reset);
+      held.clear();
+    }
   }
 
   /** One relayed connection: two pumps, one per direction. */

@@ -47,7 +47,7 @@ public final class TestDatabase {
     }
   }
 
-  /** A fresh private server under target/, for tests that stop, kill or restart it. */
+  /** A private server under target/, for tests that stop, kill or restart it: fresh the first time {@code name} is used in this JVM, the same data after that. */
   public static MariaDbServer startPrivate(String name) throws IOException {
     return startPrivate(name, 1);
   }

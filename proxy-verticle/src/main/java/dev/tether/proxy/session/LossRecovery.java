@@ -259,7 +259,7 @@ final class LossRecovery extends SessionRole {
         session.notice(told); // a notice not yet delivered stays until a newer one replaces it
       }
       if (session.switchover().targetMoved()) {
-        session.switchover().migrate(); // the target moved while this session was reconnecting
+        session.switchover().migrate(resend); // the target moved while this session was reconnecting
         return;
       }
       if (resend != null) {
@@ -325,7 +325,10 @@ final class LossRecovery extends SessionRole {
     session.drainQueue();
   }
 
-  /** Replayed: the pending command is re-sent; false when the connection was lost again as the replay ended. */
+  /**
+   * Replayed: the pending command is re-sent; false when the connection was lost again as the
+   * replay ended, or the target moved past it (the session moves on, and re-sends there).
+   */
   private boolean replayed(BackendConnection rebuilt, Buffer resend, int replySequence) {
     if (rebuilt.isClosed()) { // lost again as the replay ended: carry it once more
       TransactionLoss again = parts.recorder().onBackendLost();
@@ -340,6 +343,10 @@ final class LossRecovery extends SessionRole {
       return false;
     }
     session.becomeIdle();
+    if (resend != null && session.switchover().targetMoved()) {
+      session.switchover().migrate(resend); // replayed behind a SWITCH: carried once more, then re-sent there
+      return false;
+    }
     if (resend != null) {
       context.metrics().retried();
       parts.recorder().resending(true);

@@ -44,6 +44,9 @@ final class SessionRebuild {
   /**
    * Rebuilds {@code state} on {@code to} (the connector's current target when null), recreating
    * {@code tables} with it when not null, retrying connection failures until {@code deadlineMillis}.
+   * Following the current target, a connection that lands behind it (the target moved while it was
+   * being made) is closed and made again to the new one, so nothing the caller sends next reaches
+   * a server that is no longer the primary.
    */
   static Future<Rebuilt> start(SessionContext context, BackendTarget to, ClientLogin login, SessionState state,
                                TemporaryTableCopy tables, long deadlineMillis) {
@@ -58,6 +61,12 @@ final class SessionRebuild {
             .map(replayed -> new Rebuilt(backend, replayed.statementIds(), replayed.tableCopyFailure()))
             .onFailure(failed -> backend.close()))
         .onComplete(done -> {
+          if (done.succeeded() && to == null && done.result().backend().target().epoch()
+              != context.connector().target().epoch()) {
+            done.result().backend().close(); // a SWITCH came while it was being made: that server is no longer the primary
+            attempt(backoff);
+            return;
+          }
           if (done.succeeded()) {
             result.complete(done.result());
             return;

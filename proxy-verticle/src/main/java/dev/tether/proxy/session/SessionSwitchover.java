@@ -2,6 +2,7 @@ package dev.tether.proxy.session;
 
 import dev.tether.proxy.backend.BackendConnection;
 import dev.tether.proxy.backend.BackendTarget;
+import io.vertx.core.buffer.Buffer;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -218,6 +219,15 @@ public final class SessionSwitchover extends SessionRole {
    * the new connection; if that read fails, the tables are reported lost as after any loss.
    */
   void migrate() {
+    migrate(null);
+  }
+
+  /**
+   * As {@link #migrate()}, for a session whose command in flight was lost with its connection and
+   * not yet sent again: {@code resend} goes to the new primary once the session is rebuilt there
+   * (and its transaction carried), so it never runs on a server that is no longer the primary.
+   */
+  void migrate(Buffer resend) {
     movePending = false;
     BackendConnection old = session.backend();
     boolean wasInTransaction = session.inTransaction();
@@ -237,11 +247,11 @@ public final class SessionSwitchover extends SessionRole {
     staged = null;
     state = state.unstaged();
     if (ready != null && ready.fits(parts.learner().state(), context.connector().target())) {
-      if (!wasInTransaction) {
+      if (!wasInTransaction && resend == null) {
         old.close();
         adopt(ready);
         return;
-      } else if (carry != null) {
+      } else if (carry != null && resend == null) {
         old.close(); // rolls the transaction back on the old primary; it is replayed on the staged connection
         context.metrics().staged();
         session.recovery().carryOnto(ready.recovered(), carry);
@@ -256,7 +266,7 @@ public final class SessionSwitchover extends SessionRole {
     int copyLimit = context.services().config().session().temporaryTableCopyLimit();
     if (tables.isEmpty() || copyLimit == 0) {
       old.close();
-      session.recovery().rebuild(null, transactionLost, null, carry);
+      session.recovery().rebuild(resend, transactionLost, null, carry);
       return;
     }
     session.phase(Phase.RECONNECTING);
@@ -270,7 +280,7 @@ public final class SessionSwitchover extends SessionRole {
       }
       if (read.failed()) {
         log.info("session {}: temporary tables not copied: {}", context.id(), read.cause().getMessage());
-        session.recovery().rebuild(null, transactionLost, null, carry);
+        session.recovery().rebuild(resend, transactionLost, null, carry);
         return;
       }
       SessionState current = parts.learner().state();
@@ -280,7 +290,7 @@ public final class SessionSwitchover extends SessionRole {
         }
       }
       parts.learner().state(current);
-      session.recovery().rebuild(null, transactionLost, read.result(), carry);
+      session.recovery().rebuild(resend, transactionLost, read.result(), carry);
     });
   }
 
