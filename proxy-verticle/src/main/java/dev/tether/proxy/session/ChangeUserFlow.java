@@ -77,7 +77,7 @@ final class ChangeUserFlow extends SessionRole {
             session.endings().end(ErrPacket.from(reset.cause()), sequence);
           } else if (session.phase() != Phase.CLOSED) {
             session.listen();
-            session.freshSession(after, reset.result());
+            freshSession(after, reset.result());
             context.client().sendError(error, sequence);
             done();
           }
@@ -108,10 +108,18 @@ final class ChangeUserFlow extends SessionRole {
           }
           BackendConnection backend = connected.result();
           session.replaceBackend(next, backend);
-          session.freshSession(fresh, backend.statusFlags());
+          freshSession(fresh, backend.statusFlags());
           context.client().write(OkPacket.of(backend.statusFlags()).encode(okSequence, context.clientTracksState()));
           done();
         });
+  }
+
+  /** The session starts over as {@code fresh}, no statement prepared, with the backend's status flags. */
+  private void freshSession(SessionState fresh, int statusFlags) {
+    parts.recorder().reset();
+    parts.learner().state(fresh);
+    parts.statementIds().clear();
+    parts.tracker().statusFlags(statusFlags);
   }
 
   private void done() {

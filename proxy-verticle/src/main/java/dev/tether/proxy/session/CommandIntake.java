@@ -12,14 +12,17 @@ import dev.tether.proxy.protocol.Packets;
 import io.vertx.core.buffer.Buffer;
 
 /**
- * A new client command, between commands: read once into a {@link CommandView}, then answered
- * here (malformed, unsupported, a notice a reconnection left, lost long data or cursor), held (a
- * switchover's BLOCK, a read-back that must run first), routed (a KILL of a Tether session, COM_QUIT,
- * COM_CHANGE_USER), or sent to the backend with its statement ids translated. Confined to the
- * session's event loop.
+ * A client command as it arrives. Its first frame, between commands, is read once into a
+ * {@link CommandView}, then answered here (malformed, unsupported, a notice a reconnection left,
+ * lost long data or cursor), held (a switchover's BLOCK, a read-back that must run first), routed
+ * (a KILL of a Tether session, COM_QUIT, COM_CHANGE_USER), or sent to the backend with its
+ * statement ids translated; the rest of a command larger than a frame, and the file a LOCAL INFILE
+ * uploads, follow it there. Confined to the session's event loop.
  */
 final class CommandIntake extends SessionRole {
   private final long maxAllowedPacket;
+  /** The error a reconnection left for the session's next statement, or null. */
+  private ErrPacket notice;
 
   CommandIntake(RelaySession session, SessionContext context, SessionParts parts) {
     super(session, context, parts);
@@ -73,7 +76,7 @@ final class CommandIntake extends SessionRole {
       session.readBack().start();
       return;
     }
-    if (session.notice() != null && payload.length() < Packets.MAX_FRAME_PAYLOAD) {
+    if (notice != null && payload.length() < Packets.MAX_FRAME_PAYLOAD) {
       parts.statementIds().answeredByNode(view, payload, parts.learner().state());
       answerWithNotice(view);
       return;
@@ -93,6 +96,37 @@ final class CommandIntake extends SessionRole {
     parts.recorder().onCommand(view, frame, command.statusBefore());
     parts.tracker().expectResponseTo(view);
     forward(sequenceId, payload, parts.statementIds().toBackend(view, payload, frame, parts.learner().state()));
+  }
+
+  /** The next frame of a command larger than one frame. */
+  void continueCommand(int sequenceId, Buffer payload, Buffer frame) {
+    if (sequenceId != ((parts.command().sequence() + 1) & 0xFF)) {
+      session.endings().violation(ErrorCode.NET_PACKETS_OUT_OF_ORDER, "Got packets out of order", sequenceId);
+      return;
+    }
+    parts.recorder().onContinuation(payload, parts.command().statusBefore());
+    forward(sequenceId, payload, frame);
+  }
+
+  /** LOCAL INFILE: a frame of the client's file goes to the backend; the empty one ends the upload. */
+  void upload(int sequenceId, Buffer payload, Buffer frame) {
+    session.toBackend(frame);
+    parts.command().uploaded(sequenceId);
+    if (parts.tracker().onClientUploadFrame(payload)) {
+      session.phase(Phase.AWAITING);
+      session.deadlines().backendActive();
+    }
+  }
+
+  /** Re-sends a command the rebuilt connection never saw. */
+  void resend(Buffer frame) {
+    start(0, payloadOf(frame), frame);
+    session.flushToBackend();
+  }
+
+  /** Leaves {@code error} for the session's next statement; it replaces one not yet delivered. */
+  void notice(ErrPacket error) {
+    notice = error;
   }
 
   /** Sends one frame of the current command; the last frame puts the command in flight. */
@@ -153,8 +187,8 @@ final class CommandIntake extends SessionRole {
 
   /** Delivers the error a reconnection left for the session's next statement (once). */
   private void answerWithNotice(CommandView view) {
-    ErrPacket pending = session.notice();
-    session.notice(null);
+    ErrPacket pending = notice;
+    notice = null;
     if (view.isQuery(Keyword.ROLLBACK) && pending.errorCode() == ErrorCode.TRANSACTION_LOST.code()) {
       context.client().write(OkPacket.of(parts.tracker().statusFlags()).encode(1, context.clientTracksState()));
     } else {
@@ -174,17 +208,21 @@ final class CommandIntake extends SessionRole {
       KillRouter.Routed routed = done.result();
       if (session.phase() != Phase.KILL_LOOKUP) {
         Buffer later = routed.frame() != null ? routed.frame() : original;
-        parts.queue().putBack(0, RelaySession.payloadOf(later), later);
+        parts.queue().putBack(0, payloadOf(later), later);
       } else if (routed.frame() == null) {
         context.client().sendError(routed.error(), 1);
         session.becomeIdle();
         session.drainQueue();
       } else {
         session.phase(Phase.IDLE);
-        start(0, RelaySession.payloadOf(routed.frame()), routed.frame());
+        start(0, payloadOf(routed.frame()), routed.frame());
         parts.command().routedKill(routed.thread(), kill.id());
         session.flushToBackend();
       }
     });
+  }
+
+  private static Buffer payloadOf(Buffer frame) {
+    return frame.slice(Packets.HEADER_SIZE, frame.length());
   }
 }

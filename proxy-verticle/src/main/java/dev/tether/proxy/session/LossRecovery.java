@@ -256,7 +256,7 @@ final class LossRecovery extends SessionRole {
       }
       session.becomeIdle();
       if (told != null) {
-        session.notice(told); // a notice not yet delivered stays until a newer one replaces it
+        session.intake().notice(told); // a notice not yet delivered stays until a newer one replaces it
       }
       if (session.switchover().targetMoved()) {
         session.switchover().migrate(resend); // the target moved while this session was reconnecting
@@ -264,7 +264,7 @@ final class LossRecovery extends SessionRole {
       }
       if (resend != null) {
         context.metrics().retried();
-        session.resend(resend);
+        session.intake().resend(resend);
       }
       session.drainQueue();
     });
@@ -297,7 +297,7 @@ final class LossRecovery extends SessionRole {
     }
     int replySequence = parts.command().replySequence();
     if (told != null) {
-      session.notice(told); // temporary tables lost with the connection
+      session.intake().notice(told); // temporary tables lost with the connection
     }
     boolean goesOn = switch (carried.result()) {
       case REPLAYED -> replayed(rebuilt, resend, replySequence);
@@ -350,7 +350,7 @@ final class LossRecovery extends SessionRole {
     if (resend != null) {
       context.metrics().retried();
       parts.recorder().resending(true);
-      session.resend(resend);
+      session.intake().resend(resend);
       parts.recorder().resending(false);
     }
     return true;
@@ -368,7 +368,7 @@ final class LossRecovery extends SessionRole {
       return false;
     }
     if (resend == null) {
-      session.notice(transactionLost());
+      session.intake().notice(transactionLost());
     }
     session.becomeIdle();
     return true;

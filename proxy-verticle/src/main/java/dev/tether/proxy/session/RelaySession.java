@@ -7,9 +7,7 @@ import dev.tether.proxy.frontend.ClientLogin;
 import dev.tether.proxy.node.NodeServices;
 import dev.tether.proxy.protocol.Capabilities;
 import dev.tether.proxy.protocol.ErrPacket;
-import dev.tether.proxy.protocol.ErrorCode;
 import dev.tether.proxy.protocol.OkPacket;
-import dev.tether.proxy.protocol.Packets;
 import dev.tether.proxy.protocol.ResponseTracker;
 import dev.tether.proxy.protocol.ServerStatus;
 import io.vertx.core.Future;
@@ -19,10 +17,11 @@ import java.util.Map;
 
 /**
  * One client session after login: its phase, its two connections and the outbox to the backend.
- * Each client frame goes where the phase says; new commands to {@link CommandIntake}, responses
- * come back through {@link ResponseRelay}, a lost backend goes to {@link LossRecovery}, a
- * switchover to {@link SessionSwitchover}, COM_CHANGE_USER to {@link ChangeUserFlow}. The state
- * is kept by a {@link StateTracker}, the command in flight by {@link CommandInFlight}.
+ * Each client frame goes where the phase says: a command's frames (its first, the rest of a large
+ * one, a LOCAL INFILE upload) to {@link CommandIntake}; responses come back through
+ * {@link ResponseRelay}, a lost backend goes to {@link LossRecovery}, a switchover to
+ * {@link SessionSwitchover}, COM_CHANGE_USER to {@link ChangeUserFlow}. The state is kept by a
+ * {@link StateTracker}, the command in flight by {@link CommandInFlight}.
  *
  * <p>One command is in flight at a time; pipelined commands queue ({@link CommandQueue}).
  * Backpressure both ways. Confined to the client's event loop, with the backend on the same loop.
@@ -46,8 +45,6 @@ public final class RelaySession implements ClientConnection.Owner {
   private ClientLogin login;
   private BackendConnection backend;
   private Phase phase = Phase.STARTING;
-  /** The error a reconnection left for the session's next statement, or null. */
-  private ErrPacket notice;
 
   public RelaySession(Vertx vertx, NodeServices services, NodeSessions sessions, ClientConnection client,
                       BackendConnector connector, ClientLogin login, BackendConnection backend) {
@@ -120,11 +117,6 @@ public final class RelaySession implements ClientConnection.Owner {
     return phase == Phase.RECONNECTING || switchover.movePending();
   }
 
-  /** True when a command is in flight (from its first byte until its response ends). */
-  public boolean commandInFlight() {
-    return phase != Phase.IDLE;
-  }
-
   /** True when the server said a transaction is open. */
   public boolean inTransaction() {
     return (parts.tracker().statusFlags() & ServerStatus.IN_TRANS) != 0;
@@ -133,11 +125,6 @@ public final class RelaySession implements ClientConnection.Owner {
   /** Why the transaction open now could not be replayed on a new backend (a metric label), or null. */
   public String notReplayableBecause() {
     return parts.recorder().notReplayableBecause();
-  }
-
-  /** The session's state as the proxy knows it now. */
-  public SessionState state() {
-    return parts.learner().state();
   }
 
   /** The backend connection serving the session now, for a KILL that names the session (on its event loop). */
@@ -157,11 +144,11 @@ public final class RelaySession implements ClientConnection.Owner {
           yield false;
         }
         case RECEIVING -> {
-          continueCommand(sequenceId, payload, frame);
+          intake.continueCommand(sequenceId, payload, frame);
           yield false;
         }
         case UPLOADING -> {
-          upload(sequenceId, payload, frame);
+          intake.upload(sequenceId, payload, frame);
           yield false;
         }
         case CHANGE_USER_AUTH -> {
@@ -176,26 +163,6 @@ public final class RelaySession implements ClientConnection.Owner {
       }
     } catch (RuntimeException e) {
       endings.failed("client frame", e);
-    }
-  }
-
-  /** The next frame of a command larger than one frame. */
-  private void continueCommand(int sequenceId, Buffer payload, Buffer frame) {
-    if (sequenceId != ((parts.command().sequence() + 1) & 0xFF)) {
-      endings.violation(ErrorCode.NET_PACKETS_OUT_OF_ORDER, "Got packets out of order", sequenceId);
-      return;
-    }
-    parts.recorder().onContinuation(payload, parts.command().statusBefore());
-    intake.forward(sequenceId, payload, frame);
-  }
-
-  /** LOCAL INFILE: a frame of the client's file goes to the backend; the empty one ends the upload. */
-  private void upload(int sequenceId, Buffer payload, Buffer frame) {
-    toBackend.add(frame);
-    parts.command().uploaded(sequenceId);
-    if (parts.tracker().onClientUploadFrame(payload)) {
-      phase = Phase.AWAITING;
-      deadlines.backendActive();
     }
   }
 
@@ -219,12 +186,6 @@ public final class RelaySession implements ClientConnection.Owner {
   }
 
   // ---- between commands --------------------------------------------------------------------
-
-  /** A response ended (its last frame went to the client): the client's idle time starts, then settle. */
-  void responded() {
-    parts.idleLimit().responded(parts.learner().state());
-    settle();
-  }
 
   /** Between commands: read state back if a statement changed it, then switch if asked, then serve. */
   void settle() {
@@ -298,24 +259,6 @@ public final class RelaySession implements ClientConnection.Owner {
     old.close();
   }
 
-  /** The session starts over as {@code fresh}, no statement prepared, with the backend's status flags. */
-  void freshSession(SessionState fresh, int statusFlags) {
-    parts.recorder().reset();
-    parts.learner().state(fresh);
-    parts.statementIds().clear();
-    parts.tracker().statusFlags(statusFlags);
-  }
-
-  /** Re-sends a command the rebuilt connection never saw. */
-  void resend(Buffer frame) {
-    intake.start(0, payloadOf(frame), frame);
-    flushToBackend();
-  }
-
-  static Buffer payloadOf(Buffer frame) {
-    return frame.slice(Packets.HEADER_SIZE, frame.length());
-  }
-
   // ---- for the session's parts (same package, same event loop) -----------------------------
 
   Phase phase() {
@@ -332,6 +275,10 @@ public final class RelaySession implements ClientConnection.Owner {
 
   ClientLogin login() {
     return login;
+  }
+
+  CommandIntake intake() {
+    return intake;
   }
 
   ResponseRelay relay() {
@@ -356,13 +303,5 @@ public final class RelaySession implements ClientConnection.Owner {
 
   SessionEnd endings() {
     return endings;
-  }
-
-  ErrPacket notice() {
-    return notice;
-  }
-
-  void notice(ErrPacket next) {
-    notice = next;
   }
 }

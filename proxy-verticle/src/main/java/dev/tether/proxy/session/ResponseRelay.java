@@ -129,7 +129,8 @@ final class ResponseRelay extends SessionRole implements FrameSink {
     }
     if (completedInChunk) {
       completedInChunk = false;
-      session.responded();
+      parts.idleLimit().responded(parts.learner().state()); // its last frame went out: the client's idle time starts
+      session.settle();
     }
   }
 
