@@ -32,12 +32,17 @@ class ClusterContractTest {
     for (PhaseCommand command : List.of(PhaseCommand.block(7, 2000),
         PhaseCommand.block(7, 0, ServerAddress.parse("127.0.0.1:13307"), dev.tether.config.SwitchoverMode.REPLAY),
         PhaseCommand.switchTo(8, "127.0.0.1", 13307),
+        PhaseCommand.switchAndHold(8, "127.0.0.1", 13307),
         PhaseCommand.restore(8))) {
       assertEquals(command, PhaseCommand.fromJson(command.toJson()));
     }
     assertEquals(dev.tether.config.SwitchoverMode.DRAIN,
         PhaseCommand.fromJson(withoutMode(PhaseCommand.block(7, 2000).toJson())).mode(),
         "a BLOCK from a coordinator that names no mode drains");
+    JsonObject olderSwitch = PhaseCommand.switchAndHold(8, "127.0.0.1", 13307).toJson();
+    olderSwitch.remove("holdsUntilRestore");
+    assertFalse(PhaseCommand.fromJson(olderSwitch).holdsUntilRestore(),
+        "a SWITCH from a coordinator that does not say it will hold lets commands go on");
     PhaseAck ack = new PhaseAck("proxy-6033", PhaseCommand.Phase.SWITCH, 8, true, 32, 32, 0, 0, 41, false, 0);
     assertEquals(ack, PhaseAck.fromJson(ack.toJson()));
   }

@@ -49,7 +49,7 @@ final class Failover {
         .compose(ignored -> steps.repointOthers(withoutDead))
         .compose(ignored -> steps.store.save(withoutDead.withPhase(Topology.Phase.SWITCHING, target)))
         .compose(ignored -> report.timed(SwitchoverReport.Step.SWITCH, () -> steps.broadcast(
-            PhaseCommand.switchTo(withoutDead.epoch(), address.host(), address.port()))))
+            PhaseCommand.switchAndHold(withoutDead.epoch(), address.host(), address.port()))))
         .compose(ignored -> steps.broadcast(PhaseCommand.restore(withoutDead.epoch())))
         .compose(ignored -> steps.store.save(withoutDead));
   }

@@ -64,7 +64,7 @@ final class SwitchoverSteps {
     ServerAddress address = ServerAddress.parse(target);
     return store.save(next.withPhase(Topology.Phase.SWITCHING, target))
         .compose(ignored -> report.timed(SwitchoverReport.Step.SWITCH, () -> broadcast(
-            PhaseCommand.switchTo(next.epoch(), address.host(), address.port()))))
+            PhaseCommand.switchAndHold(next.epoch(), address.host(), address.port()))))
         .compose(ignored -> report.timed(SwitchoverReport.Step.RESTORE, () -> broadcast(PhaseCommand.restore(next.epoch()))))
         .compose(ignored -> store.save(next))
         .onSuccess(ignored -> log.info("switchover done: primary {} at epoch {}", target, next.epoch()));

@@ -117,6 +117,23 @@ class SwitchoverRunTest {
   }
 
   @Test
+  void everySwitchTheCoordinatorSendsHoldsTheNodesNewWorkUntilItsRestore() {
+    try (SwitchoverScene scene = new SwitchoverScene()) {
+      scene.servers.primary(A).position = "0-1-500";
+      scene.servers.replicaOf(B, A).position = "0-1-500";
+      scene.shared(new Topology(2, A, List.of(B), Topology.Phase.STABLE, null));
+      await(new PlannedSwitchover(scene.steps, scene.election, scene.clock).run(null));
+      scene.servers.server(B).up = false;
+      scene.servers.replicaOf(A, B).received = "0-1-500";
+      await(new Failover(scene.steps, scene.election, scene.clock).run());
+
+      assertEquals(List.of("BLOCK 3", "SWITCH 3", "RESTORE 3", "SWITCH 4", "RESTORE 4"), scene.fleet.phases());
+      assertTrue(scene.fleet.sent.stream().filter(c -> c.phase() == PhaseCommand.Phase.SWITCH)
+          .allMatch(PhaseCommand::holdsUntilRestore), "carried transactions replay before anything new runs");
+    }
+  }
+
+  @Test
   void aFailoverWithNoReachableReplicaIsRefusedWithItsReason() {
     try (SwitchoverScene scene = new SwitchoverScene()) {
       scene.servers.server(A).up = false;

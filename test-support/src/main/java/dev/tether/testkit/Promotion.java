@@ -7,9 +7,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * A planned promotion done by hand, for tests that play the coordinator: fence the old primary,
+ * Promotions done by hand, for tests that play the coordinator. Planned: fence the old primary,
  * wait until the replica applied its GTID position, make the replica the writable primary, and let
- * the old primary replicate from it (so a test can switch back).
+ * the old primary replicate from it (so a test can switch back). After a failure: the replica just
+ * becomes the writable primary.
  */
 public final class Promotion {
   private Promotion() {}
@@ -40,6 +41,32 @@ public final class Promotion {
       s.execute("CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=" + newPrimary.port() + ", MASTER_USER='"
           + MariaDbServer.ADMIN_USER + "', MASTER_PASSWORD='" + MariaDbServer.ADMIN_PASSWORD + "', MASTER_USE_GTID=slave_pos");
       s.execute("START SLAVE");
+    }
+  }
+
+  /** A failover's promotion: the primary is gone, so {@code replica} just stops replicating and takes writes. */
+  public static void afterFailure(MariaDbServer replica) throws SQLException {
+    try (Connection c = admin(replica); Statement s = c.createStatement()) {
+      s.execute("STOP SLAVE");
+      s.execute("RESET SLAVE ALL");
+      s.execute("SET GLOBAL read_only = OFF");
+    }
+  }
+
+  /** Waits until {@code replica} has applied everything {@code primary} has written so far. */
+  public static void caughtUp(MariaDbServer primary, MariaDbServer replica) throws SQLException {
+    String position;
+    try (Connection c = admin(primary); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT @@gtid_binlog_pos")) {
+      rs.next();
+      position = rs.getString(1);
+    }
+    try (Connection c = admin(replica); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT MASTER_GTID_WAIT('" + position + "', 30)")) {
+      rs.next();
+      if (rs.getInt(1) != 0) {
+        throw new SQLException("the replica did not catch up with " + position);
+      }
     }
   }
 

@@ -10,8 +10,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One session's part in a switchover: BLOCK holds its new work outside transactions, and may stage
  * a connection on the next primary; SWITCH moves it there between commands (adopting the staged
- * connection, or migrating by replay, temporary tables copied from the old primary); RESTORE
- * releases what was held. Confined to the session's event loop.
+ * connection, or migrating by replay, temporary tables copied from the old primary) and, when a
+ * coordinator sent it, holds all new work; RESTORE releases what was held. Confined to the session's event loop.
  */
 public final class SessionSwitchover extends SessionRole {
   private static final Logger log = LoggerFactory.getLogger(SessionSwitchover.class);
@@ -24,6 +24,12 @@ public final class SessionSwitchover extends SessionRole {
    * SWITCH if the transaction can be replayed there (the old primary is about to be fenced).
    */
   private boolean windowClosed;
+  /**
+   * A coordinator's SWITCH came: until RESTORE every new command waits, in a transaction or not, so
+   * that the transactions carried over are all replayed before anything else runs on the new
+   * primary (a commit made meanwhile could change what a replay reads, and fail it as a mismatch).
+   */
+  private boolean switchHolds;
   /** The connection staged on the next primary (only in {@link SwitchState#STAGED}). */
   private StagedBackend staged;
   /** The epoch of the target the current backend connection was made to. */
@@ -95,7 +101,7 @@ public final class SessionSwitchover extends SessionRole {
    * once the block window has passed, for SWITCH. If so, it starts waiting now.
    */
   boolean holds(boolean inTransaction) {
-    if (!state.blocks() || (inTransaction && !heldForReplay())) {
+    if (!switchHolds && (!state.blocks() || (inTransaction && !heldForReplay()))) {
       return false;
     }
     if (heldSinceMillis == 0) {
@@ -107,6 +113,12 @@ public final class SessionSwitchover extends SessionRole {
 
   /** SWITCH: moves now if between commands, otherwise once the command in flight ends. */
   public void switchBackend() {
+    switchBackend(false);
+  }
+
+  /** As {@link #switchBackend()}; when {@code holdUntilRestore}, new commands wait for RESTORE from now on. */
+  public void switchBackend(boolean holdUntilRestore) {
+    switchHolds = holdUntilRestore;
     windowClosed = false;
     if (session.phase() == Phase.CLOSED || !targetMoved()) {
       return;
@@ -200,6 +212,7 @@ public final class SessionSwitchover extends SessionRole {
 
   /** RESTORE: held commands go on, to whichever backend the session now has. */
   public void restore() {
+    switchHolds = false;
     windowClosed = false;
     discardStaged();
     state = state.restored();

@@ -112,7 +112,8 @@ public final class ClusterAgent {
       case BLOCK -> switchover.block(command.epoch(), Duration.ofMillis(command.windowMillis()),
           command.primaryHost() == null ? null
               : new BackendTarget(command.primaryHost(), command.primaryPort(), command.epoch()), command.mode());
-      case SWITCH -> switchover.switchTo(new BackendTarget(command.primaryHost(), command.primaryPort(), command.epoch()));
+      case SWITCH -> switchover.switchTo(new BackendTarget(command.primaryHost(), command.primaryPort(), command.epoch()),
+          command.holdsUntilRestore());
       case RESTORE -> switchover.restore(command.epoch());
       case STATUS -> switchover.status();
     };

@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One node's part of a switchover: BLOCK (hold new work, let open transactions finish within a
- * window, or hold the replayable ones for replay) → SWITCH (a newer epoch names the new primary; every session migrates between commands
- * with its state replayed) → RESTORE (held work goes on). Each phase completes with counts, the
+ * window, or hold the replayable ones for replay) → SWITCH (a newer epoch names the new primary; every
+ * session migrates between commands with its state replayed and its transaction carried; a
+ * coordinator's SWITCH holds every new command meanwhile) → RESTORE (held work goes on). Each phase completes with counts, the
  * acknowledgement a coordinator collects; a phase that waits for its sessions counts them when
  * they report a change ({@link #sessionChanged}), not on a fast poll. A node left blocked restores
  * itself after the hold window, so a vanished coordinator never leaves clients waiting for ever.
@@ -75,14 +76,7 @@ public final class NodeSwitchover {
     if (epoch <= services.target().epoch()) {
       return Future.succeededFuture(new Ack("BLOCK", epoch, false, SessionCounts.NONE, 0));
     }
-    blockedEpoch = epoch;
-    blockedAtMillis = clock.millis();
-    clock.schedule(Math.max(window.toMillis(), services.config().session().holdWindow().toMillis()), () -> {
-      if (blockedEpoch == epoch) {
-        log.warn("switchover epoch {}: no RESTORE within the hold window; restoring by itself", epoch);
-        restore(epoch);
-      }
-    });
+    holdUntilRestore(epoch, window);
     Consumer<RelaySession> blocking = switch (mode) {
       case DRAIN -> session -> session.switchover().block();
       case REPLAY -> session -> {
@@ -108,16 +102,41 @@ public final class NodeSwitchover {
 
   /** Points the node at {@code target} and completes when every session has migrated (or the hold window ends). */
   public Future<Ack> switchTo(BackendTarget target) {
+    return switchTo(target, false);
+  }
+
+  /**
+   * As {@link #switchTo(BackendTarget)}; when {@code holdUntilRestore} (a coordinator's SWITCH,
+   * always followed by RESTORE), every new command of the node's sessions waits for RESTORE, in a
+   * transaction or not, so every transaction carried over is replayed before anything runs on the
+   * new primary that could change what the replay reads.
+   */
+  public Future<Ack> switchTo(BackendTarget target, boolean holdUntilRestore) {
     long started = clock.millis();
     if (!services.target(target)) {
       log.info("switchover: ignoring stale epoch {} (current {})", target.epoch(), services.target().epoch());
       return Future.succeededFuture(new Ack("SWITCH", target.epoch(), false, SessionCounts.NONE, 0));
     }
+    if (holdUntilRestore && blockedEpoch != target.epoch()) {
+      holdUntilRestore(target.epoch(), Duration.ZERO); // a failover's SWITCH: no BLOCK came before it
+    }
     log.info("switchover epoch {}: sessions move to {}", target.epoch(), target.address());
-    return each(session -> session.switchover().switchBackend())
+    return each(session -> session.switchover().switchBackend(holdUntilRestore))
         .compose(first -> until(counts -> counts.migrating() == 0,
             started + services.config().session().holdWindow().toMillis()))
         .map(counts -> new Ack("SWITCH", target.epoch(), true, counts, clock.millis() - started));
+  }
+
+  /** From now until RESTORE of {@code epoch} new work is held; past the hold window the node restores by itself. */
+  private void holdUntilRestore(long epoch, Duration window) {
+    blockedEpoch = epoch;
+    blockedAtMillis = clock.millis();
+    clock.schedule(Math.max(window.toMillis(), services.config().session().holdWindow().toMillis()), () -> {
+      if (blockedEpoch == epoch) {
+        log.warn("switchover epoch {}: no RESTORE within the hold window; restoring by itself", epoch);
+        restore(epoch);
+      }
+    });
   }
 
   /** Releases held work. */

@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.tether.proxy.backend.BackendTarget;
 import dev.tether.proxy.switchover.NodeSwitchover;
 import dev.tether.testkit.MariaDbServer;
+import dev.tether.testkit.Promotion;
 import dev.tether.testkit.TestDatabase;
 import java.io.IOException;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +32,7 @@ class SwitchDuringOwnReconnectionTest {
         ok(c, "DO 1");
         primary.kill();
         Thread.sleep(500); // the session notices, and keeps trying the dead primary
-        promote(replica);
+        Promotion.afterFailure(replica);
         double rebuilt = node.node().metrics().reconnectedCount();
         CompletableFuture<NodeSwitchover.Ack> switched = node.node().switchover()
             .switchTo(new BackendTarget("127.0.0.1", replica.port(), 1)).toCompletionStage().toCompletableFuture();
@@ -53,15 +51,6 @@ class SwitchDuringOwnReconnectionTest {
     } finally {
       replica.stop();
       primary.stop();
-    }
-  }
-
-  private static void promote(MariaDbServer replica) throws Exception {
-    try (Connection admin = DriverManager.getConnection(replica.jdbcUrl(MariaDbServer.ADMIN_USER, MariaDbServer.ADMIN_PASSWORD));
-         Statement s = admin.createStatement()) {
-      s.execute("STOP SLAVE");
-      s.execute("RESET SLAVE ALL");
-      s.execute("SET GLOBAL read_only = OFF");
     }
   }
 
