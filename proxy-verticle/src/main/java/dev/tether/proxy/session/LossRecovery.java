@@ -23,6 +23,8 @@ final class LossRecovery extends SessionRole {
 
   /** Why the transaction about to be reported lost was not replayed, or null (confined to the event loop). */
   private String lostBecause;
+  /** The rebuild under way, or null (confined to the event loop). */
+  private SessionRebuild rebuilding;
 
   LossRecovery(RelaySession session, SessionContext context, SessionParts parts) {
     super(session, context, parts);
@@ -220,7 +222,12 @@ final class LossRecovery extends SessionRole {
       return;
     }
     long deadline = heldSince + context.services().config().session().holdWindow().toMillis();
-    SessionRebuild.start(context, null, session.login(), state, tables, deadline).onComplete(rebuilt -> {
+    SessionRebuild started = SessionRebuild.start(context, null, session.login(), state, tables, deadline);
+    rebuilding = started;
+    started.future().onComplete(rebuilt -> {
+      if (rebuilding == started) {
+        rebuilding = null;
+      }
       if (session.phase() == Phase.CLOSED) {
         if (rebuilt.succeeded()) {
           rebuilt.result().backend().close();
@@ -268,6 +275,13 @@ final class LossRecovery extends SessionRole {
       }
       session.drainQueue();
     });
+  }
+
+  /** The node's target moved while the session is being rebuilt: a retry waiting out its backoff goes now. */
+  void targetMoved() {
+    if (rebuilding != null) {
+      rebuilding.targetMoved();
+    }
   }
 
   /**

@@ -30,6 +30,9 @@ final class SessionRebuild {
   private final TemporaryTableCopy tables;
   private final long deadlineMillis;
   private final Promise<Rebuilt> result = Promise.promise();
+  /** The timer of the retry waiting out its backoff (-1: none), and the backoff after it; on the event loop. */
+  private long retryTimer = -1;
+  private long nextBackoff;
 
   private SessionRebuild(SessionContext context, BackendTarget to, ClientLogin login, SessionState state,
                          TemporaryTableCopy tables, long deadlineMillis) {
@@ -48,11 +51,28 @@ final class SessionRebuild {
    * being made) is closed and made again to the new one, so nothing the caller sends next reaches
    * a server that is no longer the primary.
    */
-  static Future<Rebuilt> start(SessionContext context, BackendTarget to, ClientLogin login, SessionState state,
+  static SessionRebuild start(SessionContext context, BackendTarget to, ClientLogin login, SessionState state,
                                TemporaryTableCopy tables, long deadlineMillis) {
     SessionRebuild rebuild = new SessionRebuild(context, to, login, state, tables, deadlineMillis);
     rebuild.attempt(FIRST_BACKOFF_MILLIS);
-    return rebuild.result.future();
+    return rebuild;
+  }
+
+  /** Completes with the rebuilt connection, or fails with why there is none. */
+  Future<Rebuilt> future() {
+    return result.future();
+  }
+
+  /**
+   * The node's target moved (a SWITCH): a retry waiting out its backoff, after failures to reach a
+   * primary that is gone, is made now, to the new one. Without this a failover's sessions would
+   * wait up to the longest backoff after the new primary is known.
+   */
+  void targetMoved() {
+    if (to == null && retryTimer >= 0 && context.vertx().cancelTimer(retryTimer)) {
+      retryTimer = -1;
+      attempt(nextBackoff);
+    }
   }
 
   private void attempt(long backoff) {
@@ -82,7 +102,11 @@ final class SessionRebuild {
             result.fail(new ReplayFailure(ReplayFailure.Reason.HOLD_WINDOW_EXPIRED,
                 "no backend connection within the hold window: " + cause.getMessage()));
           } else {
-            context.vertx().setTimer(backoff, id -> attempt(Math.min(backoff * 2, MAX_BACKOFF_MILLIS)));
+            nextBackoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
+            retryTimer = context.vertx().setTimer(backoff, id -> {
+              retryTimer = -1;
+              attempt(nextBackoff);
+            });
           }
         });
   }

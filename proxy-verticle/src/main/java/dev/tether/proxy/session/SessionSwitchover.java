@@ -127,6 +127,9 @@ public final class SessionSwitchover extends SessionRole {
       migrate();
     } else {
       movePending = true; // after the command in flight, or once its staged connection is made (one per session)
+      if (session.phase() == Phase.RECONNECTING) {
+        session.recovery().targetMoved(); // a rebuild waiting out its backoff tries the new primary now
+      }
     }
   }
 
@@ -171,7 +174,7 @@ public final class SessionSwitchover extends SessionRole {
     }
     SessionState replayed = parts.learner().state();
     state = SwitchState.STAGING;
-    SessionRebuild.start(context, next, session.login(), replayed, null, context.now()).onComplete(done -> {
+    SessionRebuild.start(context, next, session.login(), replayed, null, context.now()).future().onComplete(done -> {
       boolean kept = false;
       if (done.failed()) {
         log.debug("session {}: not staged on {}: {}", context.id(), next.address(), done.cause().getMessage());
