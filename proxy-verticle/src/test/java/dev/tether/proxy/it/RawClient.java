@@ -144,6 +144,15 @@ final class RawClient implements AutoCloseable {
     writeFrame(0, Buffer.buffer().appendByte((byte) command));
   }
 
+  /** Sends {@code sql} and fails the test unless the answer is an OK packet. */
+  void ok(String sql) throws IOException {
+    query(sql);
+    Packet answer = read();
+    if (answer.first() != 0x00) {
+      throw new AssertionError(sql + " answered OK: " + (answer.isErr() ? "ERR " + answer.errorCode() : answer.payload()));
+    }
+  }
+
   /** Reads a text result set to its end and returns the string value of the first column of the first row. */
   String readScalar() throws IOException {
     Packet first = read();

@@ -8,7 +8,6 @@ import dev.tether.proxy.switchover.NodeSwitchover;
 import dev.tether.testkit.MariaDbServer;
 import dev.tether.testkit.Promotion;
 import dev.tether.testkit.TestDatabase;
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -43,14 +42,14 @@ class ReplayBeforeNewWorkTest {
       try (ProxyHarness node = ProxyHarness.start(primary.port(), Map.of());
            RawClient a = RawClient.login(node.port(), "app", "app");
            RawClient b = RawClient.login(node.port(), "app", "app")) {
-        ok(a, "BEGIN");
+        a.ok("BEGIN");
         for (int i = 0; i < STATEMENTS_BEFORE_THE_READ; i++) {
-          ok(a, "DO " + i); // no table read: A's snapshot is taken by the SELECT below, last
+          a.ok("DO " + i); // no table read: A's snapshot is taken by the SELECT below, last
         }
         a.query("SELECT v FROM replay_first WHERE id = 1");
         assertEquals("0", a.readScalar());
-        ok(b, "BEGIN");
-        ok(b, "UPDATE replay_first SET v = v + 1 WHERE id = 1");
+        b.ok("BEGIN");
+        b.ok("UPDATE replay_first SET v = v + 1 WHERE id = 1");
 
         primary.kill();
         Thread.sleep(500); // both sessions notice, and keep trying the dead primary
@@ -69,7 +68,7 @@ class ReplayBeforeNewWorkTest {
         assertEquals(0x00, committed.first(), "B's COMMIT answered OK after RESTORE: " + committed.payload());
         a.query("SELECT v FROM replay_first WHERE id = 1");
         assertEquals("0", a.readScalar(), "A still reads the snapshot it had before the failover");
-        ok(a, "COMMIT");
+        a.ok("COMMIT");
         assertEquals(0, node.node().metrics().transactions().failures("mismatch"), "no replay differed");
       }
       try (Connection admin = DriverManager.getConnection(replica.jdbcUrl(MariaDbServer.ADMIN_USER, MariaDbServer.ADMIN_PASSWORD));
@@ -82,11 +81,5 @@ class ReplayBeforeNewWorkTest {
       replica.stop();
       primary.stop();
     }
-  }
-
-  private static void ok(RawClient c, String sql) throws IOException {
-    c.query(sql);
-    RawClient.Packet answer = c.read();
-    assertEquals(0x00, answer.first(), sql + " answered OK: " + (answer.isErr() ? "ERR " + answer.errorCode() : answer.payload()));
   }
 }

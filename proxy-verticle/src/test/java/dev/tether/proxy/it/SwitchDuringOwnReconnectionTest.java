@@ -7,7 +7,6 @@ import dev.tether.proxy.switchover.NodeSwitchover;
 import dev.tether.testkit.MariaDbServer;
 import dev.tether.testkit.Promotion;
 import dev.tether.testkit.TestDatabase;
-import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +28,7 @@ class SwitchDuringOwnReconnectionTest {
       replica.replicateFrom(primary);
       try (ProxyHarness node = ProxyHarness.start(primary.port(), Map.of());
            RawClient c = RawClient.login(node.port(), "app", "app")) {
-        ok(c, "DO 1");
+        c.ok("DO 1");
         primary.kill();
         Thread.sleep(500); // the session notices, and keeps trying the dead primary
         Promotion.afterFailure(replica);
@@ -42,9 +41,9 @@ class SwitchDuringOwnReconnectionTest {
         }
         assertEquals(rebuilt + 1, node.node().metrics().reconnectedCount(), "rebuilt once, on the new primary");
 
-        ok(c, "BEGIN");
-        ok(c, "DO 2");
-        ok(c, "COMMIT");
+        c.ok("BEGIN");
+        c.ok("DO 2");
+        c.ok("COMMIT");
         assertEquals(0, switched.get(5, TimeUnit.SECONDS).counts().migrating(), "SWITCH saw the session moved");
         assertEquals(rebuilt + 1, node.node().metrics().reconnectedCount(), "and it did not move a second time");
       }
@@ -52,11 +51,5 @@ class SwitchDuringOwnReconnectionTest {
       replica.stop();
       primary.stop();
     }
-  }
-
-  private static void ok(RawClient c, String sql) throws IOException {
-    c.query(sql);
-    RawClient.Packet answer = c.read();
-    assertEquals(0x00, answer.first(), sql + " answered OK: " + (answer.isErr() ? "ERR " + answer.errorCode() : answer.payload()));
   }
 }
