@@ -30,6 +30,13 @@ node_metric() { # the sum of one metric over the fleet's nodes
   echo "$sum"
 }
 
+# every label set of a counter over the fleet, as label=value pairs (since the nodes started)
+labels() {
+  local port
+  for port in 9033 9034 9035 9036; do curl -s "http://127.0.0.1:$port/metrics" 2>/dev/null || true; done \
+    | awk -v m="$1" 'index($1, m "{") == 1 && $2 > 0 {k = $1; sub(/^[^{]*/, "", k); s[k] += $2} END {for (k in s) printf "%s=%d ", k, s[k]}'
+}
+
 out=$(mktemp)
 echo "sysbench oltp_read_write, $THREADS threads, ${TIME}s through 127.0.0.1:$LB_PORT;"
 echo "switchover in $FIRST mode after 10 s, back in $SECOND mode after 20 s"
@@ -42,6 +49,8 @@ before=$(admin GET /sessions)
 sleep 2
 from=$(admin GET /topology | sed -E 's/.*"primary":"([^"]+)".*/\1/')
 replayed0=$(node_metric tether_proxy_transactions_replayed_total)
+failed0=$(node_metric tether_proxy_transactions_replay_failures_total)
+lost0=$(node_metric tether_proxy_statements_failed_by_loss_total)
 first=$(admin POST /switchover "{\"mode\":\"$FIRST\"}")
 replayed1=$(node_metric tether_proxy_transactions_replayed_total)
 sleep 8
@@ -69,5 +78,9 @@ report() { # mode, report, replayed before, replayed after
 }
 report "$FIRST" "$first" "$replayed0" "$replayed1"
 report "$SECOND" "$second" "$replayed1" "$replayed2"
+echo
+echo "replays refused or failed in both switchovers: $(awk -v a="$failed0" -v b="$(node_metric tether_proxy_transactions_replay_failures_total)" 'BEGIN {print b-a}')"
+echo "statements the nodes failed for a lost connection: $(awk -v a="$lost0" -v b="$(node_metric tether_proxy_statements_failed_by_loss_total)" 'BEGIN {print b-a}')"
+echo "  by reason, since the nodes started: $(labels tether_proxy_transactions_replay_failures_total)$(labels tether_proxy_statements_failed_by_loss_total)"
 grep -E 'FATAL|error' "$out" | sort | uniq -c | sort -rn | head -5 || true
 rm -f "$out"
