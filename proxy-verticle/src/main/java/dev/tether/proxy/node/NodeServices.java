@@ -26,6 +26,8 @@ public final class NodeServices {
   /** The primary sessions connect to; replaced by a switchover with a newer epoch. */
   private final AtomicReference<BackendTarget> target;
 
+  /** Whether the node holds new work until a switchover's RESTORE: set by the switchover, read as sessions start. */
+  private volatile boolean holdingNewWork;
   /** Written by any event loop that sees a backend greeting; read when greeting clients. */
   private final AtomicReference<BackendIdentity> identity = new AtomicReference<>();
   private final NodeDrain drain = new NodeDrain();
@@ -76,6 +78,15 @@ public final class NodeServices {
       }
     } while (!target.compareAndSet(current, next));
     return true;
+  }
+
+  /** True from a switchover's BLOCK (or a coordinator's SWITCH after none) until its RESTORE. */
+  public boolean holdingNewWork() {
+    return holdingNewWork;
+  }
+
+  public void holdingNewWork(boolean holding) {
+    holdingNewWork = holding;
   }
 
   public TetherConfig config() {

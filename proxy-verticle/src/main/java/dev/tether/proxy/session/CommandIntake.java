@@ -66,6 +66,11 @@ final class CommandIntake extends SessionRole {
       }
       default -> { }
     }
+    if (session.switchover().moveDue()) { // a SWITCH came while this session logged in: move before running anything
+      parts.queue().putBack(sequenceId, payload, frame);
+      session.switchover().migrate();
+      return;
+    }
     if (session.switchover().holds(session.inTransaction())) {
       session.phase(Phase.HELD); // switchover: new work waits for RESTORE (a replayable transaction's, for SWITCH)
       parts.queue().putBack(sequenceId, payload, frame);

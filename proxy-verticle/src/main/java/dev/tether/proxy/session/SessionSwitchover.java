@@ -61,6 +61,16 @@ public final class SessionSwitchover extends SessionRole {
     return backendEpoch != context.connector().target().epoch();
   }
 
+  /**
+   * The session starts: while its node holds new work for a switchover it holds its commands too,
+   * until RESTORE; if a SWITCH replaced the target its backend connection was made to (it logged in
+   * meanwhile), it moves before its first command.
+   */
+  void starting(boolean nodeHolds) {
+    switchHolds = nodeHolds;
+    movePending = targetMoved();
+  }
+
   /** BLOCK: from now on the session's next command outside a transaction waits for {@link #restore}. */
   public void block() {
     state = state.blocked();

@@ -129,6 +129,7 @@ public final class NodeSwitchover {
 
   /** From now until RESTORE of {@code epoch} new work is held; past the hold window the node restores by itself. */
   private void holdUntilRestore(long epoch, Duration window) {
+    services.holdingNewWork(true); // sessions that start meanwhile hold too
     blockedEpoch = epoch;
     blockedAtMillis = clock.millis();
     clock.schedule(Math.max(window.toMillis(), services.config().session().holdWindow().toMillis()), () -> {
@@ -146,6 +147,7 @@ public final class NodeSwitchover {
       return Future.succeededFuture(new Ack("RESTORE", epoch, false, SessionCounts.NONE, 0));
     }
     blockedEpoch = -1;
+    services.holdingNewWork(false); // before the sessions are visited: one that starts after its loop's visit holds nothing
     return each(session -> session.switchover().restore())
         .map(counts -> new Ack("RESTORE", epoch, true, counts, clock.millis() - started));
   }

@@ -2,6 +2,7 @@ package dev.tether.proxy.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tether.config.SwitchoverMode;
@@ -309,6 +310,23 @@ class PlannedSwitchoverTest {
     }
     hex.append(')');
     return ThroughProxy.scalar(c, "SELECT GROUP_CONCAT(" + hex + " ORDER BY 1 SEPARATOR ';') FROM " + table);
+  }
+
+  @Test
+  void aSessionThatLogsInDuringASwitchoverWaitsForRestoreAndRunsOnTheNewPrimary() throws Exception {
+    try (Pair pair = Pair.start("switch-login", Map.of())) {
+      ProxyHarness proxy = pair.proxy();
+      await(proxy.node().switchover().block(1, Duration.ofMillis(300)));
+      try (RawClient late = RawClient.login(proxy.port(), "app", "app")) { // its login reaches the old primary
+        late.query("SELECT @@server_id");
+        assertNull(late.readWithin(300), "held while the node is blocked, as the sessions it had");
+        Promotion.planned(pair.primary(), pair.replica());
+        await(proxy.node().switchover().switchTo(new BackendTarget("127.0.0.1", pair.replica().port(), 1), true));
+        assertNull(late.readWithin(300), "and after SWITCH, until RESTORE");
+        await(proxy.node().switchover().restore(1));
+        assertEquals("2", late.readScalar(), "then answered, by the new primary");
+      }
+    }
   }
 
   /** A primary, its GTID replica, and a proxy node in front of the primary; closing stops them all. */
