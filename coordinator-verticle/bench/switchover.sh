@@ -73,6 +73,7 @@ report() { # mode, report, replayed before, replayed after
     printf '  %-8s %s ms\n' "$phase" "$(sed -E "s/.*\"$phase\":\\{\"millis\":([0-9]+).*/\\1/" <<<"$2")"
   done
   echo "  total    $(field totalMillis "$2") ms"
+  echo "  the promotion, part by part: $(sed -nE 's/.*"promoteParts":\{([^}]*)\}.*/\1/p' <<<"$2" | tr -d '"' | sed 's/,/, /g; s/:/ /g') (ms)"
   echo "  longest client-visible pause (a command held by a node): $(field longestHoldMillis "$2") ms"
   echo "  transactions replayed by the nodes: $(awk -v a="$3" -v b="$4" 'BEGIN {print b-a}')"
 }

@@ -55,7 +55,7 @@ final class PlannedSwitchover {
             steps.replication.config.blockWindow().toMillis(), ServerAddress.parse(target), mode))))
         .compose(ignored -> steps.store.save(current.withPhase(Topology.Phase.PROMOTING, target)))
         .compose(ignored -> report.timed(SwitchoverReport.Step.PROMOTE,
-            () -> steps.promoteOver(current.primary(), target, epoch)))
+            () -> steps.promoteOver(current.primary(), target, epoch, report)))
         .compose(ignored -> steps.finish(current, target, report))
         .compose(ignored -> steps.disconnectClients(current.primary()))
         .compose(ignored -> steps.repointOthers(new Topology(epoch, target,

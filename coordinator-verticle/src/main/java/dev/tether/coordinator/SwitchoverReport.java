@@ -70,6 +70,22 @@ final class SwitchoverReport {
     });
   }
 
+  /**
+   * Runs one part of {@code step} and records its time under the step's {@code parts} (the
+   * promotion's fence, catch-up, promote and follow), so a report says where a slow step went.
+   */
+  <T> Future<T> part(Step step, String part, Supplier<Future<T>> work) {
+    long started = clock.millis();
+    return work.get().onSuccess(done -> {
+      JsonObject parts = json.getJsonObject(step.key() + "Parts");
+      if (parts == null) {
+        parts = new JsonObject();
+        json.put(step.key() + "Parts", parts);
+      }
+      parts.put(part, clock.millis() - started);
+    });
+  }
+
   /** Adds a fact the run learned (a takeover's decision, say). */
   SwitchoverReport note(String key, Object value) {
     json.put(key, value);

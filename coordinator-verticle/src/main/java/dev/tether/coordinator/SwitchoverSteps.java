@@ -37,16 +37,18 @@ final class SwitchoverSteps {
 
   /**
    * A planned promotion: the old primary is fenced, the target applies everything it had, is
-   * promoted and records the epoch, and the old primary follows it.
+   * promoted and records the epoch, and the old primary follows it; each part timed in the report
+   * ({@code promoteParts}: fence, catchUp, promote, follow).
    */
-  Future<List<PhaseAck>> promoteOver(String oldPrimary, String target, long epoch) {
-    return fencing.fence(oldPrimary, FenceReason.DEMOTED_PRIMARY)
-        .compose(ignored -> replication.position(oldPrimary))
-        .compose(position -> replication.waitFor(target, position))
+  Future<List<PhaseAck>> promoteOver(String oldPrimary, String target, long epoch, SwitchoverReport report) {
+    SwitchoverReport.Step step = SwitchoverReport.Step.PROMOTE;
+    return report.part(step, "fence", () -> fencing.fence(oldPrimary, FenceReason.DEMOTED_PRIMARY))
+        .compose(ignored -> report.part(step, "catchUp", () -> replication.position(oldPrimary)
+            .compose(position -> replication.waitFor(target, position))))
         .compose(waited -> "0".equals(waited) ? Future.<Void>succeededFuture()
             : SwitchoverFailure.TARGET_BEHIND.<Void>fail(target + " did not catch up with the old primary (" + waited + ")"))
-        .compose(ignored -> promote(target, epoch, EpochRecord.SWITCHOVER))
-        .compose(ignored -> replication.follow(oldPrimary, target, true))
+        .compose(ignored -> report.part(step, "promote", () -> promote(target, epoch, EpochRecord.SWITCHOVER)))
+        .compose(ignored -> report.part(step, "follow", () -> replication.follow(oldPrimary, target, true)))
         .map(ignored -> List.of());
   }
 

@@ -56,6 +56,22 @@ class SwitchoverRunTest {
   }
 
   @Test
+  void aPlannedSwitchoverReportsWhereItsPromotionWent() {
+    try (SwitchoverScene scene = new SwitchoverScene()) {
+      scene.servers.primary(A).position = "0-1-500";
+      scene.servers.replicaOf(B, A).position = "0-1-480";
+      scene.servers.server(B).catchUpMillis = 250;
+      scene.shared(new Topology(2, A, List.of(B), Topology.Phase.STABLE, null));
+
+      JsonObject report = await(new PlannedSwitchover(scene.steps, scene.election, scene.clock).run(B));
+
+      assertEquals(new JsonObject().put("fence", 0L).put("catchUp", 250L).put("promote", 0L).put("follow", 0L),
+          report.getJsonObject("promoteParts"), "the target's catch-up, on the run's clock");
+      assertEquals(250, report.getJsonObject("promote").getLong("millis"));
+    }
+  }
+
+  @Test
   void aPlannedSwitchoverDrainsByDefaultAndTellsTheNodesToHoldTransactionsForReplayWhenAsked() {
     try (SwitchoverScene scene = new SwitchoverScene()) {
       scene.servers.primary(A).position = "0-1-500";
