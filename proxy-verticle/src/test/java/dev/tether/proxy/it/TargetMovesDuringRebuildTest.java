@@ -8,6 +8,8 @@ import dev.tether.proxy.switchover.NodeSwitchover;
 import dev.tether.testkit.MariaDbServer;
 import dev.tether.testkit.Promotion;
 import dev.tether.testkit.TestDatabase;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -82,6 +84,30 @@ class TargetMovesDuringRebuildTest {
       assertEquals("1", scalar(replica, "SELECT GROUP_CONCAT(id) FROM tether.moved"), "committed on the new primary");
       assertEquals(1, runs(replica), "the read ran once on the new primary");
       assertEquals(1, runs(primary), "and never again on the old one");
+    }
+  }
+
+  @Test
+  void aSessionWhoseLoginReachedTheOldPrimaryBeforeASwitchRunsItsFirstStatementOnTheNewOne() throws Exception {
+    try (ProxyHarness node = ProxyHarness.start(primary.port(), Map.of())) {
+      RawClient.login(node.port(), "app", "app").close(); // the node knows the backend's greeting now
+      node.relay().holdNew();
+      CompletableFuture<RawClient> login = CompletableFuture.supplyAsync(() -> {
+        try {
+          return RawClient.login(node.port(), "app", "app");
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+      awaitTrue(() -> node.relay().held() == 1, "the login's connection to the old primary waits in the relay");
+      Promotion.planned(primary, replica);
+      node.node().switchover().switchTo(new BackendTarget("127.0.0.1", replica.port(), 1))
+          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      node.relay().release(); // the login completes on the old primary, behind the target
+      try (RawClient c = login.get(30, TimeUnit.SECONDS)) {
+        c.query("SELECT @@server_id");
+        assertEquals("2", c.readScalar(), "its first statement runs on the new primary");
+      }
     }
   }
 
