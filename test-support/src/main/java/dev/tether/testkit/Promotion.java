@@ -16,25 +16,11 @@ public final class Promotion {
   private Promotion() {}
 
   public static void planned(MariaDbServer oldPrimary, MariaDbServer newPrimary) throws SQLException {
-    String position;
     try (Connection c = admin(oldPrimary); Statement s = c.createStatement()) {
       s.execute("SET GLOBAL read_only = ON");
-      try (ResultSet rs = s.executeQuery("SELECT @@gtid_binlog_pos")) {
-        rs.next();
-        position = rs.getString(1);
-      }
     }
-    try (Connection c = admin(newPrimary); Statement s = c.createStatement()) {
-      try (ResultSet rs = s.executeQuery("SELECT MASTER_GTID_WAIT('" + position + "', 10)")) {
-        rs.next();
-        if (rs.getInt(1) != 0) {
-          throw new SQLException("the replica did not catch up with " + position);
-        }
-      }
-      s.execute("STOP SLAVE");
-      s.execute("RESET SLAVE ALL");
-      s.execute("SET GLOBAL read_only = OFF");
-    }
+    caughtUp(oldPrimary, newPrimary);
+    afterFailure(newPrimary);
     try (Connection c = admin(oldPrimary); Statement s = c.createStatement()) {
       s.execute("STOP SLAVE");
       s.execute("SET GLOBAL gtid_slave_pos = @@gtid_binlog_pos"); // it continues after what it has
@@ -44,7 +30,7 @@ public final class Promotion {
     }
   }
 
-  /** A failover's promotion: the primary is gone, so {@code replica} just stops replicating and takes writes. */
+  /** A failover's promotion (and a planned one's last step): {@code replica} stops replicating and takes writes. */
   public static void afterFailure(MariaDbServer replica) throws SQLException {
     try (Connection c = admin(replica); Statement s = c.createStatement()) {
       s.execute("STOP SLAVE");

@@ -26,8 +26,11 @@ public final class NodeServices {
   /** The primary sessions connect to; replaced by a switchover with a newer epoch. */
   private final AtomicReference<BackendTarget> target;
 
-  /** Whether the node holds new work until a switchover's RESTORE: set by the switchover, read as sessions start. */
-  private volatile boolean holdingNewWork;
+  /**
+   * The epoch whose switchover holds the node's new work until its RESTORE, or -1: written by the
+   * node's switchover, read by it and by every session as it starts.
+   */
+  private volatile long heldEpoch = -1;
   /** Written by any event loop that sees a backend greeting; read when greeting clients. */
   private final AtomicReference<BackendIdentity> identity = new AtomicReference<>();
   private final NodeDrain drain = new NodeDrain();
@@ -80,13 +83,13 @@ public final class NodeServices {
     return true;
   }
 
-  /** True from a switchover's BLOCK (or a coordinator's SWITCH after none) until its RESTORE. */
-  public boolean holdingNewWork() {
-    return holdingNewWork;
+  /** The epoch held from a switchover's BLOCK (or a coordinator's SWITCH after none) until its RESTORE, or -1. */
+  public long heldEpoch() {
+    return heldEpoch;
   }
 
-  public void holdingNewWork(boolean holding) {
-    holdingNewWork = holding;
+  public void heldEpoch(long epoch) {
+    heldEpoch = epoch;
   }
 
   public TetherConfig config() {

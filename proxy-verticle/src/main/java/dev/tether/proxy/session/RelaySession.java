@@ -66,7 +66,7 @@ public final class RelaySession implements ClientConnection.Owner {
     this.intake = new CommandIntake(this, context, parts);
     this.recovery = new LossRecovery(this, context, parts);
     this.switchover = new SessionSwitchover(this, context, parts, backend.target().epoch());
-    switchover.starting(services.holdingNewWork()); // on the loop, in the task that makes the session visible to a phase
+    switchover.starting(services.heldEpoch() != -1); // on the loop, in the task that makes the session visible to a phase
     this.changeUser = new ChangeUserFlow(this, context, parts);
     this.readBack = new StateReadBack(this, context, parts);
     this.deadlines = new SessionDeadlines(this, context, parts);

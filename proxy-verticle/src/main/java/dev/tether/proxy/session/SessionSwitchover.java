@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
  * One session's part in a switchover: BLOCK holds its new work outside transactions, and may stage
  * a connection on the next primary; SWITCH moves it there between commands (adopting the staged
  * connection, or migrating by replay, temporary tables copied from the old primary) and, when a
- * coordinator sent it, holds all new work; RESTORE releases what was held. Confined to the session's event loop.
+ * coordinator sent it, holds all new work; RESTORE releases what was held. Confined to the
+ * session's event loop.
  */
 public final class SessionSwitchover extends SessionRole {
   private static final Logger log = LoggerFactory.getLogger(SessionSwitchover.class);
@@ -121,12 +122,10 @@ public final class SessionSwitchover extends SessionRole {
     return true;
   }
 
-  /** SWITCH: moves now if between commands, otherwise once the command in flight ends. */
-  public void switchBackend() {
-    switchBackend(false);
-  }
-
-  /** As {@link #switchBackend()}; when {@code holdUntilRestore}, new commands wait for RESTORE from now on. */
+  /**
+   * SWITCH: moves now if between commands, otherwise once the command in flight ends; when
+   * {@code holdUntilRestore}, new commands wait for RESTORE from now on.
+   */
   public void switchBackend(boolean holdUntilRestore) {
     switchHolds = holdUntilRestore;
     windowClosed = false;

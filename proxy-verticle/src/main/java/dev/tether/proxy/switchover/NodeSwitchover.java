@@ -20,10 +20,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One node's part of a switchover: BLOCK (hold new work, let open transactions finish within a
- * window, or hold the replayable ones for replay) → SWITCH (a newer epoch names the new primary; every
- * session migrates between commands with its state replayed and its transaction carried; a
- * coordinator's SWITCH holds every new command meanwhile) → RESTORE (held work goes on). Each phase completes with counts, the
- * acknowledgement a coordinator collects; a phase that waits for its sessions counts them when
+ * window, or hold the replayable ones for replay) → SWITCH (a newer epoch names the new primary;
+ * every session migrates between commands with its state replayed and its transaction carried; a
+ * coordinator's SWITCH holds every new command meanwhile) → RESTORE (held work goes on). Each
+ * phase completes with counts, the acknowledgement a coordinator collects; a phase that waits for its sessions counts them when
  * they report a change ({@link #sessionChanged}), not on a fast poll. A node left blocked restores
  * itself after the hold window, so a vanished coordinator never leaves clients waiting for ever.
  */
@@ -44,7 +44,6 @@ public final class NodeSwitchover {
   private final SwitchoverClock clock;
   private final NodeServices services;
   private final List<? extends SessionGroup> groups;
-  private volatile long blockedEpoch = -1;
   private volatile long blockedAtMillis;
   /** The phases now waiting for this node's sessions (BLOCK for quiescence, SWITCH for migration). */
   private final Set<Wait> waits = ConcurrentHashMap.newKeySet();
@@ -93,7 +92,7 @@ public final class NodeSwitchover {
         .compose(counts -> counts.inTransaction() == 0 ? Future.succeededFuture(counts)
             : each(session -> session.switchover().holdReplayableTransaction())) // before the old primary is fenced
         .map(counts -> {
-          if (next != null && blockedEpoch == epoch) {
+          if (next != null && services.heldEpoch() == epoch) {
             each(session -> session.switchover().stage(next));
           }
           return new Ack("BLOCK", epoch, true, counts, clock.millis() - started);
@@ -117,7 +116,7 @@ public final class NodeSwitchover {
       log.info("switchover: ignoring stale epoch {} (current {})", target.epoch(), services.target().epoch());
       return Future.succeededFuture(new Ack("SWITCH", target.epoch(), false, SessionCounts.NONE, 0));
     }
-    if (holdUntilRestore && blockedEpoch != target.epoch()) {
+    if (holdUntilRestore && services.heldEpoch() != target.epoch()) {
       holdUntilRestore(target.epoch(), Duration.ZERO); // a failover's SWITCH: no BLOCK came before it
     }
     log.info("switchover epoch {}: sessions move to {}", target.epoch(), target.address());
@@ -129,11 +128,10 @@ public final class NodeSwitchover {
 
   /** From now until RESTORE of {@code epoch} new work is held; past the hold window the node restores by itself. */
   private void holdUntilRestore(long epoch, Duration window) {
-    services.holdingNewWork(true); // sessions that start meanwhile hold too
-    blockedEpoch = epoch;
+    services.heldEpoch(epoch); // sessions that start meanwhile hold too
     blockedAtMillis = clock.millis();
     clock.schedule(Math.max(window.toMillis(), services.config().session().holdWindow().toMillis()), () -> {
-      if (blockedEpoch == epoch) {
+      if (services.heldEpoch() == epoch) {
         log.warn("switchover epoch {}: no RESTORE within the hold window; restoring by itself", epoch);
         restore(epoch);
       }
@@ -143,18 +141,17 @@ public final class NodeSwitchover {
   /** Releases held work. */
   public Future<Ack> restore(long epoch) {
     long started = clock.millis();
-    if (epoch < blockedEpoch) {
+    if (epoch < services.heldEpoch()) {
       return Future.succeededFuture(new Ack("RESTORE", epoch, false, SessionCounts.NONE, 0));
     }
-    blockedEpoch = -1;
-    services.holdingNewWork(false); // before the sessions are visited: one that starts after its loop's visit holds nothing
+    services.heldEpoch(-1); // before the sessions are visited: one that starts after its loop's visit holds nothing
     return each(session -> session.switchover().restore())
         .map(counts -> new Ack("RESTORE", epoch, true, counts, clock.millis() - started));
   }
 
   /** The epoch whose BLOCK holds this node's new work, or -1 when nothing is held. */
   public long blockedEpoch() {
-    return blockedEpoch;
+    return services.heldEpoch();
   }
 
   /** When the current BLOCK began (meaningful while {@link #blockedEpoch()} is not -1). */
