@@ -21,7 +21,7 @@ final class Election {
 
   Election(ReplicationControl replication, Clock clock) {
     this.replication = replication;
-    this.flavor = replication.flavor;
+    this.flavor = replication.flavor();
     this.clock = clock;
   }
 
@@ -63,13 +63,13 @@ final class Election {
   Future<String> mostReceived(List<String> replicas) {
     List<Future<String>> received = new ArrayList<>();
     for (String replica : replicas) {
-      received.add(replication.servers.run(replica, flavor.stopReceiving())
+      received.add(replication.servers().run(replica, flavor.stopReceiving())
           .compose(ignored -> replication.replicaStatus(replica))
           .map(status -> status == null ? null : status.getString(flavor.receivedPositionColumn(), ""))
           .recover(unreachable -> Future.succeededFuture(null)));
     }
     return Future.all(received).compose(all -> best(candidates(replicas, all.list()))
-        .map(elected -> appliedAllReceived(elected, clock.millis() + replication.config.phaseTimeout().toMillis())
+        .map(elected -> appliedAllReceived(elected, clock.millis() + replication.config().phaseTimeout().toMillis())
             .map(elected))
         .orElseGet(() -> SwitchoverFailure.NO_REACHABLE_REPLICA.fail("no reachable replica to promote")));
   }
@@ -93,7 +93,7 @@ final class Election {
           if (flavor.readAllReceived(status)) {
             return Future.succeededFuture("0");
           }
-          return replication.servers.value(replica, flavor.waitFor(
+          return replication.servers().value(replica, flavor.waitFor(
               status == null ? "" : status.getString(flavor.receivedPositionColumn(), ""), 1));
         })
         .compose(waited -> {

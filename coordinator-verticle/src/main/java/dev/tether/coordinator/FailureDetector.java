@@ -43,7 +43,7 @@ final class FailureDetector {
                   Supplier<Future<JsonObject>> failover, PrimaryReopen reopen, Fencing fencing,
                   CoordinatorMetrics metrics, Clock clock) {
     this.replication = replication;
-    this.config = replication.config;
+    this.config = replication.config();
     this.store = store;
     this.fleet = fleet;
     this.runs = runs;
@@ -64,7 +64,7 @@ final class FailureDetector {
     long probedAt = clock.millis();
     store.topology()
         .compose(topology -> topology.phase() == Topology.Phase.UNDECIDED ? Future.succeededFuture()
-            : replication.servers.answers(topology.primary(), probeTimeout)
+            : replication.servers().answers(topology.primary(), probeTimeout)
             .compose(reached -> {
               metrics.epoch(topology.epoch());
               metrics.probe(reached);
@@ -96,7 +96,7 @@ final class FailureDetector {
     for (String replica : topology.replicas()) {
       replicas.add(replication.replicaStatus(replica)
           .map(status -> new Agreement.ReplicaView(replica,
-              status != null && "Yes".equals(status.getString(replication.flavor.ioRunningColumn()))))
+              status != null && "Yes".equals(status.getString(replication.flavor().ioRunningColumn()))))
           .recover(unreachable -> Future.succeededFuture(new Agreement.ReplicaView(replica, null))));
     }
     return proxies.compose(acks -> Future.all(replicas).map(all -> {
@@ -119,7 +119,7 @@ final class FailureDetector {
       if (server.equals(topology.primary())) {
         continue;
       }
-      checks.add(replication.servers.value(server, "SELECT @@read_only")
+      checks.add(replication.servers().value(server, "SELECT @@read_only")
           .compose(readOnly -> {
             if (!"0".equals(readOnly)) {
               return Future.succeededFuture();

@@ -14,6 +14,6 @@ final class Fencing {
 
   /** Makes {@code server} read-only; counted once the statements ran. */
   Future<Void> fence(String server, FenceReason why) {
-    return replication.servers.run(server, replication.flavor.fence()).onSuccess(done -> metrics.fenced(why));
+    return replication.servers().run(server, replication.flavor().fence()).onSuccess(done -> metrics.fenced(why));
   }
 }

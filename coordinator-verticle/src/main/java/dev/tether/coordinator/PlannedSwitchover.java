@@ -28,7 +28,7 @@ final class PlannedSwitchover {
 
   /** Runs to {@code requestedTarget}, or to the replica that has applied the most when null, in the configured mode. */
   Future<JsonObject> run(String requestedTarget) {
-    return run(requestedTarget, steps.replication.config.switchoverMode());
+    return run(requestedTarget, steps.replication.config().switchoverMode());
   }
 
   /** As {@link #run(String)}, treating open transactions as {@code mode} says. */
@@ -52,7 +52,7 @@ final class PlannedSwitchover {
     report.mode(mode);
     return steps.store.save(current.withPhase(Topology.Phase.BLOCKING, target))
         .compose(ignored -> report.timed(SwitchoverReport.Step.BLOCK, () -> steps.broadcast(PhaseCommand.block(epoch,
-            steps.replication.config.blockWindow().toMillis(), ServerAddress.parse(target), mode))))
+            steps.replication.config().blockWindow().toMillis(), ServerAddress.parse(target), mode))))
         .compose(ignored -> steps.store.save(current.withPhase(Topology.Phase.PROMOTING, target)))
         .compose(ignored -> report.timed(SwitchoverReport.Step.PROMOTE,
             () -> steps.promoteOver(current.primary(), target, epoch, report)))

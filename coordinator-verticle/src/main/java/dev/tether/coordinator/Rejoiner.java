@@ -47,8 +47,8 @@ final class Rejoiner {
               "no Tether epoch record, position " + facts.position(), null);
         }
         String fork = forkAfter(facts.lastEpoch(), primaryFacts);
-        String extraQuery = replication.flavor.extraTransactionsQuery(facts.position(), fork);
-        return replication.servers.value(primary, extraQuery).compose(extra -> {
+        String extraQuery = replication.flavor().extraTransactionsQuery(facts.position(), fork);
+        return replication.servers().value(primary, extraQuery).compose(extra -> {
           if (extra != null && !extra.isEmpty()) {
             return keepFenced(topology, server, DetachReason.DIVERGED,
                 "holds transactions " + primary + " never received (its history parted at " + fork + ")", extra);

@@ -9,16 +9,7 @@ import io.vertx.core.json.JsonObject;
  * The replication operations runs and topology changes are made of, each written once: the
  * flavor's statements run on a server with the configured replication account and phase timeout.
  */
-final class ReplicationControl {
-  final ServerSql servers;
-  final ReplicationFlavor flavor;
-  final CoordinatorConfig config;
-
-  ReplicationControl(ServerSql servers, ReplicationFlavor flavor, CoordinatorConfig config) {
-    this.servers = servers;
-    this.flavor = flavor;
-    this.config = config;
-  }
+record ReplicationControl(ServerSql servers, ReplicationFlavor flavor, CoordinatorConfig config) {
 
   /** The GTID position {@code server} has executed. */
   Future<String> position(String server) {

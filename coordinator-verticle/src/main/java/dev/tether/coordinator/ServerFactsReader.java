@@ -22,7 +22,7 @@ final class ServerFactsReader {
   /** Every configured server's facts, in configuration order; a server that does not answer is unreachable. */
   Future<List<ServerFacts>> readAll() {
     List<Future<ServerFacts>> reads = new ArrayList<>();
-    for (String server : replication.config.servers()) {
+    for (String server : replication.config().servers()) {
       reads.add(read(server));
     }
     return Future.all(reads).map(all -> {
@@ -35,9 +35,9 @@ final class ServerFactsReader {
   }
 
   Future<ServerFacts> read(String server) {
-    ServerSql servers = replication.servers;
-    ReplicationFlavor flavor = replication.flavor;
-    long timeout = replication.config.phaseTimeout().toMillis();
+    ServerSql servers = replication.servers();
+    ReplicationFlavor flavor = replication.flavor();
+    long timeout = replication.config().phaseTimeout().toMillis();
     Future<List<EpochRecord>> records = servers.allRows(server, EpochRecord.readQuery(), timeout)
         .map(rows -> rows.stream().map(EpochRecord::fromRow).toList())
         .recover(e -> noHistoryYet(e) ? Future.succeededFuture(List.of()) : Future.failedFuture(e));
@@ -65,8 +65,8 @@ final class ServerFactsReader {
     if (status == null) {
       return null;
     }
-    String host = status.getString(replication.flavor.sourceColumns().get(0));
-    Object port = status.getValue(replication.flavor.sourceColumns().get(1));
+    String host = status.getString(replication.flavor().sourceColumns().get(0));
+    Object port = status.getValue(replication.flavor().sourceColumns().get(1));
     return host == null || host.isEmpty() || port == null ? null : host + ":" + port;
   }
 }

@@ -59,14 +59,14 @@ final class ServerMonitor {
       return; // the previous round is still waiting on a slow server
     }
     reading = true;
-    CoordinatorConfig config = replication.config;
-    ReplicationFlavor flavor = replication.flavor;
+    CoordinatorConfig config = replication.config();
+    ReplicationFlavor flavor = replication.flavor();
     long timeout = Math.max(500, Math.min(config.monitorInterval().toMillis(), config.phaseTimeout().toMillis()));
     String variables = "SELECT @@GLOBAL.read_only AS read_only, (" + flavor.readPosition() + ") AS position";
     store.topology().compose(topology -> {
       List<Future<ServerHealth>> readings = new ArrayList<>();
       for (String server : config.servers()) {
-        readings.add(replication.servers.rows(server, List.of(variables, flavor.replicaStatus()), timeout)
+        readings.add(replication.servers().rows(server, List.of(variables, flavor.replicaStatus()), timeout)
             .map(rows -> health(server, topology.primary(), rows.get(0), rows.get(1), flavor, clock.millis()))
             .recover(e -> Future.succeededFuture(ServerHealth.unreachable(server, clock.millis(),
                 String.valueOf(e.getMessage())))));

@@ -10,28 +10,15 @@ import java.time.Clock;
  * with its own report — {@link PlannedSwitchover}, {@link Failover}, and on taking the leader lock
  * the {@link Takeover} of whatever a previous coordinator left half done — and counts how it ended.
  */
-final class SwitchoverOrchestrator {
-  private final SwitchoverSteps steps;
-  private final Election election;
-  private final RunGuard runs;
-  private final CoordinatorMetrics metrics;
-  private final Clock clock;
-
-  SwitchoverOrchestrator(SwitchoverSteps steps, Election election, RunGuard runs, CoordinatorMetrics metrics,
-                         Clock clock) {
-    this.steps = steps;
-    this.election = election;
-    this.runs = runs;
-    this.metrics = metrics;
-    this.clock = clock;
-  }
+record SwitchoverOrchestrator(SwitchoverSteps steps, Election election, RunGuard runs, CoordinatorMetrics metrics,
+                              Clock clock) {
 
   /**
    * Planned switchover to {@code requestedTarget}, or to the replica that has applied the most when
    * null; open transactions are treated as {@code mode} says, or as configured when it is null.
    */
   Future<JsonObject> planned(String requestedTarget, SwitchoverMode mode) {
-    SwitchoverMode chosen = mode != null ? mode : steps.replication.config.switchoverMode();
+    SwitchoverMode chosen = mode != null ? mode : steps.replication.config().switchoverMode();
     return counted(RunKind.PLANNED, runs.exclusively(() -> new PlannedSwitchover(steps, election, clock)
         .run(requestedTarget, chosen).andThen(done -> metrics.switchover(RunKind.PLANNED, done.succeeded()))));
   }

@@ -28,7 +28,7 @@ final class SwitchoverSteps {
     this.store = store;
     this.fleet = fleet;
     this.fencing = fencing;
-    this.clients = new ClientFencing(replication.servers, replication.config);
+    this.clients = new ClientFencing(replication.servers(), replication.config());
   }
 
   Future<List<PhaseAck>> broadcast(PhaseCommand command) {

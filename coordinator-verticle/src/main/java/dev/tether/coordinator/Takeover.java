@@ -32,7 +32,7 @@ final class Takeover {
       }
       log.warn("resuming a switchover left in {} (target {})", current.phase(), current.target());
       report.note("resumed", current.phase().name());
-      return steps.replication.servers.value(current.target(), "SELECT @@read_only")
+      return steps.replication.servers().value(current.target(), "SELECT @@read_only")
           .map(readOnly -> TakeoverPlan.decide(current, "0".equals(readOnly)))
           .compose(plan -> carryOut(current, plan).map(plan));
     }).map(plan -> report.note("action", plan.action().name()).finished());
@@ -51,7 +51,7 @@ final class Takeover {
           .compose(ignored -> steps.disconnectClients(oldPrimary));
       // promotion may have stopped the target's replication before it failed: it follows the old primary again
       case ROLL_BACK -> steps.repointIfDetached(target, oldPrimary, false)
-          .compose(ignored -> steps.replication.servers.run(oldPrimary, List.of("SET GLOBAL read_only = OFF")))
+          .compose(ignored -> steps.replication.servers().run(oldPrimary, List.of("SET GLOBAL read_only = OFF")))
           .compose(ignored -> steps.broadcast(PhaseCommand.restore(plan.epoch())))
           .compose(ignored -> steps.store.save(current.withPhase(Topology.Phase.STABLE, null)));
     };

@@ -14,20 +14,8 @@ import org.slf4j.LoggerFactory;
  * servers could not tell. Each change runs exclusively of switchovers and is saved in the shared
  * topology.
  */
-final class TopologyMembership {
+record TopologyMembership(TopologyStore store, RunGuard runs, Rejoiner rejoiner, ReplicationControl replication) {
   private static final Logger log = LoggerFactory.getLogger(TopologyMembership.class);
-
-  private final TopologyStore store;
-  private final RunGuard runs;
-  private final Rejoiner rejoiner;
-  private final ReplicationControl replication;
-
-  TopologyMembership(TopologyStore store, RunGuard runs, Rejoiner rejoiner, ReplicationControl replication) {
-    this.store = store;
-    this.runs = runs;
-    this.rejoiner = rejoiner;
-    this.replication = replication;
-  }
 
   /** Examines one fenced server now: rejoined if its history allows, else detached with the reason. */
   Future<JsonObject> rejoin(String server) {
@@ -41,7 +29,7 @@ final class TopologyMembership {
 
   /** The automatic rejoin: every detached server but those an operator removed, examined once. */
   Future<Void> rejoinDetached() {
-    if (!replication.config.autoRejoin() || runs.busy()) {
+    if (!replication.config().autoRejoin() || runs.busy()) {
       return Future.succeededFuture();
     }
     return runs.exclusively(() -> store.topology().compose(current -> {
@@ -107,8 +95,9 @@ final class TopologyMembership {
 
   private Future<JsonObject> change(String server, Topology.Phase required,
                                     java.util.function.Function<Topology, Future<Topology>> step) {
-    if (!replication.config.servers().contains(server)) {
-      return MembershipRefusal.NOT_CONFIGURED.fail(server + " is not a configured server " + replication.config.servers());
+    if (!replication.config().servers().contains(server)) {
+      return MembershipRefusal.NOT_CONFIGURED.fail(
+          server + " is not a configured server " + replication.config().servers());
     }
     return runs.exclusively(() -> store.topology().compose(current -> {
       if (current.phase() != required) {

@@ -17,9 +17,13 @@ import io.vertx.core.buffer.Buffer;
  * on the connection it keeps ({@link ChangeUserDenial}). Confined to the session's event loop.
  */
 final class ChangeUserFlow extends SessionRole {
-  private AuthExchange exchange;
-  private ChangeUserRequest request;
+  /** The COM_CHANGE_USER being answered, or null (confined to the event loop). */
+  private Attempt attempt;
+  /** Failed attempts on this connection, which MariaDB limits. */
   private int failures;
+
+  /** One COM_CHANGE_USER: what the client asked for, and the authentication answering it. */
+  private record Attempt(ChangeUserRequest request, AuthExchange exchange) {}
 
   ChangeUserFlow(RelaySession session, SessionContext context, SessionParts parts) {
     super(session, context, parts);
@@ -28,8 +32,10 @@ final class ChangeUserFlow extends SessionRole {
   /** The client sent COM_CHANGE_USER. */
   void begin(Buffer payload) {
     ClientLogin login = session.login();
-    request = ChangeUserRequest.decode(payload, login.capabilities(), login.collation());
-    exchange = new AuthExchange(context.services(), context.client(), request.username(), login.challenge());
+    ChangeUserRequest request = ChangeUserRequest.decode(payload, login.capabilities(), login.collation());
+    AuthExchange exchange = new AuthExchange(context.services(), context.client(), request.username(),
+        login.challenge());
+    attempt = new Attempt(request, exchange);
     session.phase(Phase.CHANGE_USER_AUTH);
     if (!session.backend().identity().mariaDb()) {
       onOutcome(exchange.begin(request.authPluginName(), request.authResponse(), 0));
@@ -42,7 +48,7 @@ final class ChangeUserFlow extends SessionRole {
 
   /** The client's next authentication packet. */
   void onClientPacket(Buffer payload, int sequenceId) {
-    onOutcome(exchange.onClientPacket(payload, sequenceId));
+    onOutcome(attempt.exchange().onClientPacket(payload, sequenceId));
   }
 
   private void onOutcome(AuthExchange.Outcome outcome) {
@@ -56,7 +62,7 @@ final class ChangeUserFlow extends SessionRole {
     };
     if (denied) {
       context.metrics().authFailure();
-      deny(exchange.denial(), exchange.nextSequence());
+      deny(attempt.exchange().denial(), attempt.exchange().nextSequence());
     }
   }
 
@@ -87,9 +93,10 @@ final class ChangeUserFlow extends SessionRole {
   private void connect() {
     session.phase(Phase.CHANGE_USER_CONNECTING);
     context.client().pause(ClientConnection.PAUSED_BUSY);
-    ClientLogin next = session.login().withUser(exchange.account(), request.database(), request.collation(),
-        request.connectAttributes());
-    int okSequence = exchange.nextSequence();
+    ChangeUserRequest request = attempt.request();
+    ClientLogin next = session.login().withUser(attempt.exchange().account(), request.database(),
+        request.collation(), request.connectAttributes());
+    int okSequence = attempt.exchange().nextSequence();
     SessionState fresh = SessionState.initial(request.database());
     context.connector().connect(next.toLoginRequest())
         .compose(connection -> SessionReplayer.replay(connection, fresh, context.deprecateEof(), context.id())
@@ -123,8 +130,7 @@ final class ChangeUserFlow extends SessionRole {
   }
 
   private void done() {
-    exchange = null;
-    request = null;
+    attempt = null;
     session.becomeIdle();
     parts.idleLimit().responded(parts.learner().state());
     context.client().resume(ClientConnection.PAUSED_BUSY);

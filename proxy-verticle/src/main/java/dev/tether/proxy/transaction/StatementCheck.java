@@ -1,6 +1,7 @@
 package dev.tether.proxy.transaction;
 
 import dev.tether.proxy.protocol.Command;
+import dev.tether.proxy.protocol.SqlScanner;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -30,25 +31,17 @@ import io.vertx.core.buffer.Buffer;
  * and every statement after that is replayed. The rule cannot see inside stored functions and
  * triggers; their visible results are still digested. @see <a href="https://mariadb.com/kb/en/sql-statements-that-cause-an-implicit-commit/">implicit commits</a>
  */
-public final class StatementCheck {
+public final class StatementCheck extends SqlScanner {
   /** What frames the transaction: the first statement's leading keyword, as far as replay cares. */
   public enum Leading { BEGIN, COMMIT, ROLLBACK, OTHER }
 
   /** The verdict: what the first statement is, why replay must refuse (null: it need not), LAST_INSERT_ID read. */
   public record Verdict(Leading leading, NotReplayable refusal, boolean readsLastInsertId) {}
 
-  private final Buffer text;
-  private final int end;
-  private final boolean backslashEscapes;
   private final byte[] word = new byte[24];
-  private int position;
-  private boolean executable;
 
   private StatementCheck(Buffer text, int start, boolean backslashEscapes) {
-    this.text = text;
-    this.end = text.length();
-    this.backslashEscapes = backslashEscapes;
-    this.position = start;
+    super(text, start, backslashEscapes);
   }
 
   /** Checks the SQL of a COM_QUERY payload (the command byte is skipped). */
@@ -257,61 +250,6 @@ public final class StatementCheck {
       i++;
     }
     return i;
-  }
-
-  private int closingQuote(byte quote) {
-    int i = position + 1;
-    while (i < end) {
-      byte b = text.getByte(i);
-      if (b == '\\' && quote != '`' && backslashEscapes) {
-        i += 2;
-      } else if (b == quote && i + 1 < end && text.getByte(i + 1) == quote) {
-        i += 2;
-      } else if (b == quote) {
-        return i;
-      } else {
-        i++;
-      }
-    }
-    return end;
-  }
-
-  private void skipSpaceAndComments() {
-    while (position < end) {
-      byte b = text.getByte(position);
-      if (isSpace(b)) {
-        position++;
-      } else if (b == '#' || (b == '-' && at(position + 1) == '-' && (position + 2 >= end || at(position + 2) <= ' '))) {
-        while (position < end && text.getByte(position) != '\n') {
-          position++;
-        }
-      } else if (b == '/' && at(position + 1) == '*' && (at(position + 2) == '!'
-          || (at(position + 2) == 'M' && at(position + 3) == '!'))) {
-        executable = true; // the content is code: read it
-        position += at(position + 2) == '!' ? 3 : 4;
-        while (position < end && Character.isDigit(text.getByte(position))) {
-          position++;
-        }
-      } else if (b == '/' && at(position + 1) == '*') {
-        int i = position + 2;
-        while (i + 1 < end && !(text.getByte(i) == '*' && text.getByte(i + 1) == '/')) {
-          i++;
-        }
-        position = Math.min(i + 2, end);
-      } else if (b == '*' && at(position + 1) == '/' && executable) {
-        position += 2;
-      } else {
-        return;
-      }
-    }
-  }
-
-  private int at(int i) {
-    return i < end ? text.getByte(i) : -1;
-  }
-
-  private static boolean isSpace(byte b) {
-    return b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\f' || b == 0x0b;
   }
 
   private static boolean isWordPart(byte b) {
