@@ -38,13 +38,19 @@ final class SwitchoverSteps {
   /**
    * A planned promotion: the old primary is fenced, the target applies everything it had, is
    * promoted and records the epoch, and the old primary follows it; each part timed in the report
-   * ({@code promoteParts}: fence, catchUp, promote, follow).
+   * ({@code promoteParts}: fence, catchUp, promote, follow). The fleet's writes are held since
+   * BLOCK, so the target starts applying up to the old primary's position of now while the fence
+   * runs, then up to the position the fence made final: catchUp spans both, the fence inside it.
    */
   Future<List<PhaseAck>> promoteOver(String oldPrimary, String target, long epoch, SwitchoverReport report) {
     SwitchoverReport.Step step = SwitchoverReport.Step.PROMOTE;
-    return report.part(step, "fence", () -> fencing.fence(oldPrimary, FenceReason.DEMOTED_PRIMARY))
-        .compose(ignored -> report.part(step, "catchUp", () -> replication.position(oldPrimary)
-            .compose(position -> replication.waitFor(target, position))))
+    return report.part(step, "catchUp", () -> {
+      Future<String> beforeFence = replication.position(oldPrimary)
+          .compose(position -> replication.waitFor(target, position));
+      return report.part(step, "fence", () -> fencing.fence(oldPrimary, FenceReason.DEMOTED_PRIMARY))
+          .compose(fenced -> beforeFence.transform(early -> replication.position(oldPrimary)))
+          .compose(position -> replication.waitFor(target, position));
+    })
         .compose(waited -> "0".equals(waited) ? Future.<Void>succeededFuture()
             : SwitchoverFailure.TARGET_BEHIND.<Void>fail(target + " did not catch up with the old primary (" + waited + ")"))
         .compose(ignored -> report.part(step, "promote", () -> promote(target, epoch, EpochRecord.SWITCHOVER)))

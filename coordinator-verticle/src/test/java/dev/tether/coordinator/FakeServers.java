@@ -25,8 +25,10 @@ final class FakeServers implements ServerSql {
     boolean replicating;
     String position = "0-1-100";
     String received;
-    /** Milliseconds a MASTER_GTID_WAIT takes on this server. */
+    /** Milliseconds a MASTER_GTID_WAIT takes on this server, unless it waited for that position already. */
     long catchUpMillis;
+    /** The last MASTER_GTID_WAIT this server answered: waiting for it again returns at once. */
+    String waited;
     final List<String> ran = new ArrayList<>();
     final List<String> epochRecords = new ArrayList<>();
   }
@@ -98,7 +100,10 @@ final class FakeServers implements ServerSql {
       return Future.succeededFuture(s.position);
     }
     if (query.startsWith("SELECT MASTER_GTID_WAIT")) {
-      clock.advance(s.catchUpMillis);
+      if (!query.equals(s.waited)) {
+        clock.advance(s.catchUpMillis);
+        s.waited = query;
+      }
       return Future.succeededFuture("0");
     }
     return Future.succeededFuture(null); // the old primary's direct clients: none
