@@ -7,7 +7,8 @@ set -euo pipefail
 TIME=30 THREADS=16 ROUNDS=1
 DIRECT_PORT="${TETHER_DIRECT_PORT:-13306}"  # the launcher passes the current primary
 PROXY_PORT="${TETHER_PROXY_PORT:-6033}"
-PLAIN_PORT="${TETHER_PLAIN_PROXY_PORT:-}"
+PLAIN_PORT="${TETHER_PLAIN_PROXY_PORT:-}"      # a stand-alone node with session.persistent=false
+TRACKED_PORT="${TETHER_TRACKED_PROXY_PORT:-}"  # its twin with persistence on: the tracking cost is between the two
 LB_PORT="${TETHER_LB_PORT:-}"  # HAProxy in front of the node, when the launcher runs one
 TABLES=8 TABLE_SIZE=10000
 while [ $# -gt 0 ]; do
@@ -38,6 +39,7 @@ fi
 echo "warming up the proxy (10 s)"
 sb oltp_point_select "$PROXY_PORT" 10 "$THREADS" >/dev/null
 [ -n "$PLAIN_PORT" ] && sb oltp_point_select "$PLAIN_PORT" 10 "$THREADS" >/dev/null
+[ -n "$TRACKED_PORT" ] && sb oltp_point_select "$TRACKED_PORT" 10 "$THREADS" >/dev/null
 
 declare -A QPS P95
 measure() {
@@ -56,23 +58,34 @@ echo "sysbench, $THREADS threads, $TIME s per run, $ROUNDS round(s), direct :$DI
 for workload in oltp_point_select oltp_read_only; do
   for round in $(seq "$ROUNDS"); do
     measure "$workload" direct "$DIRECT_PORT" "$round"
-    [ -n "$PLAIN_PORT" ] && measure "$workload" untracked "$PLAIN_PORT" "$round"
     measure "$workload" proxy "$PROXY_PORT" "$round"
+    # the twins take turns going first, so neither gains from running after the other
+    if [ -n "$PLAIN_PORT" ] && [ -n "$TRACKED_PORT" ] && [ $((round % 2)) -eq 1 ]; then
+      measure "$workload" untracked "$PLAIN_PORT" "$round"
+      measure "$workload" tracked "$TRACKED_PORT" "$round"
+    elif [ -n "$PLAIN_PORT" ] && [ -n "$TRACKED_PORT" ]; then
+      measure "$workload" tracked "$TRACKED_PORT" "$round"
+      measure "$workload" untracked "$PLAIN_PORT" "$round"
+    fi
   done
 done
 
 echo
-echo "proxy = persistent sessions (state tracking on); untracked = session.persistent=false"
+echo "proxy = the fleet's node (clustered, persistent sessions); untracked / tracked = two stand-alone twin nodes,"
+echo "session.persistent=false / true, started alike: what state tracking costs is tracked against untracked"
 printf '%-18s | %12s | %12s | %9s | %12s | %12s\n' workload "direct qps" "proxy qps" ratio "direct p95" "proxy p95"
 printf -- '-------------------+--------------+--------------+-----------+--------------+-------------\n'
 for workload in oltp_point_select oltp_read_only; do
   awk -v w="$workload" -v r="$ROUNDS" -v dq="${QPS[$workload.direct]}" -v pq="${QPS[$workload.proxy]}" \
       -v dp="${P95[$workload.direct]}" -v pp="${P95[$workload.proxy]}" \
       'BEGIN {printf "%-18s | %12.0f | %12.0f | %9.3f | %9.2f ms | %9.2f ms\n", w, dq/r, pq/r, pq/dq, dp/r, pp/r}'
-  if [ -n "$PLAIN_PORT" ]; then
+  if [ -n "$PLAIN_PORT" ] && [ -n "$TRACKED_PORT" ]; then
     awk -v w="$workload (untracked)" -v r="$ROUNDS" -v dq="${QPS[$workload.direct]}" -v pq="${QPS[$workload.untracked]}" \
-        -v dp="${P95[$workload.direct]}" -v pp="${P95[$workload.untracked]}" -v tq="${QPS[$workload.proxy]}" \
-        'BEGIN {printf "%-18s | %12.0f | %12.0f | %9.3f | %9.2f ms | %9.2f ms   tracking costs %.1f%% of qps\n", w, dq/r, pq/r, pq/dq, dp/r, pp/r, 100*(1-tq/pq)}'
+        -v dp="${P95[$workload.direct]}" -v pp="${P95[$workload.untracked]}" \
+        'BEGIN {printf "%-18s | %12.0f | %12.0f | %9.3f | %9.2f ms | %9.2f ms\n", w, dq/r, pq/r, pq/dq, dp/r, pp/r}'
+    awk -v w="$workload (tracked)" -v r="$ROUNDS" -v dq="${QPS[$workload.direct]}" -v pq="${QPS[$workload.tracked]}" \
+        -v dp="${P95[$workload.direct]}" -v pp="${P95[$workload.tracked]}" -v uq="${QPS[$workload.untracked]}" \
+        'BEGIN {printf "%-18s | %12.0f | %12.0f | %9.3f | %9.2f ms | %9.2f ms   tracking costs %.1f%% of qps\n", w, dq/r, pq/r, pq/dq, dp/r, pp/r, 100*(1-pq/uq)}'
   fi
 done
 

@@ -112,4 +112,13 @@ class StatementCheckTest {
     assertEquals(NotReplayable.NON_DETERMINISTIC,
         StatementCheck.query(Buffer.buffer().appendByte((byte) 3).appendString(sql), false).refusal());
   }
+
+  @Test
+  void aDoubleDashIsACommentOnlyBeforeSpaceOrAControlByteAsTheServerReadsIt() {
+    assertNull(refusal("UPDATE t SET v = 1 -- NOW()\n WHERE id = 1"), "a comment hides the call");
+    assertNull(refusal("UPDATE t SET v = 1 --\tNOW()\n WHERE id = 1"));
+    assertEquals(NotReplayable.NON_DETERMINISTIC, refusal("UPDATE t SET v = 1 --\u00e9, w = NOW() WHERE id = 1"),
+        "before a non-ASCII byte the dashes are code: the call after them is read");
+    assertEquals(NotReplayable.NON_DETERMINISTIC, refusal("UPDATE t SET v = 1 --1, w = NOW() WHERE id = 1"));
+  }
 }
