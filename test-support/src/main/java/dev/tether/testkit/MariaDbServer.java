@@ -1,14 +1,17 @@
 package dev.tether.testkit;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * A private MariaDB server from the Debian package, on a loopback port with its data under a folder
@@ -143,9 +146,15 @@ public final class MariaDbServer implements AutoCloseable {
     run(List.of("sh", "-c", "mariadb --no-defaults -uroot -S '" + socket() + "' < '" + script + "'"), dir.resolve("sql.log"));
   }
 
+  /** Stops the server and deletes its directory: each leaves about 380 MB (InnoDB's files) behind otherwise. */
   @Override
   public void close() {
     stop();
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException | UncheckedIOException ignored) {
+      // best effort: a directory left behind costs disk, not correctness
+    }
   }
 
   private Path dataDir() {
