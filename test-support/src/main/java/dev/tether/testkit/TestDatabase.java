@@ -40,14 +40,14 @@ public final class TestDatabase {
     }
     try {
       MariaDbServer server = startPrivate("shared");
-      Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "stop-test-mariadb"));
+      Runtime.getRuntime().addShutdownHook(new Thread(server::close, "stop-test-mariadb"));
       return new TestDatabase(server.port(), server);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start a private MariaDB (is mariadb-server installed? ./tether test installs it)", e);
     }
   }
 
-  /** A private server under target/, for tests that stop, kill or restart it: fresh the first time {@code name} is used in this JVM, the same data after that. */
+  /** A private server under target/, for tests that stop, kill or restart it: fresh the first time {@code name} is used in this JVM, the same data after that until it is closed. */
   public static MariaDbServer startPrivate(String name) throws IOException {
     return startPrivate(name, 1);
   }
