@@ -40,7 +40,6 @@ public final class TestDatabase {
     }
     try {
       MariaDbServer server = startPrivate("shared");
-      Runtime.getRuntime().addShutdownHook(new Thread(server::close, "stop-test-mariadb"));
       return new TestDatabase(server.port(), server);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start a private MariaDB (is mariadb-server installed? ./tether test installs it)", e);
@@ -60,7 +59,10 @@ public final class TestDatabase {
   /** A fresh private server with its own server id and extra mariadbd options. */
   public static MariaDbServer startPrivate(String name, int serverId, java.util.List<String> options) throws IOException {
     Path dir = Path.of("target", "mariadb-" + name + "-" + ProcessHandle.current().pid());
-    return MariaDbServer.start(dir, freePort(), serverId, options);
+    MariaDbServer server = MariaDbServer.start(dir, freePort(), serverId, options);
+    // tests stop their servers, some to start them again: the directory goes when the JVM does
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "close-test-mariadb-" + name));
+    return server;
   }
 
   public static int freePort() {
