@@ -159,6 +159,10 @@ class ReplayOnRealBackendTest {
   /** COM_STMT_PREPARE as the session's state replay sends it: outside the journal. */
   private static long prepare(BackendSession on, String sql) {
     Buffer ok = on.sendUnrecorded(Buffer.buffer().appendByte((byte) 0x16).appendString(sql)).get(0);
+    if (ok.getUnsignedByte(0) != 0x00) { // an ERR's code and SQLSTATE would pass for an id
+      throw new AssertionError("COM_STMT_PREPARE of " + sql + " failed: " + ok.getUnsignedShortLE(1) + " "
+          + ok.getString(3, ok.length(), "UTF-8"));
+    }
     return ok.getUnsignedIntLE(1);
   }
 
