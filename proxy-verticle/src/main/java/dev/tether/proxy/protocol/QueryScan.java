@@ -3,11 +3,12 @@ package dev.tether.proxy.protocol;
 import io.vertx.core.buffer.Buffer;
 
 /**
- * The little the proxy reads of a COM_QUERY's SQL, in one pass over its bytes and without building
- * a String: the leading keyword, and the facts state tracking needs because the server does not
- * report them (a user variable assigned silently, LAST_INSERT_ID set, a SET naming session tracking
- * or a transaction). Quotes and comments hide an assignment; the other facts are plain substring
- * tests, which may say "maybe" too often but never too rarely (a "maybe" costs one read-back).
+ * The little the proxy reads of a COM_QUERY's SQL, without building a String: the leading keyword,
+ * and the facts state tracking needs because the server does not report them (a user variable
+ * assigned silently, LAST_INSERT_ID set, a SET naming session tracking or a transaction). Quotes
+ * and comments hide an assignment, read by the lexer rules of {@link SqlScanner} (an executable
+ * comment is code); the other facts are plain substring tests. Every fact may say "maybe" too
+ * often but never too rarely (a "maybe" costs one read-back).
  */
 public final class QueryScan {
   /** An assignment operator ({@code @x := ...}) or {@code INTO @x}, outside quotes and comments. */
@@ -27,9 +28,12 @@ public final class QueryScan {
 
   private QueryScan() {}
 
-  /** Where the leading keyword of a COM_QUERY payload starts (after space, comments and parentheses). */
+  /**
+   * Where the leading keyword of a COM_QUERY payload starts: after space, comments and
+   * parentheses, inside an executable comment ({@code /*!40101 SET ...}), as the server reads it.
+   */
   public static int keywordStart(Buffer payload) {
-    return skipSpaceAndComments(payload, 1);
+    return new Scan(payload, true).keywordStart();
   }
 
   /** Where the leading keyword that starts at {@code start} ends: letters only, at most 16. */
@@ -48,17 +52,25 @@ public final class QueryScan {
   }
 
   /**
-   * The facts bits of a COM_QUERY payload whose leading keyword is {@code keyword}, from one pass.
-   * The two SET facts are looked for only in a SET.
+   * The facts bits of a COM_QUERY payload whose leading keyword is {@code keyword}. The two SET
+   * facts are looked for only in a SET. Whether a backslash escapes in a string literal depends on
+   * the session's sql_mode (NO_BACKSLASH_ESCAPES), which the command does not carry: a literal
+   * with a backslash in it is read both ways, and an assignment either way counts.
    */
   public static int facts(Buffer payload, Keyword keyword) {
+    int facts = textFacts(payload, keyword == Keyword.SET);
+    int assignments = new Scan(payload, true).assignments();
+    if ((assignments & ASSIGNS_USER_VARIABLE) == 0 && (assignments & Scan.BACKSLASH_IN_LITERAL) != 0) {
+      assignments = new Scan(payload, false).assignments();
+    }
+    return facts | (assignments & ASSIGNS_USER_VARIABLE);
+  }
+
+  /** The facts that are plain substring tests, quotes and comments regardless: one pass. */
+  private static int textFacts(Buffer payload, boolean set) {
     int n = payload.length();
-    boolean set = keyword == Keyword.SET;
     int facts = 0;
     boolean lastInsertIdDecided = false;
-    boolean assignDecided = false;
-    boolean sawInto = false;
-    int aware = 1; // the next byte the quote- and comment-aware part looks at
     for (int i = 1; i < n; i++) {
       if (!lastInsertIdDecided && i + LAST_INSERT_ID.length() < n && matchesUpper(payload, i, LAST_INSERT_ID)) {
         int k = skipSpace(payload, i + LAST_INSERT_ID.length());
@@ -75,37 +87,6 @@ public final class QueryScan {
       }
       if (set && (facts & MENTIONS_TRANSACTION) == 0 && matchesLower(payload, i, TRANSACTION)) {
         facts |= MENTIONS_TRANSACTION;
-      }
-      if (assignDecided || i != aware) {
-        continue;
-      }
-      byte b = payload.getByte(i);
-      switch (b) {
-        case '\'', '"', '`' -> aware = skipQuoted(payload, i, b) + 1;
-        case ':' -> {
-          if (i + 1 < n && payload.getByte(i + 1) == '=') {
-            facts |= ASSIGNS_USER_VARIABLE;
-            assignDecided = true;
-          }
-          aware = i + 1;
-        }
-        case '@' -> {
-          boolean system = i + 1 < n && payload.getByte(i + 1) == '@';
-          if (sawInto && !system) {
-            facts |= ASSIGNS_USER_VARIABLE;
-            assignDecided = true;
-          }
-          aware = system ? i + 2 : i + 1;
-        }
-        case 'i', 'I' -> {
-          if (matchesLower(payload, i, "into") && !isIdentifierPart(payload.getByte(i - 1))
-              && (i + 4 == n || !isIdentifierPart(payload.getByte(i + 4)))) {
-            sawInto = true;
-          }
-          aware = i + 1;
-        }
-        case '-', '#', '/' -> aware = Math.max(skipSpaceAndComments(payload, i), i + 1);
-        default -> aware = i + 1;
       }
     }
     return facts;
@@ -138,31 +119,6 @@ public final class QueryScan {
     return true;
   }
 
-  private static boolean isIdentifierPart(byte b) {
-    return Character.isLetterOrDigit(b) || b == '_' || b == '$' || b < 0;
-  }
-
-  /** The index of the quote that closes the literal opened at {@code open} (past the end if none). */
-  private static int skipQuoted(Buffer payload, int open, byte quote) {
-    int i = open + 1;
-    while (i < payload.length()) {
-      byte b = payload.getByte(i);
-      if (b == '\\' && quote != '`') {
-        i += 2;
-        continue;
-      }
-      if (b == quote) {
-        if (i + 1 < payload.length() && payload.getByte(i + 1) == quote) {
-          i += 2; // doubled quote inside the literal
-          continue;
-        }
-        return i;
-      }
-      i++;
-    }
-    return i;
-  }
-
   private static int skipSpace(Buffer payload, int from) {
     int i = from;
     while (i < payload.length() && Character.isWhitespace(payload.getByte(i))) {
@@ -171,27 +127,74 @@ public final class QueryScan {
     return i;
   }
 
-  private static int skipSpaceAndComments(Buffer payload, int from) {
-    int i = from;
-    int n = payload.length();
-    while (i < n) {
-      byte b = payload.getByte(i);
-      if (b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '(') {
-        i++;
-      } else if (b == '/' && i + 1 < n && payload.getByte(i + 1) == '*') {
-        int end = i + 2;
-        while (end + 1 < n && !(payload.getByte(end) == '*' && payload.getByte(end + 1) == '/')) {
-          end++;
+  /**
+   * The two scans that must read quotes and comments as the server does, on the rules of
+   * {@link SqlScanner}: where the leading keyword starts, and whether a user variable is assigned.
+   */
+  private static final class Scan extends SqlScanner {
+    /** A string literal held a backslash: where it ends depends on NO_BACKSLASH_ESCAPES. */
+    static final int BACKSLASH_IN_LITERAL = 1 << 8;
+
+    Scan(Buffer payload, boolean backslashEscapes) {
+      super(payload, 1, backslashEscapes);
+    }
+
+    int keywordStart() {
+      skipSpaceAndComments();
+      while (at(position) == '(') {
+        position++;
+        skipSpaceAndComments();
+      }
+      return position;
+    }
+
+    /** {@link #ASSIGNS_USER_VARIABLE} for {@code @x := ...} or {@code INTO @x}, with {@link #BACKSLASH_IN_LITERAL}. */
+    int assignments() {
+      int found = 0;
+      boolean sawInto = false;
+      while (true) {
+        skipSpaceAndComments();
+        if (position >= end) {
+          return found;
         }
-        i = Math.min(end + 2, n); // an unterminated comment runs to the end
-      } else if ((b == '#') || (b == '-' && i + 2 < n && payload.getByte(i + 1) == '-' && payload.getByte(i + 2) == ' ')) {
-        while (i < n && payload.getByte(i) != '\n') {
-          i++;
+        byte b = text.getByte(position);
+        if (b == '\'' || b == '"' || b == '`') {
+          int close = closingQuote(b);
+          if (b != '`' && hasBackslash(position + 1, close)) {
+            found |= BACKSLASH_IN_LITERAL;
+          }
+          position = close + 1;
+        } else if (b == ':' && at(position + 1) == '=') {
+          return found | ASSIGNS_USER_VARIABLE;
+        } else if (b == '@') {
+          boolean system = at(position + 1) == '@';
+          if (sawInto && !system) {
+            return found | ASSIGNS_USER_VARIABLE;
+          }
+          position += system ? 2 : 1;
+        } else if (isWordPart(b)) {
+          int start = position;
+          while (position < end && isWordPart(text.getByte(position))) {
+            position++;
+          }
+          sawInto |= position - start == 4 && matchesLower(text, start, "into");
+        } else {
+          position++;
         }
-      } else {
-        break;
       }
     }
-    return i;
+
+    private boolean hasBackslash(int from, int to) {
+      for (int i = from; i < to; i++) {
+        if (text.getByte(i) == '\\') {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private static boolean isWordPart(byte b) {
+      return Character.isLetterOrDigit(b) || b == '_' || b == '$' || b < 0;
+    }
   }
 }

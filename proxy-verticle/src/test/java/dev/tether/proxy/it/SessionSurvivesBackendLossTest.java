@@ -100,6 +100,34 @@ class SessionSurvivesBackendLossTest extends ThroughProxy {
     }
   }
 
+  /**
+   * Assignments the server makes silently, where a scan that reads SQL unlike the server would not
+   * see them: after a literal ending in a backslash under NO_BACKSLASH_ESCAPES, and inside
+   * executable comments. Run directly and through the proxy: the same values before, and after the
+   * proxy's backend connection is lost.
+   */
+  @Test
+  void userVariablesAssignedAfterABackslashLiteralOrInAnExecutableCommentSurvive() throws Exception {
+    String sql = "SELECT CONCAT_WS('|', @p, @q, @r)";
+    Map<Route, String> seen = new java.util.EnumMap<>(Route.class);
+    for (Route route : Route.values()) {
+      try (Connection c = proxy.connect(Driver.MARIADB, route, ""); Statement s = c.createStatement()) {
+        s.execute("SET SESSION sql_mode = CONCAT(@@sql_mode, ',NO_BACKSLASH_ESCAPES')");
+        s.executeQuery("SELECT 'a\\', @p := 'after a backslash'").close();
+        s.executeQuery("SELECT 1 /*!, @q := 'in an executable comment' */").close();
+        s.executeQuery("SELECT 2 /*M!100000 , @r := 'in a MariaDB executable comment' */").close();
+        String before = scalar(c, sql);
+        if (route == Route.PROXY) {
+          killBackend(proxy, c);
+        }
+        seen.put(route, before + " / " + scalar(c, sql));
+      }
+    }
+    assertEquals("after a backslash|in an executable comment|in a MariaDB executable comment"
+        + " / after a backslash|in an executable comment|in a MariaDB executable comment", seen.get(Route.DIRECT));
+    assertEquals(seen.get(Route.DIRECT), seen.get(Route.PROXY), "through the proxy, across the loss");
+  }
+
   @Test
   void lastInsertIdSurvivesFromInsertsAndFromLastInsertIdExpr() throws Exception {
     try (Connection c = proxy.connect(Driver.MARIADB, Route.PROXY, ""); Statement s = c.createStatement()) {

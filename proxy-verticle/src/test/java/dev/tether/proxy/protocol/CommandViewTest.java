@@ -89,6 +89,19 @@ class CommandViewTest {
   }
 
   @Test
+  void executableCommentsAreCodeAndALiteralWithABackslashIsReadBothWays() {
+    assertTrue(read("SELECT 1 /*!, @x := 2 */").has(QueryScan.ASSIGNS_USER_VARIABLE), "the server runs /*! ... */");
+    assertTrue(read("SELECT 1 /*M!100000 , @x := 2 */").has(QueryScan.ASSIGNS_USER_VARIABLE), "and /*M! ... */");
+    assertEquals(Keyword.SET, read("/*!40101 SET @old = @@character_set_client */").keyword());
+    assertTrue(read("SELECT 'a\\', @x := 1").has(QueryScan.ASSIGNS_USER_VARIABLE),
+        "under NO_BACKSLASH_ESCAPES the literal ends at its second quote");
+    assertTrue(read("SELECT 'a\\' , @x := 1 '").has(QueryScan.ASSIGNS_USER_VARIABLE),
+        "one reading sees an assignment, the other a literal: it counts");
+    assertFalse(read("SELECT 'a\\\\', 'b := c'").has(QueryScan.ASSIGNS_USER_VARIABLE),
+        "an escaped backslash: both readings see only literals");
+  }
+
+  @Test
   void lastInsertIdIsSetByACallWithAnArgumentAndTheFirstCallDecides() {
     assertTrue(read("SELECT LAST_INSERT_ID(42)").has(QueryScan.SETS_LAST_INSERT_ID));
     assertTrue(read("update t set id = last_insert_id( id + 1 )").has(QueryScan.SETS_LAST_INSERT_ID));
