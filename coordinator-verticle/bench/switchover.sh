@@ -100,6 +100,7 @@ report() { # mode, report, replayed before, replayed after, holds before, holds 
   done
   echo "  total    $(field totalMillis "$2") ms"
   echo "  the promotion, part by part: $(sed -nE 's/.*"promoteParts":\{([^}]*)\}.*/\1/p' <<<"$2" | tr -d '"' | sed 's/,/, /g; s/:/ /g') (ms)"
+  echo "  alongside SWITCH: $(sed -nE 's/.*"switchParts":\{([^}]*)\}.*/\1/p' <<<"$2" | tr -d '"' | sed 's/,/, /g; s/:/ /g') (ms; the old primary follows the new one)"
   echo "  longest client-visible pause (a command held by a node): $(field longestHoldMillis "$2") ms"
   echo "  every held session's pause: $(hold_spread "$5" "$6")"
   echo "  transactions replayed by the nodes: $(awk -v a="$3" -v b="$4" 'BEGIN {print b-a}')"

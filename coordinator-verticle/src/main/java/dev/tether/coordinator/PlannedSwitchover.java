@@ -10,8 +10,8 @@ import java.time.Clock;
 
 /**
  * One planned switchover, from the admin API: BLOCK every proxy node → fence the old primary, wait
- * until the target applied everything, promote it, re-point the old primary → SWITCH every node to
- * the new epoch → RESTORE. Each phase is saved in the shared topology before it starts, so a standby
+ * until the target applied everything, promote it → SWITCH every node to the new epoch → RESTORE,
+ * while the old primary is re-pointed at the new one. Each phase is saved in the shared topology before it starts, so a standby
  * that takes over finishes it or rolls it back ({@link Takeover}). A node that does not answer within
  * the phase timeout is reported and the run goes on: it still follows the epoch once it hears.
  */
@@ -56,7 +56,8 @@ final class PlannedSwitchover {
         .compose(ignored -> steps.store.save(current.withPhase(Topology.Phase.PROMOTING, target)))
         .compose(ignored -> report.timed(SwitchoverReport.Step.PROMOTE,
             () -> steps.promoteOver(current.primary(), target, epoch, report)))
-        .compose(ignored -> steps.finish(current, target, report))
+        .compose(ignored -> Future.all(steps.oldPrimaryFollows(current.primary(), target, report),
+            steps.finish(current, target, report)))
         .compose(ignored -> steps.disconnectClients(current.primary()))
         .compose(ignored -> steps.repointOthers(new Topology(epoch, target,
             current.replicas().stream().filter(r -> !r.equals(target)).toList(), Topology.Phase.STABLE, null)));

@@ -37,10 +37,11 @@ final class SwitchoverSteps {
 
   /**
    * A planned promotion: the old primary is fenced, the target applies everything it had, is
-   * promoted and records the epoch, and the old primary follows it; each part timed in the report
-   * ({@code promoteParts}: fence, catchUp, promote, follow). The fleet's writes are held since
-   * BLOCK, so the target starts applying up to the old primary's position of now while the fence
-   * runs, then up to the position the fence made final: catchUp spans both, the fence inside it.
+   * promoted and records the epoch; each part timed in the report ({@code promoteParts}: fence,
+   * catchUp, promote). The fleet's writes are held since BLOCK, so the target starts applying up to
+   * the old primary's position of now while the fence runs, then up to the position the fence made
+   * final: catchUp spans both, the fence inside it. The old primary follows the new one alongside
+   * SWITCH ({@link #oldPrimaryFollows}), not here: no client waits for it.
    */
   Future<List<PhaseAck>> promoteOver(String oldPrimary, String target, long epoch, SwitchoverReport report) {
     SwitchoverReport.Step step = SwitchoverReport.Step.PROMOTE;
@@ -54,8 +55,22 @@ final class SwitchoverSteps {
         .compose(waited -> "0".equals(waited) ? Future.<Void>succeededFuture()
             : SwitchoverFailure.TARGET_BEHIND.<Void>fail(target + " did not catch up with the old primary (" + waited + ")"))
         .compose(ignored -> report.part(step, "promote", () -> promote(target, epoch, EpochRecord.SWITCHOVER)))
-        .compose(ignored -> report.part(step, "follow", () -> replication.follow(oldPrimary, target, true)))
         .map(ignored -> List.of());
+  }
+
+  /**
+   * The fenced old primary becomes a replica of the promoted target, timed as {@code
+   * switchParts.follow}: run alongside SWITCH and RESTORE, which do not need it (the new primary's
+   * commits do not wait for a semi-synchronous replica that is not there yet). A failure is logged
+   * and the switchover goes on: the old primary stays fenced and detached until it is rejoined, and
+   * a coordinator that takes over re-points it ({@link #reattachReplicas}).
+   */
+  Future<Void> oldPrimaryFollows(String oldPrimary, String target, SwitchoverReport report) {
+    return report.part(SwitchoverReport.Step.SWITCH, "follow", () -> replication.follow(oldPrimary, target, true))
+        .recover(e -> {
+          log.warn("the old primary {} does not follow {} yet: {}", oldPrimary, target, e.getMessage());
+          return Future.succeededFuture();
+        });
   }
 
   /** {@code target} is promoted and records the epoch (of {@code kind}) with the position its history forks at. */
@@ -91,6 +106,19 @@ final class SwitchoverSteps {
             log.warn("could not re-point {} at {}: {}", replica, next.primary(), e.getMessage());
             return Future.succeededFuture();
           }));
+    }
+    return chain;
+  }
+
+  /**
+   * After a takeover of a SWITCHING run: every replica of {@code current} that does not replicate
+   * (the old primary, when its coordinator died before it followed) follows the primary, continuing
+   * after what its own binlog holds.
+   */
+  Future<Void> reattachReplicas(Topology current) {
+    Future<Void> chain = Future.succeededFuture();
+    for (String replica : current.replicas()) {
+      chain = chain.compose(ignored -> repointIfDetached(replica, current.primary(), true));
     }
     return chain;
   }

@@ -44,7 +44,8 @@ final class Takeover {
     return switch (plan.action()) {
       case NOTHING -> Future.succeededFuture();
       case FINISH_SWITCH -> recordEpoch(plan, target) // if it died before the record
-          .compose(ignored -> steps.finish(current, target, report));
+          .compose(ignored -> steps.finish(current, target, report))
+          .compose(ignored -> steps.reattachReplicas(current)); // the old primary follows alongside SWITCH
       case COMPLETE_PROMOTION -> recordEpoch(plan, target)
           .compose(ignored -> steps.repointIfDetached(oldPrimary, target, true))
           .compose(ignored -> steps.finish(current, target, report))

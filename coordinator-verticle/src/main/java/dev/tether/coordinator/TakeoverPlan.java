@@ -10,7 +10,7 @@ record TakeoverPlan(Action action, long epoch) {
   enum Action {
     /** Nothing was left half done (or no primary is decided: there is no switchover to resume). */
     NOTHING,
-    /** The target was promoted and the topology already names it (SWITCHING): SWITCH and RESTORE again. */
+    /** The target was promoted and the topology already names it (SWITCHING): SWITCH and RESTORE again; the old primary follows. */
     FINISH_SWITCH,
     /** The target was promoted under the old topology: record its epoch, the old primary follows it, then SWITCH and RESTORE. */
     COMPLETE_PROMOTION,

@@ -65,8 +65,10 @@ class SwitchoverRunTest {
 
       JsonObject report = await(new PlannedSwitchover(scene.steps, scene.election, scene.clock).run(B));
 
-      assertEquals(new JsonObject().put("fence", 0L).put("catchUp", 250L).put("promote", 0L).put("follow", 0L),
+      assertEquals(new JsonObject().put("fence", 0L).put("catchUp", 250L).put("promote", 0L),
           report.getJsonObject("promoteParts"), "the target's catch-up, on the run's clock");
+      assertEquals(new JsonObject().put("follow", 0L), report.getJsonObject("switchParts"),
+          "the old primary follows alongside SWITCH, not inside PROMOTE");
       assertEquals(250, report.getJsonObject("promote").getLong("millis"));
     }
   }

@@ -109,6 +109,27 @@ class TakeoverTest {
   }
 
   @Test
+  void diedWhileSwitchingBeforeTheOldPrimaryFollowed_itFollowsTheNewPrimaryAfterTheSwitch() {
+    try (SwitchoverScene scene = new SwitchoverScene()) {
+      // B was promoted and named primary; A, fenced, was to follow it alongside SWITCH and does not yet
+      scene.servers.server(A).readOnly = true;
+      scene.servers.primary(B);
+      scene.servers.replicaOf(C, A);
+      scene.shared(new Topology(5, B, List.of(A, C), Topology.Phase.SWITCHING, B));
+
+      JsonObject report = await(new Takeover(scene.steps, scene.clock).run());
+
+      assertEquals("FINISH_SWITCH", report.getString("action"));
+      assertEquals(List.of("SWITCH 5", "RESTORE 5"), scene.fleet.phases());
+      assertEquals(B, scene.servers.server(A).source, "the old primary follows the new one");
+      assertTrue(scene.servers.server(A).ran.contains("SET GLOBAL gtid_slave_pos = @@gtid_binlog_pos"),
+          "after what its own binlog holds");
+      assertEquals(A, scene.servers.server(C).source, "a replica that replicates is left as it is");
+      assertEquals(new Topology(5, B, List.of(A, C), Topology.Phase.STABLE, null), scene.shared());
+    }
+  }
+
+  @Test
   void aStableTopologyLeavesNothingToResume_noServerIsAskedAndNoNodeHearsAnything() {
     try (SwitchoverScene scene = new SwitchoverScene()) {
       scene.shared(new Topology(7, A, List.of(B, C), Topology.Phase.STABLE, null));
