@@ -11,9 +11,10 @@ import java.time.Clock;
 /**
  * One planned switchover, from the admin API: BLOCK every proxy node → fence the old primary, wait
  * until the target applied everything, promote it → SWITCH every node to the new epoch → RESTORE,
- * while the old primary is re-pointed at the new one. Each phase is saved in the shared topology before it starts, so a standby
- * that takes over finishes it or rolls it back ({@link Takeover}). A node that does not answer within
- * the phase timeout is reported and the run goes on: it still follows the epoch once it hears.
+ * while the old primary is re-pointed at the new one. Each phase is saved in the shared topology
+ * before it starts, so a standby that takes over finishes it or rolls it back ({@link Takeover}). A
+ * node that does not answer within the phase timeout is reported and the run goes on: it still
+ * follows the epoch once it hears.
  */
 final class PlannedSwitchover {
   private final SwitchoverSteps steps;
