@@ -91,7 +91,9 @@ class PlannedSwitchoverTest {
           + " restore %d ms; switchover %d ms, longest command held %d ms%n", workload.acknowledged.get(), blocked.millis(),
           blocked.counts(), switched.millis(), switched.counts(), restored.millis(), pauseMillis,
           restored.counts().longestHoldMillis());
-      assertTrue(restored.counts().longestHoldMillis() <= pauseMillis, "no command waited longer than the switchover");
+      // the node times a hold between two whole-millisecond clock readings, which can add up to 1 ms
+      // to it; this test's pause is nanoTime cut to whole milliseconds (it failed once at 50 against 49)
+      assertTrue(restored.counts().longestHoldMillis() <= pauseMillis + 1, "no command waited longer than the switchover");
       assertTrue(proxy.awaitNoConnections());
     }
   }
