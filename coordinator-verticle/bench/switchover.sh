@@ -92,6 +92,7 @@ echo "connections before: $(sessions "$before")   kept after both: $(sessions "$
 echo "client errors: $(awk '/ignored errors:/ {print $3}' "$out") ignored by sysbench; fatal: $(grep -c 'FATAL' "$out" || true)"
 echo "transactions: $(awk '/transactions:/ {print $2, $3, $4}' "$out")"
 echo "longest stretch of seconds without a completed transaction: $(awk '/tps: / {if ($7+0 == 0) {run++; if (run>max) max=run} else run=0} END {print max+0}' "$out") s (1 s resolution)"
+parts() { sed -nE "s/.*\"$1\":\\{([^}]*)\\}.*/\\1/p" <<<"$2" | tr -d '"' | sed 's/,/, /g; s/:/ /g'; } # a report's parts object
 report() { # mode, report, replayed before, replayed after, holds before, holds after
   echo
   echo "switchover in $1 mode: $(sed -E 's/"acks":\[[^]]*\]/"acks":[…]/g' <<<"$2")"
@@ -99,8 +100,8 @@ report() { # mode, report, replayed before, replayed after, holds before, holds 
     printf '  %-8s %s ms\n' "$phase" "$(sed -E "s/.*\"$phase\":\\{\"millis\":([0-9]+).*/\\1/" <<<"$2")"
   done
   echo "  total    $(field totalMillis "$2") ms"
-  echo "  the promotion, part by part: $(sed -nE 's/.*"promoteParts":\{([^}]*)\}.*/\1/p' <<<"$2" | tr -d '"' | sed 's/,/, /g; s/:/ /g') (ms)"
-  echo "  alongside SWITCH: $(sed -nE 's/.*"switchParts":\{([^}]*)\}.*/\1/p' <<<"$2" | tr -d '"' | sed 's/,/, /g; s/:/ /g') (ms; the old primary follows the new one)"
+  echo "  the promotion, part by part: $(parts promoteParts "$2") (ms)"
+  echo "  alongside SWITCH: $(parts switchParts "$2") (ms; the old primary follows the new one)"
   echo "  longest client-visible pause (a command held by a node): $(field longestHoldMillis "$2") ms"
   echo "  every held session's pause: $(hold_spread "$5" "$6")"
   echo "  transactions replayed by the nodes: $(awk -v a="$3" -v b="$4" 'BEGIN {print b-a}')"

@@ -59,13 +59,14 @@ for workload in oltp_point_select oltp_read_only; do
   for round in $(seq "$ROUNDS"); do
     measure "$workload" direct "$DIRECT_PORT" "$round"
     measure "$workload" proxy "$PROXY_PORT" "$round"
-    # the twins take turns going first, so neither gains from running after the other
-    if [ -n "$PLAIN_PORT" ] && [ -n "$TRACKED_PORT" ] && [ $((round % 2)) -eq 1 ]; then
-      measure "$workload" untracked "$PLAIN_PORT" "$round"
-      measure "$workload" tracked "$TRACKED_PORT" "$round"
-    elif [ -n "$PLAIN_PORT" ] && [ -n "$TRACKED_PORT" ]; then
-      measure "$workload" tracked "$TRACKED_PORT" "$round"
-      measure "$workload" untracked "$PLAIN_PORT" "$round"
+    if [ -n "$PLAIN_PORT" ] && [ -n "$TRACKED_PORT" ]; then
+      twins=("untracked $PLAIN_PORT" "tracked $TRACKED_PORT")
+      # the twins take turns going first, so neither gains from running after the other
+      [ $((round % 2)) -eq 0 ] && twins=("${twins[1]}" "${twins[0]}")
+      for twin in "${twins[@]}"; do
+        # shellcheck disable=SC2086 # route and port, split on purpose
+        measure "$workload" $twin "$round"
+      done
     fi
   done
 done
@@ -75,17 +76,18 @@ echo "proxy = the fleet's node (clustered, persistent sessions); untracked / tra
 echo "session.persistent=false / true, started alike: what state tracking costs is tracked against untracked"
 printf '%-18s | %12s | %12s | %9s | %12s | %12s\n' workload "direct qps" "proxy qps" ratio "direct p95" "proxy p95"
 printf -- '-------------------+--------------+--------------+-----------+--------------+-------------\n'
+# one row of the table: label, route, and optionally the route whose qps the cost is against
+row() {
+  awk -v w="$1" -v r="$ROUNDS" -v dq="${QPS[$workload.direct]}" -v pq="${QPS[$workload.$2]}" \
+      -v dp="${P95[$workload.direct]}" -v pp="${P95[$workload.$2]}" -v bq="${3:+${QPS[$workload.$3]}}" \
+      'BEGIN {printf "%-18s | %12.0f | %12.0f | %9.3f | %9.2f ms | %9.2f ms", w, dq/r, pq/r, pq/dq, dp/r, pp/r
+              if (bq != "") printf "   tracking costs %.1f%% of qps", 100*(1-pq/bq); print ""}'
+}
 for workload in oltp_point_select oltp_read_only; do
-  awk -v w="$workload" -v r="$ROUNDS" -v dq="${QPS[$workload.direct]}" -v pq="${QPS[$workload.proxy]}" \
-      -v dp="${P95[$workload.direct]}" -v pp="${P95[$workload.proxy]}" \
-      'BEGIN {printf "%-18s | %12.0f | %12.0f | %9.3f | %9.2f ms | %9.2f ms\n", w, dq/r, pq/r, pq/dq, dp/r, pp/r}'
+  row "$workload" proxy
   if [ -n "$PLAIN_PORT" ] && [ -n "$TRACKED_PORT" ]; then
-    awk -v w="$workload (untracked)" -v r="$ROUNDS" -v dq="${QPS[$workload.direct]}" -v pq="${QPS[$workload.untracked]}" \
-        -v dp="${P95[$workload.direct]}" -v pp="${P95[$workload.untracked]}" \
-        'BEGIN {printf "%-18s | %12.0f | %12.0f | %9.3f | %9.2f ms | %9.2f ms\n", w, dq/r, pq/r, pq/dq, dp/r, pp/r}'
-    awk -v w="$workload (tracked)" -v r="$ROUNDS" -v dq="${QPS[$workload.direct]}" -v pq="${QPS[$workload.tracked]}" \
-        -v dp="${P95[$workload.direct]}" -v pp="${P95[$workload.tracked]}" -v uq="${QPS[$workload.untracked]}" \
-        'BEGIN {printf "%-18s | %12.0f | %12.0f | %9.3f | %9.2f ms | %9.2f ms   tracking costs %.1f%% of qps\n", w, dq/r, pq/r, pq/dq, dp/r, pp/r, 100*(1-pq/uq)}'
+    row "$workload (untracked)" untracked
+    row "$workload (tracked)" tracked untracked
   fi
 done
 

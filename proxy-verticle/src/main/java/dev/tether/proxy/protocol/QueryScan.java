@@ -159,11 +159,10 @@ public final class QueryScan {
         }
         byte b = text.getByte(position);
         if (b == '\'' || b == '"' || b == '`') {
-          int close = closingQuote(b);
-          if (b != '`' && hasBackslash(position + 1, close)) {
+          position = closingQuote(b) + 1;
+          if (backslashInLastLiteral()) {
             found |= BACKSLASH_IN_LITERAL;
           }
-          position = close + 1;
         } else if (b == ':' && at(position + 1) == '=') {
           return found | ASSIGNS_USER_VARIABLE;
         } else if (b == '@') {
@@ -184,17 +183,5 @@ public final class QueryScan {
       }
     }
 
-    private boolean hasBackslash(int from, int to) {
-      for (int i = from; i < to; i++) {
-        if (text.getByte(i) == '\\') {
-          return true;
-        }
-      }
-      return false;
-    }
-
-    private static boolean isWordPart(byte b) {
-      return Character.isLetterOrDigit(b) || b == '_' || b == '$' || b < 0;
-    }
   }
 }

@@ -17,6 +17,7 @@ public abstract class SqlScanner {
   protected int position;
   private final boolean backslashEscapes;
   private boolean executableComment;
+  private boolean backslashInLiteral;
 
   /** A scan of {@code text} from {@code start}; {@code backslashEscapes} unless NO_BACKSLASH_ESCAPES. */
   protected SqlScanner(Buffer text, int start, boolean backslashEscapes) {
@@ -62,13 +63,18 @@ public abstract class SqlScanner {
     }
   }
 
-  /** The index of the quote that closes the literal opened at {@link #position}; {@link #end} if none. */
+  /**
+   * The index of the quote that closes the literal opened at {@link #position}; {@link #end} if none.
+   * Notes whether a string literal held a backslash ({@link #backslashInLastLiteral}).
+   */
   protected final int closingQuote(byte quote) {
+    backslashInLiteral = false;
     int i = position + 1;
     while (i < end) {
       byte b = text.getByte(i);
-      if (b == '\\' && quote != '`' && backslashEscapes) {
-        i += 2;
+      if (b == '\\' && quote != '`') {
+        backslashInLiteral = true;
+        i += backslashEscapes ? 2 : 1;
       } else if (b == quote && i + 1 < end && text.getByte(i + 1) == quote) {
         i += 2; // a doubled quote inside the literal
       } else if (b == quote) {
@@ -78,6 +84,19 @@ public abstract class SqlScanner {
       }
     }
     return end;
+  }
+
+  /**
+   * Whether the string literal {@link #closingQuote} last read held a backslash: where such a
+   * literal ends depends on NO_BACKSLASH_ESCAPES.
+   */
+  protected final boolean backslashInLastLiteral() {
+    return backslashInLiteral;
+  }
+
+  /** Whether {@code b} can be part of an unquoted word: ASCII letters and digits, _ and $, or any non-ASCII byte. */
+  protected static boolean isWordPart(byte b) {
+    return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') || b == '_' || b == '$' || b < 0;
   }
 
   /** The byte at {@code i}, or -1 past the end. */

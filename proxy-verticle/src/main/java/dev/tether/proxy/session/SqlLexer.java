@@ -67,9 +67,9 @@ final class SqlLexer extends SqlScanner {
       position = closingQuote(b) + 1;
       return new Token(b == '`' ? Kind.QUOTED_IDENTIFIER : Kind.STRING, start, Math.min(position, end));
     }
-    if (isWordPart(b)) {
+    if (isTokenPart(b)) {
       boolean digits = true;
-      while (position < end && isWordPart(text.getByte(position))) {
+      while (position < end && isTokenPart(text.getByte(position))) {
         digits &= Character.isDigit(text.getByte(position));
         position++;
       }
@@ -79,7 +79,8 @@ final class SqlLexer extends SqlScanner {
     return new Token(Kind.PUNCTUATION, start, position);
   }
 
-  private static boolean isWordPart(byte b) {
-    return Character.isLetterOrDigit(b) || b == '_' || b == '$' || b == '@' || b < 0;
+  /** A word's byte, or @ (a user variable's name is one token with it). */
+  private static boolean isTokenPart(byte b) {
+    return isWordPart(b) || b == '@';
   }
 }

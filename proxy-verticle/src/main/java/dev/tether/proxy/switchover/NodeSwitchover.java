@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * every session migrates between commands with its state replayed and its transaction carried; a
  * coordinator's SWITCH holds every new command meanwhile) → RESTORE (held work goes on). Each
  * phase completes with counts, the acknowledgement a coordinator collects; a phase that waits for
- * its sessions counts them when they report a change ({@link #sessionChanged}), not on a fast poll. A node left blocked restores
- * itself after the hold window, so a vanished coordinator never leaves clients waiting for ever.
+ * its sessions counts them when they report a change ({@link #sessionChanged}), not on a fast poll.
+ * A node left blocked restores itself after the hold window, so a vanished coordinator never leaves
+ * clients waiting for ever.
  */
 public final class NodeSwitchover {
   private static final Logger log = LoggerFactory.getLogger(NodeSwitchover.class);

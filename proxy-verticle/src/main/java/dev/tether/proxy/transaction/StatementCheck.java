@@ -252,10 +252,6 @@ public final class StatementCheck extends SqlScanner {
     return i;
   }
 
-  private static boolean isWordPart(byte b) {
-    return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') || b == '_' || b == '$' || b < 0;
-  }
-
   /** Whether the word at {@code at} is {@code upper} (ASCII, any case), compared in place. */
   static boolean wordAt(Buffer payload, int at, String upper) {
     int end = at + upper.length();
